@@ -1,0 +1,61 @@
+// The analysis contract: what `pdfupload analyze --json` prints, what the journal
+// stores and what `/api/jobs/:id` returns as `analysis`. Field names are public API.
+
+export type AnalysisErrorCode =
+  | "empty"
+  | "not-pdf"
+  | "damaged"
+  | "encrypted"
+  | "too-large"
+  | "too-complex";
+
+export interface AnalysisError {
+  code: AnalysisErrorCode;
+  /** What a prepress operator can do about it, in plain words. */
+  message: string;
+}
+
+export type PressBy = "mark" | "plate-size" | null;
+export type PaperBy = "mark" | "trim-box" | "content" | null;
+export type BureauBy = "mark" | "file-name" | "hot-folder" | null;
+
+export interface Sheet {
+  /** 1-based page number; one page = one complect (plate set). */
+  page: number;
+  press: string | null;
+  pressBy: PressBy;
+  /** MediaBox in mm, rounded, long side first. */
+  plateMm: [number, number];
+  paperMm: [number, number] | null;
+  paperBy: PaperBy;
+  /**
+   * Paper rectangle in PDF points, page space [x0, y0, x1, y1], when known.
+   * Trim box or content box give it directly; a paper mark gives it through the press geometry.
+   */
+  paperRectPt?: [number, number, number, number] | null;
+  /** Separations Signa listed for this page, `#20` decoded. */
+  colorants: string[];
+  /** Mark text keyed by the mark's CreationName. */
+  marks: Record<string, string>;
+  /** Ink coverage per separation, percent of `inkAreaPt` (only with --inks / after render). */
+  inks?: Record<string, number>;
+  inkAreaPt?: [number, number, number, number];
+  /** Set when inks or proofs were made without overprint simulation (no Ghostscript). */
+  inksApproximate?: boolean;
+}
+
+export interface Analysis {
+  file: string;
+  isPdf: boolean;
+  creator: string | null;
+  isSigna: boolean;
+  pages: number;
+  plates: number;
+  bureau: string | null;
+  bureauBy: BureauBy;
+  order: string | null;
+  orderName: string | null;
+  sheets: Sheet[];
+  warnings: string[];
+  error: AnalysisError | null;
+}

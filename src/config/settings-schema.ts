@@ -1,0 +1,152 @@
+// Settings the shop edits (DB-backed; round-trips through one YAML file).
+// Every field has a default so a minimal YAML (presses + bureaus) is enough.
+import { z } from "zod";
+
+const name = z.string().trim().min(1, "must not be empty").max(100);
+
+export const pressSchema = z.strictObject({
+  name,
+  plateWidthMm: z.number().positive().max(3000),
+  plateHeightMm: z.number().positive().max(3000),
+  gripperMm: z.number().min(0).max(500).default(0),
+  plateCost: z.number().min(0).default(0),
+  /** Where several presses share a plate size, the higher priority wins the plate-size match. */
+  priority: z.number().int().default(0),
+  /** Delivery target (by name) that receives the preview for the press operator. */
+  previewTarget: z.string().optional(),
+  /** Remote folder template for the preview. */
+  previewFolder: z.string().default(""),
+  /** File name template for the preview. */
+  previewName: z.string().default("{name}.pdf"),
+});
+
+export const bureauSchema = z.strictObject({
+  name,
+  /** A test bureau (the original's `Admin`): processed and delivered, never notified. */
+  test: z.boolean().default(false),
+  /** Delivery target (by name) that receives the original PDF. */
+  target: z.string().optional(),
+  /** Remote folder template, e.g. `{plateFolder}` or `_{plateW}x{plateH}`. */
+  folder: z.string().default(""),
+  /** File name template, e.g. `{name}_{plateW}_{plates}Plates{colours}.pdf`. */
+  fileName: z.string().default("{name}.pdf"),
+  /** Extra template values by plate size, e.g. { "1030x770": "_1030x770", "740x575": "_ADAST" }. */
+  plateFolders: z.record(z.string(), z.string()).default({}),
+});
+
+export const targetSchema = z.strictObject({
+  name,
+  /** ftp://user@host:port/folder, ftps://…, sftp://…, file:///path */
+  url: z.string().min(1),
+  password: z.string().optional(),
+  privateKey: z.string().optional(),
+  /** SFTP: expected host key fingerprint (SHA256:… as ssh-keygen prints it). */
+  hostKey: z.string().optional(),
+  passive: z.boolean().default(true),
+  /** FTPS: allow self-signed / mismatched certificates. */
+  insecureTls: z.boolean().default(false),
+  transliterate: z.boolean().default(false),
+  timeoutSec: z.number().positive().default(60),
+});
+
+export const recipientSchema = z.strictObject({
+  name,
+  phone: z.string().optional(),
+  telegramChatId: z.string().optional(),
+  email: z.string().optional(),
+  webhookUrl: z.string().optional(),
+  channels: z.array(z.enum(["sms", "telegram", "email", "webhook"])).default([]),
+  events: z.array(z.enum(["delivered", "failed", "duplicate"])).default(["delivered"]),
+});
+
+export const hotFolderSchema = z.strictObject({
+  /** Absolute, or relative to the data directory. */
+  path: z.string().min(1),
+  bureau: z.string().optional(),
+  importMode: z.boolean().default(false),
+  polling: z.boolean().default(false),
+});
+
+export const markSchema = z.strictObject({
+  /** Regexes (case-insensitive) applied to mark text; named groups `press`, `bureau`, `w`, `h`. */
+  press: z.array(z.string()).default([]),
+  bureau: z.array(z.string()).default([]),
+  paper: z.array(z.string()).default([]),
+});
+
+export const channelsSchema = z.strictObject({
+  sms: z
+    .strictObject({
+      url: z.string().default("https://smsc.ua/sys/send.php"),
+      login: z.string(),
+      password: z.string(),
+      sender: z.string().optional(),
+    })
+    .optional(),
+  telegram: z
+    .strictObject({ apiUrl: z.string().default("https://api.telegram.org"), token: z.string() })
+    .optional(),
+  email: z
+    .strictObject({
+      host: z.string(),
+      port: z.number().int().default(587),
+      secure: z.boolean().default(false),
+      user: z.string().optional(),
+      password: z.string().optional(),
+      from: z.string(),
+      insecureTls: z.boolean().default(false),
+    })
+    .optional(),
+  webhook: z.strictObject({ secret: z.string() }).optional(),
+});
+
+export const settingsSchema = z.strictObject({
+  presses: z.array(pressSchema).default([]),
+  bureaus: z.array(bureauSchema).default([]),
+  targets: z.array(targetSchema).default([]),
+  recipients: z.array(recipientSchema).default([]),
+  hotFolders: z.array(hotFolderSchema).default([]),
+  channels: channelsSchema.prefault({}),
+  templates: z
+    .strictObject({
+      delivered: z.string().default("{order} {orderName} {plates}->{press} {bureau}"),
+      failed: z.string().default("{file}: {error}"),
+      duplicate: z.string().default("{file}: duplicate of job {duplicateOf}"),
+    }).prefault({}),
+  analysis: z
+    .strictObject({
+      marks: markSchema.optional(),
+      maxFileMb: z.number().positive().default(2048),
+      maxPages: z.number().int().positive().default(500),
+    })
+    .prefault({}),
+  render: z
+    .strictObject({
+      proofPx: z.number().int().min(100).max(10000).default(2500),
+      thumbPx: z.number().int().min(32).max(1000).default(175),
+      previewPpi: z.number().int().min(36).max(1200).default(150),
+      inkDpi: z.number().int().min(18).max(600).default(72),
+      concurrency: z.number().int().min(1).max(32).default(2),
+      timeoutSec: z.number().positive().default(600),
+    })
+    .prefault({}),
+  journal: z
+    .strictObject({
+      /** Reading the journal needs a login. */
+      private: z.boolean().default(false),
+      archiveDays: z.number().int().min(0).default(365),
+    })
+    .prefault({}),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type Press = z.infer<typeof pressSchema>;
+export type Bureau = z.infer<typeof bureauSchema>;
+export type Target = z.infer<typeof targetSchema>;
+export type Recipient = z.infer<typeof recipientSchema>;
+export type HotFolder = z.infer<typeof hotFolderSchema>;
+export type MarkSettings = z.infer<typeof markSchema>;
+
+export function defaultSettings(): Settings {
+  return settingsSchema.parse({});
+}
