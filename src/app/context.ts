@@ -1,0 +1,91 @@
+// The composition root: opens the store, settings and queue and wires the job pipeline. Every role
+// (web, worker, watcher, CLI) starts from here and takes only what it needs.
+import os from "node:os";
+import path from "node:path";
+import type { Logger } from "pino";
+import { type DataPaths, dataPaths, type Runtime } from "../config/runtime.ts";
+import { loadOrCreateKey } from "../config/secrets.ts";
+import type { HotFolder, Settings } from "../config/settings-schema.ts";
+import { EventBus } from "../events/event-bus.ts";
+import { jobSteps } from "../pipeline/job-steps.ts";
+import { JobRunner } from "../pipeline/runner.ts";
+import { EmbeddedQueue } from "../queue/embedded-queue.ts";
+import type { JobQueue } from "../queue/job-queue.ts";
+import { openStore, type Store } from "../store/db.ts";
+import { JobsRepository } from "../store/jobs.repository.ts";
+import { SettingsRepository } from "../store/settings.repository.ts";
+import { UsersRepository } from "../store/users.repository.ts";
+import { DeliveryService } from "../pipeline/delivery-service.ts";
+
+export interface AppContext {
+  runtime: Runtime;
+  paths: DataPaths;
+  logger: Logger;
+  store: Store;
+  jobs: JobsRepository;
+  users: UsersRepository;
+  settingsRepo: SettingsRepository;
+  settings(): Promise<Settings>;
+  events: EventBus;
+  queue: JobQueue;
+  runner: JobRunner;
+  deliveries: DeliveryService;
+  hotFolders(s: Settings): (HotFolder & { abs: string })[];
+  close(): Promise<void>;
+}
+
+export async function createContext(runtime: Runtime, logger: Logger): Promise<AppContext> {
+  const paths = dataPaths(runtime.dataDir);
+  const key = loadOrCreateKey(paths.keyFile);
+  const store = await openStore({ databaseUrl: runtime.databaseUrl, sqlitePath: paths.sqlite });
+  const jobs = new JobsRepository(store.db);
+  const users = new UsersRepository(store.db);
+  const settingsRepo = new SettingsRepository(store.db, key);
+  const events = new EventBus();
+  // Settings are read once per job; a short cache keeps the web from re-reading on every request.
+  let cached: { at: number; value: Settings } | null = null;
+  const settings = async () => {
+    if (!cached || Date.now() - cached.at > 2000) cached = { at: Date.now(), value: await settingsRepo.get() };
+    return cached.value;
+  };
+  const deliveries = new DeliveryService({ jobs, events, logger, settings });
+  const runner = new JobRunner({
+    jobs,
+    paths,
+    events,
+    logger,
+    settings,
+    steps: jobSteps(deliveries),
+    jobTimeoutSec: runtime.jobTimeoutSec,
+    onFailed: (job, s) => deliveries.notifyFailed(job, s),
+  });
+  const workerId = `${os.hostname()}:${process.pid}`;
+  const queue = new EmbeddedQueue(jobs, store.engine, (job) => runner.run(job), logger, workerId);
+  const ctx: AppContext = {
+    runtime,
+    paths,
+    logger,
+    store,
+    jobs,
+    users,
+    settingsRepo,
+    settings: async () => {
+      cached = null;
+      return settings();
+    },
+    events,
+    queue,
+    runner,
+    deliveries,
+    hotFolders: (s) => {
+      const list = s.hotFolders.length ? s.hotFolders : [{ path: "input", importMode: false, polling: false }];
+      return list.map((h) => ({ ...h, abs: path.resolve(paths.root, h.path) }));
+    },
+    async close() {
+      await queue.stop();
+      deliveries.stop();
+      await store.close();
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,72 @@
+// Process-level configuration from the environment (not the shop's settings, which live in the DB).
+import os from "node:os";
+import path from "node:path";
+
+export interface Runtime {
+  dataDir: string;
+  port: number;
+  host: string;
+  /** `postgres://…` switches the store to PostgreSQL; otherwise SQLite at `<data>/pdfupload.db`. */
+  databaseUrl: string | null;
+  /** `redis://…` switches the queue to BullMQ; otherwise the embedded DB-backed queue. */
+  redisUrl: string | null;
+  concurrency: number;
+  adminPassword: string | null;
+  configFile: string | null;
+  logLevel: string;
+  /** Seconds a file must stay unchanged before intake takes it. */
+  stableSec: number;
+  /** Seconds between full rescans of the hot folders. */
+  rescanSec: number;
+  /** A job running longer than this is stopped and failed. */
+  jobTimeoutSec: number;
+}
+
+function num(v: string | undefined, fallback: number): number {
+  const n = v === undefined || v === "" ? Number.NaN : Number(v);
+  return Number.isFinite(n) ? n : fallback;
+}
+
+export function readRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
+  return {
+    dataDir: path.resolve(env.PDFUPLOAD_DATA || "data"),
+    port: num(env.PORT, 8080),
+    host: env.HOST || "127.0.0.1",
+    databaseUrl: env.DATABASE_URL || null,
+    redisUrl: env.REDIS_URL || null,
+    concurrency: Math.max(1, num(env.PDFUPLOAD_CONCURRENCY, os.availableParallelism())),
+    adminPassword: env.PDFUPLOAD_ADMIN_PASSWORD || null,
+    configFile: env.PDFUPLOAD_CONFIG || null,
+    logLevel: env.LOG_LEVEL || "info",
+    stableSec: num(env.PDFUPLOAD_STABLE_SEC, 2),
+    rescanSec: num(env.PDFUPLOAD_RESCAN_SEC, 30),
+    jobTimeoutSec: num(env.PDFUPLOAD_JOB_TIMEOUT_SEC, 3600),
+  };
+}
+
+/** The data directory's layout. Nothing is deleted until it is safely elsewhere. */
+export interface DataPaths {
+  root: string;
+  input: string;
+  work: string;
+  archive: string;
+  quarantine: string;
+  proofs: string;
+  uploads: string;
+  keyFile: string;
+  sqlite: string;
+}
+
+export function dataPaths(root: string): DataPaths {
+  return {
+    root,
+    input: path.join(root, "input"),
+    work: path.join(root, "work"),
+    archive: path.join(root, "archive"),
+    quarantine: path.join(root, "quarantine"),
+    proofs: path.join(root, "proofs"),
+    uploads: path.join(root, "uploads"),
+    keyFile: path.join(root, "secret.key"),
+    sqlite: path.join(root, "pdfupload.db"),
+  };
+}

@@ -1,0 +1,143 @@
+// Watches the hot folders. A file is taken only once it has stopped changing for the stability
+// window and looks complete; watcher events can be missed (network shares, restarts), so a scan at
+// start and a periodic rescan feed the same stabiliser.
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { type FSWatcher, watch } from "chokidar";
+import type { HotFolder } from "../config/settings-schema.ts";
+import { type AcceptResult, acceptFile, type IntakeDeps } from "./accept-file.ts";
+import { looksComplete } from "./completeness.ts";
+import { isIgnoredName } from "./ignore.ts";
+
+export interface HotFolderOptions {
+  folders: (HotFolder & { abs: string })[];
+  stableMs: number;
+  rescanMs: number;
+  /** A PDF with no end marker is taken anyway after this long (the analysis then says "damaged"). */
+  maxWaitMs?: number;
+  onAccepted?: (r: AcceptResult) => void;
+}
+
+interface Candidate {
+  size: number;
+  mtimeMs: number;
+  firstSeen: number;
+  timer: NodeJS.Timeout;
+  folder: HotFolder & { abs: string };
+}
+
+export class HotFolderWatcher {
+  private readonly candidates = new Map<string, Candidate>();
+  private readonly busy = new Set<string>();
+  private watchers: FSWatcher[] = [];
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: IntakeDeps,
+    private readonly opts: HotFolderOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const folder of this.opts.folders) {
+      await fsp.mkdir(folder.abs, { recursive: true });
+      const w = watch(folder.abs, {
+        depth: 0,
+        ignoreInitial: true,
+        usePolling: folder.polling,
+        interval: 500,
+        ignored: (p: string) => p !== folder.abs && isIgnoredName(path.basename(p)),
+      });
+      w.on("add", (p) => this.see(p, folder));
+      w.on("change", (p) => this.see(p, folder));
+      w.on("error", (e) => this.deps.logger.warn({ err: e, folder: folder.abs }, "hot folder watcher error"));
+      this.watchers.push(w);
+    }
+    await this.rescan();
+    this.rescanTimer = setInterval(() => void this.rescan(), this.opts.rescanMs);
+    this.rescanTimer.unref();
+  }
+
+  /** Lists every hot folder and feeds what it finds to the stabiliser. */
+  async rescan(): Promise<void> {
+    for (const folder of this.opts.folders) {
+      let names: string[];
+      try {
+        names = await fsp.readdir(folder.abs);
+      } catch (e) {
+        this.deps.logger.warn({ err: e, folder: folder.abs }, "hot folder not readable");
+        continue;
+      }
+      for (const n of names) if (!isIgnoredName(n)) this.see(path.join(folder.abs, n), folder);
+    }
+  }
+
+  private see(file: string, folder: HotFolder & { abs: string }): void {
+    if (this.stopped || this.busy.has(file)) return;
+    const c = this.candidates.get(file);
+    if (c) return; // already being watched; its timer re-checks
+    void this.check(file, folder, null);
+  }
+
+  private async check(file: string, folder: HotFolder & { abs: string }, prev: Candidate | null): Promise<void> {
+    if (this.stopped) return;
+    let st: Awaited<ReturnType<typeof fsp.stat>>;
+    try {
+      st = await fsp.stat(file);
+    } catch {
+      this.forget(file);
+      return; // gone (moved by us or by the user)
+    }
+    if (!st.isFile()) return this.forget(file);
+    const now = Date.now();
+    const unchanged = prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs;
+    if (unchanged && now - prev.firstSeen >= this.opts.stableMs) {
+      const complete = st.size > 0 && (await looksComplete(file).catch(() => false));
+      const waited = now - prev.firstSeen;
+      if (complete || waited >= (this.opts.maxWaitMs ?? 600_000)) {
+        this.forget(file);
+        await this.take(file, folder);
+        return;
+      }
+    }
+    const firstSeen = unchanged ? prev.firstSeen : now;
+    const timer = setTimeout(() => {
+      const cur = this.candidates.get(file);
+      if (cur) void this.check(file, folder, cur);
+    }, Math.max(100, Math.min(this.opts.stableMs, 1000)));
+    if (prev) clearTimeout(prev.timer);
+    this.candidates.set(file, { size: st.size, mtimeMs: st.mtimeMs, firstSeen, timer, folder });
+  }
+
+  private forget(file: string): void {
+    const c = this.candidates.get(file);
+    if (c) clearTimeout(c.timer);
+    this.candidates.delete(file);
+  }
+
+  private async take(file: string, folder: HotFolder & { abs: string }): Promise<void> {
+    this.busy.add(file);
+    try {
+      const r = await acceptFile(this.deps, {
+        file,
+        source: `hot-folder:${folder.path}`,
+        move: true,
+        importMode: folder.importMode,
+        defaultBureau: folder.bureau ?? null,
+      });
+      this.opts.onAccepted?.(r);
+    } catch (e) {
+      this.deps.logger.error({ err: e, file }, "intake failed; the file stays in the hot folder");
+    } finally {
+      this.busy.delete(file);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    for (const c of this.candidates.values()) clearTimeout(c.timer);
+    this.candidates.clear();
+    await Promise.all(this.watchers.map((w) => w.close()));
+  }
+}

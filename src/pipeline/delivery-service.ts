@@ -1,0 +1,185 @@
+// Deliveries live beside the job: each is sent, retried with backoff and re-sent on its own, so a
+// bureau's FTP being down for an hour never holds up the journal. Notifications follow outcomes.
+import type { Logger } from "pino";
+import type { Analysis } from "../analysis/types.ts";
+import type { Settings } from "../config/settings-schema.ts";
+import { openDeliverer } from "../delivery/index.ts";
+import type { EventBus } from "../events/event-bus.ts";
+import { notifyEvent, type NotifyEvent } from "../notify/index.ts";
+import { planDeliveries } from "../rules/plan.ts";
+import type { DeliveryRow, JobRow, JobsRepository } from "../store/jobs.repository.ts";
+import { nowIso } from "../util/time.ts";
+
+export interface DeliveryServiceDeps {
+  jobs: JobsRepository;
+  events: EventBus;
+  logger: Logger;
+  settings: () => Promise<Settings>;
+  /** Attempts before a delivery is given up as failed (with backoff: about a day). */
+  maxAttempts?: number;
+  pollMs?: number;
+}
+
+/** 30 s, 1 min, 2 min … capped at 30 min between tries. */
+export function deliveryBackoffMs(attempt: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 30 * 60_000);
+}
+
+export class DeliveryService {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly inFlight = new Set<number>();
+
+  constructor(private readonly deps: DeliveryServiceDeps) {}
+
+  /** Writes one delivery row per planned upload. Idempotent: a resumed job adds nothing twice. */
+  async plan(job: JobRow, analysis: Analysis, previewPath: string | null, settings: Settings): Promise<DeliveryRow[]> {
+    const existing = await this.deps.jobs.deliveries(job.id);
+    if (existing.length) return existing;
+    const plans = planDeliveries(analysis, settings, job.file_name);
+    const rows: DeliveryRow[] = [];
+    for (const p of plans) {
+      const local = p.kind === "bureau" ? (job.final_path as string) : previewPath;
+      const missing = p.missing ?? (local ? null : "no preview was made");
+      rows.push(
+        await this.deps.jobs.addDelivery({
+          job_id: job.id,
+          kind: p.kind,
+          target: p.target ?? "",
+          remote_dir: p.remoteDir ?? "",
+          remote_name: p.remoteName ?? "",
+          local_path: local ?? "",
+          state: missing ? "skipped" : "pending",
+          attempts: 0,
+          next_at: missing ? null : nowIso(),
+          error: missing,
+          reply: null,
+          sent_at: null,
+        }),
+      );
+    }
+    return rows;
+  }
+
+  /** One try of one delivery; on a transient failure the next try is scheduled. */
+  async attempt(id: number): Promise<DeliveryRow | undefined> {
+    const { jobs, events, logger } = this.deps;
+    if (this.inFlight.has(id)) return jobs.delivery(id);
+    if (!(await jobs.claimDelivery(id, 15 * 60_000))) return jobs.delivery(id);
+    this.inFlight.add(id);
+    try {
+      const d = (await jobs.delivery(id)) as DeliveryRow;
+      const settings = await this.deps.settings();
+      const target = settings.targets.find((t) => t.name === d.target);
+      if (!target) {
+        await jobs.updateDelivery(id, { state: "failed", error: `target "${d.target}" is no longer configured`, next_at: null });
+        return jobs.delivery(id);
+      }
+      const attempts = d.attempts + 1;
+      const deliverer = openDeliverer(target);
+      try {
+        const receipt = await deliverer.upload(d.local_path, d.remote_dir, d.remote_name);
+        await jobs.updateDelivery(id, {
+          state: "sent",
+          attempts,
+          error: null,
+          reply: receipt.reply,
+          sent_at: nowIso(),
+          next_at: null,
+        });
+        await jobs.log(d.job_id, "info", `delivered to ${d.kind} ${d.target}: ${receipt.remotePath}`);
+        logger.info({ job: d.job_id, target: d.target, remote: receipt.remotePath }, "delivered");
+        if (d.kind === "bureau") await this.notifyDelivered(d.job_id, settings);
+      } catch (e) {
+        const err = e as { message?: string; transient?: boolean; reply?: string };
+        const transient = err.transient !== false && attempts < (this.deps.maxAttempts ?? 40);
+        const next = transient ? new Date(Date.now() + deliveryBackoffMs(attempts)).toISOString() : null;
+        await jobs.updateDelivery(id, {
+          state: transient ? "pending" : "failed",
+          attempts,
+          error: err.message ?? String(e),
+          reply: err.reply ?? null,
+          next_at: next,
+        });
+        const msg = `delivery to ${d.kind} ${d.target} failed: ${err.message}${transient ? ` — next try ${next}` : ""}`;
+        await jobs.log(d.job_id, transient ? "warn" : "error", msg);
+        logger.warn({ job: d.job_id, target: d.target }, msg);
+      } finally {
+        await deliverer.close().catch(() => {});
+      }
+      const row = await jobs.delivery(id);
+      if (row) events.emit({ type: "delivery", id, jobId: row.job_id, state: row.state });
+      return row;
+    } finally {
+      this.inFlight.delete(id);
+    }
+  }
+
+  /** "Send again": resets one delivery and tries it now. */
+  async resend(id: number): Promise<DeliveryRow | undefined> {
+    const d = await this.deps.jobs.delivery(id);
+    if (!d || !d.local_path) return d;
+    await this.deps.jobs.updateDelivery(id, { state: "pending", next_at: nowIso(), error: null });
+    return this.attempt(id);
+  }
+
+  /** Background retries of due deliveries (every few seconds). */
+  start(): void {
+    const tick = async () => {
+      try {
+        for (const d of await this.deps.jobs.dueDeliveries()) await this.attempt(d.id);
+      } catch (e) {
+        this.deps.logger.warn({ err: e }, "delivery retry loop");
+      }
+      if (this.timer) this.timer = setTimeout(tick, this.deps.pollMs ?? 5000);
+    };
+    this.timer = setTimeout(tick, this.deps.pollMs ?? 5000);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private async notify(job: JobRow, event: NotifyEvent, settings: Settings, extra: Record<string, unknown> = {}) {
+    if (job.import_mode) return;
+    const analysis = job.analysis ? (JSON.parse(job.analysis) as Analysis) : null;
+    const bureau = settings.bureaus.find((b) => b.name.toLowerCase() === (job.bureau ?? "").toLowerCase());
+    if (bureau?.test) return;
+    const fields = {
+      file: job.file_name,
+      order: analysis?.order ?? job.order_no ?? "",
+      orderName: analysis?.orderName ?? "",
+      plates: job.plates ?? 0,
+      pages: job.pages ?? 0,
+      press: job.press ?? "",
+      bureau: job.bureau ?? "",
+      error: job.error_message ?? "",
+      duplicateOf: job.duplicate_of ?? "",
+      job: job.id,
+      ...extra,
+    };
+    const results = await notifyEvent(event, fields, settings);
+    for (const r of results) {
+      await this.deps.jobs.addNotification({
+        job_id: job.id,
+        event,
+        recipient: r.recipient,
+        channel: r.channel,
+        ok: r.ok ? 1 : 0,
+        reply: r.reply ?? null,
+        error: r.error ?? null,
+      });
+      if (!r.ok) await this.deps.jobs.log(job.id, "warn", `notification ${r.channel} to ${r.recipient} failed: ${r.error}`);
+    }
+  }
+
+  async notifyDelivered(jobId: number, settings: Settings): Promise<void> {
+    const job = await this.deps.jobs.get(jobId);
+    if (job) await this.notify(job, "delivered", settings).catch((e) => this.deps.logger.warn({ err: e }, "notify"));
+  }
+
+  async notifyFailed(job: JobRow, settings: Settings): Promise<void> {
+    const event: NotifyEvent = job.error_code === "duplicate" ? "duplicate" : "failed";
+    await this.notify(job, event, settings).catch((e) => this.deps.logger.warn({ err: e }, "notify"));
+  }
+}

@@ -1,0 +1,186 @@
+// Owns one job's life: runs its steps in order from the last completed one, records the timeline,
+// retries transient faults with backoff, and ends the job as done or failed (file to quarantine).
+import fsp from "node:fs/promises";
+import path from "node:path";
+import type { Logger } from "pino";
+import type { DataPaths } from "../config/runtime.ts";
+import type { Settings } from "../config/settings-schema.ts";
+import type { EventBus } from "../events/event-bus.ts";
+import { freeName, moveFile, safeComponent } from "../files/move.ts";
+import type { JobOutputs, JobRow, JobsRepository, TimelineEntry } from "../store/jobs.repository.ts";
+import { nowIso } from "../util/time.ts";
+import { isTransient, type JobContext, type Step } from "./step.ts";
+
+export interface RunnerDeps {
+  jobs: JobsRepository;
+  paths: DataPaths;
+  events: EventBus;
+  logger: Logger;
+  settings: () => Promise<Settings>;
+  steps: Step[];
+  /** Called when a job ends failed (notifications). Never throws into the runner. */
+  onFailed?: (job: JobRow, settings: Settings) => Promise<void>;
+  jobTimeoutSec: number;
+  maxAttempts?: number;
+}
+
+const parse = <T>(s: string | null, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
+
+/** Delay before the n-th retry: 5 s, 10 s, 20 s … capped at 10 minutes. */
+export function backoffMs(attempt: number): number {
+  return Math.min(5000 * 2 ** Math.max(0, attempt - 1), 600_000);
+}
+
+export class JobRunner {
+  constructor(private readonly deps: RunnerDeps) {}
+
+  async run(claimed: JobRow): Promise<void> {
+    const { jobs, events, logger } = this.deps;
+    const settings = await this.deps.settings();
+    const timeline = parse<TimelineEntry[]>(claimed.timeline, []);
+    let outputs = parse<JobOutputs>(claimed.outputs, {});
+    const done = new Set(timeline.filter((t) => t.status === "ok").map((t) => t.step));
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new Error(`the job ran past its limit of ${this.deps.jobTimeoutSec} s`)),
+      this.deps.jobTimeoutSec * 1000,
+    );
+    const jobLog = logger.child({ job: claimed.id, file: claimed.file_name });
+    let job = claimed;
+    const log: JobContext["log"] = async (msg, level = "info") => {
+      jobLog[level](msg);
+      const at = nowIso();
+      await jobs.log(job.id, level, msg).catch(() => {});
+      events.emit({ type: "log", id: job.id, at, level, msg });
+    };
+
+    try {
+      for (const step of this.deps.steps) {
+        if (done.has(step.name)) continue;
+        if (abort.signal.aborted) throw abort.signal.reason;
+        await jobs.update(job.id, { step: step.name });
+        events.emit({ type: "job", id: job.id, status: "processing", step: step.name });
+        const startedAt = nowIso();
+        const t0 = performance.now();
+        const ctx: JobContext = {
+          job,
+          outputs,
+          settings,
+          paths: this.deps.paths,
+          jobs,
+          events,
+          logger: jobLog,
+          log,
+          signal: abort.signal,
+        };
+        let result: Awaited<ReturnType<Step["run"]>>;
+        try {
+          result = await step.run(ctx);
+        } catch (e) {
+          const ms = Math.round(performance.now() - t0);
+          const message = e instanceof Error ? e.message : String(e);
+          if (abort.signal.aborted) {
+            timeline.push({ step: step.name, status: "failed", startedAt, ms, error: { code: "timeout", message } });
+            await this.fail(job, timeline, outputs, { code: "timeout", message }, settings, log);
+            return;
+          }
+          if (isTransient(e) && job.attempts + 1 < (this.deps.maxAttempts ?? 8)) {
+            const code = (e as { code?: string }).code ?? "transient";
+            timeline.push({ step: step.name, status: "retry", startedAt, ms, error: { code, message } });
+            const delay = backoffMs(job.attempts + 1);
+            await log(`${step.name}: ${message} — will retry in ${Math.round(delay / 1000)} s`, "warn");
+            await jobs.update(job.id, {
+              status: "queued",
+              timeline: JSON.stringify(timeline),
+              attempts: job.attempts + 1,
+              run_after: new Date(Date.now() + delay).toISOString(),
+              locked_by: null,
+              locked_at: null,
+            });
+            events.emit({ type: "job", id: job.id, status: "queued", step: step.name });
+            return;
+          }
+          const code = isTransient(e) ? "gave-up" : "internal";
+          timeline.push({ step: step.name, status: "failed", startedAt, ms, error: { code, message } });
+          jobLog.error({ err: e, step: step.name }, "step failed");
+          await this.fail(job, timeline, outputs, { code, message: `${step.name}: ${message}` }, settings, log);
+          return;
+        }
+        const ms = Math.round(performance.now() - t0);
+        if (result.reject) {
+          timeline.push({ step: step.name, status: "failed", startedAt, ms, error: result.reject });
+          outputs = { ...outputs, ...result.outputs };
+          if (result.patch) await jobs.update(job.id, result.patch);
+          await log(`${step.name}: refused (${result.reject.code}) — ${result.reject.message}`, "error");
+          await this.fail({ ...job, ...result.patch }, timeline, outputs, result.reject, settings, log);
+          return;
+        }
+        timeline.push({ step: step.name, status: "ok", startedAt, ms, ...(result.info ? { info: result.info } : {}) });
+        outputs = { ...outputs, ...result.outputs };
+        // Persisted after every step: a crash resumes from here, not from scratch.
+        await jobs.update(job.id, { ...result.patch, timeline: JSON.stringify(timeline), outputs: JSON.stringify(outputs) });
+        job = { ...job, ...result.patch, timeline: JSON.stringify(timeline), outputs: JSON.stringify(outputs) };
+        await log(`${step.name}: ${result.info ?? "ok"} (${ms} ms)`);
+        if (result.finish) break;
+      }
+      await jobs.update(job.id, { status: "done", step: null, locked_by: null, locked_at: null, error_code: null, error_message: null });
+      events.emit({ type: "job", id: job.id, status: "done", step: null });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Ends a job as failed; its original goes to quarantine with the reason beside it. */
+  private async fail(
+    job: JobRow,
+    timeline: TimelineEntry[],
+    outputs: JobOutputs,
+    error: { code: string; message: string },
+    settings: Settings,
+    log: JobContext["log"],
+  ): Promise<void> {
+    const { jobs, events, paths } = this.deps;
+    const current = (await jobs.get(job.id)) ?? job;
+    const original = current.work_path ?? current.source_path;
+    let quarantine: string | null = null;
+    if (original && !original.startsWith(paths.quarantine)) {
+      try {
+        await fsp.access(original);
+        await fsp.mkdir(paths.quarantine, { recursive: true });
+        quarantine = await freeName(paths.quarantine, `${job.id}_${safeComponent(job.file_name)}`);
+        await moveFile(original, quarantine);
+        const reason = [
+          `job: ${job.id}`,
+          `file: ${job.file_name}`,
+          `time: ${nowIso()}`,
+          `code: ${error.code}`,
+          `reason: ${error.message}`,
+          "",
+        ].join("\n");
+        await fsp.writeFile(`${quarantine}.reason.txt`, reason, "utf8");
+        await log(`original moved to quarantine: ${path.basename(quarantine)}`, "warn");
+        await fsp.rm(path.join(paths.work, String(job.id)), { recursive: true, force: true });
+      } catch (e) {
+        // Leave it where it is (still referenced by the job) rather than risk losing it.
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") await log(`could not quarantine the original: ${String(e)}`, "error");
+        quarantine = null;
+      }
+    }
+    await jobs.update(job.id, {
+      status: "failed",
+      step: null,
+      error_code: error.code,
+      error_message: error.message,
+      timeline: JSON.stringify(timeline),
+      outputs: JSON.stringify({ ...outputs, ...(quarantine ? { quarantine } : {}) }),
+      locked_by: null,
+      locked_at: null,
+      ...(quarantine ? { final_path: quarantine, work_path: null } : {}),
+    });
+    events.emit({ type: "job", id: job.id, status: "failed", step: null });
+    if (this.deps.onFailed && !job.import_mode) {
+      const fresh = (await jobs.get(job.id)) ?? job;
+      await this.deps.onFailed(fresh, settings).catch(() => {});
+    }
+  }
+}

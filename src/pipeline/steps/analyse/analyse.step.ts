@@ -1,0 +1,55 @@
+// Runs the analysis engine (inspect → read-signa → identify) and books the figures the journal
+// and reports count: press, bureau, plates, m² of plate and money at today's plate cost.
+import { analyzeFile } from "../../../analysis/analyze.ts";
+import type { Analysis } from "../../../analysis/types.ts";
+import type { Settings } from "../../../config/settings-schema.ts";
+import type { Step } from "../../step.ts";
+
+/** The press most sheets name (a file normally goes to one press). */
+export function mainPress(a: Analysis): string | null {
+  const counts = new Map<string, number>();
+  for (const s of a.sheets) if (s.press) counts.set(s.press, (counts.get(s.press) ?? 0) + 1);
+  return [...counts.entries()].sort((x, y) => y[1] - x[1])[0]?.[0] ?? null;
+}
+
+/** Plate area and money per sheet: each colorant is one plate of that sheet's press. */
+export function bookFigures(a: Analysis, settings: Settings): { areaM2: number; money: number } {
+  let areaM2 = 0;
+  let money = 0;
+  for (const s of a.sheets) {
+    const press = settings.presses.find((p) => p.name === s.press);
+    const [w, h] = press ? [press.plateWidthMm, press.plateHeightMm] : s.plateMm;
+    const plates = s.colorants.length;
+    areaM2 += (plates * w * h) / 1e6;
+    money += plates * (press?.plateCost ?? 0);
+  }
+  return { areaM2: Math.round(areaM2 * 1e4) / 1e4, money: Math.round(money * 100) / 100 };
+}
+
+export const analyseStep: Step = {
+  name: "analyse",
+  async run({ job, settings, log }) {
+    const analysis = await analyzeFile(job.work_path as string, {
+      settings,
+      fileName: job.file_name,
+      defaultBureau: job.default_bureau ?? undefined,
+    });
+    for (const w of analysis.warnings) await log(`warning: ${w}`, "warn");
+    const { areaM2, money } = bookFigures(analysis, settings);
+    const patch = {
+      analysis: JSON.stringify(analysis),
+      press: mainPress(analysis),
+      bureau: analysis.bureau,
+      order_no: analysis.order,
+      pages: analysis.pages,
+      plates: analysis.plates,
+      plate_area_m2: areaM2,
+      money,
+    };
+    if (analysis.error) return { patch, reject: analysis.error };
+    return {
+      patch,
+      info: `${analysis.pages} complect(s), ${analysis.plates} plate(s), press ${patch.press ?? "?"}, bureau ${analysis.bureau ?? "?"}`,
+    };
+  },
+};

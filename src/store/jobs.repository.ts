@@ -1,0 +1,419 @@
+// The journal: jobs, their deliveries, notifications and log lines. All SQL about jobs is here.
+import { type Kysely, type Selectable, sql } from "kysely";
+import type { Analysis } from "../analysis/types.ts";
+import { nowIso } from "../util/time.ts";
+import type { DB, DeliveriesTable, JobStatus, JobsTable, NotificationsTable } from "./schema.ts";
+
+export type JobRow = Selectable<JobsTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+
+export interface TimelineEntry {
+  step: string;
+  status: "ok" | "failed" | "retry";
+  startedAt: string;
+  ms: number;
+  info?: string;
+  error?: { code: string; message: string };
+}
+
+export interface NewJob {
+  fileName: string;
+  source: string;
+  sourcePath: string | null;
+  size?: number | null;
+  mtimeMs?: number | null;
+  hash?: string | null;
+  importMode?: boolean;
+  defaultBureau?: string | null;
+  fileDate?: string;
+}
+
+export interface JobFilter {
+  from?: string;
+  to?: string;
+  press?: string;
+  bureau?: string;
+  q?: string;
+  status?: JobStatus;
+  limit?: number;
+  offset?: number;
+  /** Oldest first (print view). */
+  ascending?: boolean;
+}
+
+/** The public shape of a job (API, CLI, UI). */
+export interface JobView {
+  id: number;
+  createdAt: string;
+  updatedAt: string;
+  fileDate: string;
+  file: string;
+  source: string;
+  status: JobStatus;
+  step: string | null;
+  error: { code: string; message: string } | null;
+  duplicateOf: number | null;
+  importMode: boolean;
+  order: string | null;
+  press: string | null;
+  bureau: string | null;
+  pages: number | null;
+  plates: number | null;
+  plateAreaM2: number | null;
+  money: number | null;
+  hash: string | null;
+  size: number | null;
+  timeline: TimelineEntry[];
+  analysis: Analysis | null;
+  outputs: JobOutputs | null;
+  deliveries: DeliveryView[];
+}
+
+export interface JobOutputs {
+  preview?: string | null;
+  pages?: { page: number; proof: string | null; thumbnail: string | null; warning?: string }[];
+  engine?: string;
+  archive?: string | null;
+  quarantine?: string | null;
+  [k: string]: unknown;
+}
+
+export interface DeliveryView {
+  id: number;
+  kind: "bureau" | "press";
+  target: string;
+  remotePath: string;
+  state: DeliveriesTable["state"];
+  attempts: number;
+  nextAt: string | null;
+  error: string | null;
+  reply: string | null;
+  sentAt: string | null;
+}
+
+const json = <T>(v: string | null): T | null => (v ? (JSON.parse(v) as T) : null);
+
+export function deliveryView(d: DeliveryRow): DeliveryView {
+  return {
+    id: d.id,
+    kind: d.kind,
+    target: d.target,
+    remotePath: d.remote_dir ? `${d.remote_dir.replace(/\/+$/, "")}/${d.remote_name}` : d.remote_name,
+    state: d.state,
+    attempts: d.attempts,
+    nextAt: d.next_at,
+    error: d.error,
+    reply: d.reply,
+    sentAt: d.sent_at,
+  };
+}
+
+export function jobView(r: JobRow, deliveries: DeliveryRow[] = []): JobView {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    fileDate: r.file_date,
+    file: r.file_name,
+    source: r.source,
+    status: r.status,
+    step: r.step,
+    error: r.error_code ? { code: r.error_code, message: r.error_message ?? "" } : null,
+    duplicateOf: r.duplicate_of,
+    importMode: !!r.import_mode,
+    order: r.order_no,
+    press: r.press,
+    bureau: r.bureau,
+    pages: r.pages,
+    plates: r.plates,
+    plateAreaM2: r.plate_area_m2,
+    money: r.money,
+    hash: r.hash,
+    size: r.size,
+    timeline: json<TimelineEntry[]>(r.timeline) ?? [],
+    analysis: json<Analysis>(r.analysis),
+    outputs: json<JobOutputs>(r.outputs),
+    deliveries: deliveries.map(deliveryView),
+  };
+}
+
+/** `2026-11-25` as the start of that day, or a full ISO time kept as is. */
+function dayStart(d: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(d) ? `${d}T00:00:00.000Z` : d;
+}
+function dayEnd(d: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(d) ? `${d}T23:59:59.999Z` : d;
+}
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export class JobsRepository {
+  constructor(readonly db: Kysely<DB>) {}
+
+  async create(j: NewJob): Promise<JobRow> {
+    const at = nowIso();
+    return this.db
+      .insertInto("jobs")
+      .values({
+        created_at: at,
+        updated_at: at,
+        file_date: j.fileDate ?? at,
+        file_name: j.fileName,
+        name_lc: j.fileName.toLowerCase(),
+        source: j.source,
+        source_path: j.sourcePath,
+        status: "queued",
+        size: j.size ?? null,
+        mtime_ms: j.mtimeMs ?? null,
+        hash: j.hash ?? null,
+        import_mode: j.importMode ? 1 : 0,
+        default_bureau: j.defaultBureau ?? null,
+        timeline: "[]",
+        attempts: 0,
+        run_after: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  get(id: number): Promise<JobRow | undefined> {
+    return this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  async update(id: number, patch: Partial<Omit<JobRow, "id">>): Promise<void> {
+    await this.db
+      .updateTable("jobs")
+      .set({ ...patch, updated_at: nowIso() })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.db.deleteFrom("jobs").where("id", "=", id).execute();
+  }
+
+  /**
+   * Takes the next due job for one worker. The claim is one UPDATE so two workers (or two
+   * processes on PostgreSQL, with SKIP LOCKED) never take the same job.
+   */
+  async claimNext(workerId: string, engine: "sqlite" | "postgres"): Promise<JobRow | null> {
+    const at = nowIso();
+    const lock = engine === "postgres" ? sql`for update skip locked` : sql``;
+    const r = await sql<JobRow>`
+      update jobs set status = 'processing', locked_by = ${workerId}, locked_at = ${at}, updated_at = ${at}
+      where id = (select id from jobs where status = 'queued' and run_after <= ${at} order by run_after, id limit 1 ${lock})
+      and status = 'queued'
+      returning *`.execute(this.db);
+    return r.rows[0] ?? null;
+  }
+
+  /** After a crash, jobs a dead worker held go back to the queue; they resume from their last step. */
+  async requeueInterrupted(workerPrefix?: string): Promise<number> {
+    let q = this.db
+      .updateTable("jobs")
+      .set({ status: "queued", locked_by: null, locked_at: null, updated_at: nowIso() })
+      .where("status", "=", "processing");
+    if (workerPrefix) q = q.where("locked_by", "like", `${workerPrefix}%`);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async counts(): Promise<Record<JobStatus, number>> {
+    const rows = await this.db
+      .selectFrom("jobs")
+      .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("status")
+      .execute();
+    const out: Record<JobStatus, number> = { queued: 0, processing: 0, done: 0, failed: 0 };
+    for (const r of rows) out[r.status] = Number(r.n);
+    return out;
+  }
+
+  /** A queued job for the same file (path + size + mtime): a watcher event seen twice. */
+  async findQueuedSame(sourcePath: string, size: number, mtimeMs: number): Promise<JobRow | undefined> {
+    return this.db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("source_path", "=", sourcePath)
+      .where("size", "=", size)
+      .where("mtime_ms", "=", mtimeMs)
+      .where("status", "in", ["queued", "processing"])
+      .executeTakeFirst();
+  }
+
+  /** The first earlier job that read the same content (a re-dropped identical file). */
+  async findEarlierByHash(hash: string, beforeId: number, sinceIso: string): Promise<JobRow | undefined> {
+    return this.db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("hash", "=", hash)
+      .where("id", "<", beforeId)
+      .where("status", "=", "done")
+      .where("created_at", ">=", sinceIso)
+      .orderBy("id")
+      .executeTakeFirst();
+  }
+
+  private filtered(f: JobFilter) {
+    let q = this.db.selectFrom("jobs");
+    if (f.from) q = q.where("file_date", ">=", dayStart(f.from));
+    if (f.to) q = q.where("file_date", "<=", dayEnd(f.to));
+    if (f.press) q = q.where("press", "=", f.press);
+    if (f.bureau) q = q.where("bureau", "=", f.bureau);
+    if (f.status) q = q.where("status", "=", f.status);
+    const text = f.q?.trim();
+    if (text) {
+      const negate = text.startsWith("-");
+      const needle = `%${likeEscape((negate ? text.slice(1) : text).toLowerCase())}%`;
+      q = negate
+        ? q.where(sql<boolean>`name_lc not like ${needle} escape '\\'`)
+        : q.where(sql<boolean>`name_lc like ${needle} escape '\\'`);
+    }
+    return q;
+  }
+
+  async list(f: JobFilter): Promise<{ total: number; rows: JobRow[] }> {
+    const limit = Math.min(Math.max(f.limit ?? 100, 1), 100_000);
+    const dir = f.ascending ? "asc" : "desc";
+    const [rows, total] = await Promise.all([
+      this.filtered(f)
+        .selectAll()
+        .orderBy("file_date", dir)
+        .orderBy("id", dir)
+        .limit(limit)
+        .offset(f.offset ?? 0)
+        .execute(),
+      this.filtered(f)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirst(),
+    ]);
+    return { total: Number(total?.n ?? 0), rows };
+  }
+
+  /** Plates, m² of plate and money per press for the rows a filter selects. */
+  async totals(f: JobFilter): Promise<{ press: string | null; jobs: number; plates: number; areaM2: number; money: number }[]> {
+    const rows = await this.filtered(f)
+      .select([
+        "press",
+        (eb) => eb.fn.countAll<number>().as("jobs"),
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>("plates"), sql<number>`0`).as("plates"),
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>("plate_area_m2"), sql<number>`0`).as("area"),
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>("money"), sql<number>`0`).as("money"),
+      ])
+      .where("status", "=", "done")
+      .groupBy("press")
+      .orderBy("press")
+      .execute();
+    return rows.map((r) => ({
+      press: r.press,
+      jobs: Number(r.jobs),
+      plates: Number(r.plates),
+      areaM2: Number(r.area),
+      money: Number(r.money),
+    }));
+  }
+
+  /** Per month and press for one year: plates, m² and money as booked at the time. */
+  async monthly(year: number) {
+    const rows = await this.db
+      .selectFrom("jobs")
+      .select([
+        sql<string>`substr(file_date, 1, 7)`.as("month"),
+        "press",
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>("plates"), sql<number>`0`).as("plates"),
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>("plate_area_m2"), sql<number>`0`).as("area"),
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>("money"), sql<number>`0`).as("money"),
+      ])
+      .where("status", "=", "done")
+      .where("file_date", ">=", `${year}-01-01`)
+      .where("file_date", "<", `${year + 1}-01-01`)
+      .groupBy([sql`substr(file_date, 1, 7)`, "press"])
+      .execute();
+    return rows.map((r) => ({
+      month: Number(r.month.slice(5, 7)),
+      press: r.press,
+      plates: Number(r.plates),
+      areaM2: Number(r.area),
+      money: Number(r.money),
+    }));
+  }
+
+  // --- log -----------------------------------------------------------------------------------
+  async log(jobId: number, level: string, msg: string): Promise<void> {
+    await this.db.insertInto("job_log").values({ job_id: jobId, at: nowIso(), level, msg }).execute();
+  }
+
+  logLines(jobId: number) {
+    return this.db.selectFrom("job_log").select(["at", "level", "msg"]).where("job_id", "=", jobId).orderBy("id").execute();
+  }
+
+  // --- deliveries ----------------------------------------------------------------------------
+  deliveries(jobId: number): Promise<DeliveryRow[]> {
+    return this.db.selectFrom("deliveries").selectAll().where("job_id", "=", jobId).orderBy("id").execute();
+  }
+
+  async deliveriesFor(jobIds: number[]): Promise<Map<number, DeliveryRow[]>> {
+    const out = new Map<number, DeliveryRow[]>();
+    if (!jobIds.length) return out;
+    const rows = await this.db.selectFrom("deliveries").selectAll().where("job_id", "in", jobIds).orderBy("id").execute();
+    for (const r of rows) out.set(r.job_id, [...(out.get(r.job_id) ?? []), r]);
+    return out;
+  }
+
+  delivery(id: number): Promise<DeliveryRow | undefined> {
+    return this.db.selectFrom("deliveries").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  async addDelivery(d: Omit<DeliveryRow, "id" | "created_at" | "updated_at">): Promise<DeliveryRow> {
+    const at = nowIso();
+    return this.db
+      .insertInto("deliveries")
+      .values({ ...d, created_at: at, updated_at: at })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async updateDelivery(id: number, patch: Partial<Omit<DeliveryRow, "id">>): Promise<void> {
+    await this.db
+      .updateTable("deliveries")
+      .set({ ...patch, updated_at: nowIso() })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  /** Deliveries waiting for a retry whose time has come. */
+  dueDeliveries(limit = 20): Promise<DeliveryRow[]> {
+    return this.db
+      .selectFrom("deliveries")
+      .selectAll()
+      .where("state", "=", "pending")
+      .where("next_at", "<=", nowIso())
+      .orderBy("next_at")
+      .limit(limit)
+      .execute();
+  }
+
+  /** Marks a pending delivery as being sent; false when another worker already took it. */
+  async claimDelivery(id: number, holdMs: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable("deliveries")
+      .set({ next_at: new Date(Date.now() + holdMs).toISOString(), updated_at: nowIso() })
+      .where("id", "=", id)
+      .where("state", "=", "pending")
+      .where("next_at", "<=", nowIso())
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  // --- notifications -------------------------------------------------------------------------
+  async addNotification(n: Omit<NotificationRow, "id" | "created_at">): Promise<void> {
+    await this.db
+      .insertInto("notifications")
+      .values({ ...n, created_at: nowIso() })
+      .execute();
+  }
+
+  notifications(jobId: number): Promise<NotificationRow[]> {
+    return this.db.selectFrom("notifications").selectAll().where("job_id", "=", jobId).orderBy("id").execute();
+  }
+}

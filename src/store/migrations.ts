@@ -1,0 +1,136 @@
+// Schema migrations, written once through Kysely's schema builder for both engines. The only
+// engine difference (auto-increment ids) is a capability passed in, not a name check.
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+
+type IdKind = "sqlite" | "postgres";
+
+function migrations(idKind: IdKind): Record<string, Migration> {
+  // biome-ignore lint/suspicious/noExplicitAny: schema builder works on an untyped db
+  const id = (t: any) =>
+    idKind === "postgres"
+      ? t.addColumn("id", "serial", (c: any) => c.primaryKey())
+      : t.addColumn("id", "integer", (c: any) => c.primaryKey().autoIncrement());
+  return {
+    "0001_initial": {
+      // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on current types
+      async up(db: Kysely<any>) {
+        await id(db.schema.createTable("jobs"))
+          .addColumn("created_at", "text", (c: any) => c.notNull())
+          .addColumn("updated_at", "text", (c: any) => c.notNull())
+          .addColumn("file_date", "text", (c: any) => c.notNull())
+          .addColumn("file_name", "text", (c: any) => c.notNull())
+          // Lower-cased in JS: SQLite's lower() and LIKE fold ASCII only, and file names are often Cyrillic.
+          .addColumn("name_lc", "text", (c: any) => c.notNull())
+          .addColumn("source", "text", (c: any) => c.notNull())
+          .addColumn("source_path", "text")
+          .addColumn("status", "text", (c: any) => c.notNull())
+          .addColumn("step", "text")
+          .addColumn("error_code", "text")
+          .addColumn("error_message", "text")
+          .addColumn("hash", "text")
+          .addColumn("size", "double precision")
+          .addColumn("mtime_ms", "double precision")
+          .addColumn("import_mode", "integer", (c: any) => c.notNull().defaultTo(0))
+          .addColumn("duplicate_of", "integer")
+          .addColumn("default_bureau", "text")
+          .addColumn("work_path", "text")
+          .addColumn("final_path", "text")
+          .addColumn("analysis", "text")
+          .addColumn("outputs", "text")
+          .addColumn("timeline", "text", (c: any) => c.notNull().defaultTo("[]"))
+          .addColumn("attempts", "integer", (c: any) => c.notNull().defaultTo(0))
+          .addColumn("run_after", "text", (c: any) => c.notNull())
+          .addColumn("locked_by", "text")
+          .addColumn("locked_at", "text")
+          .addColumn("press", "text")
+          .addColumn("bureau", "text")
+          .addColumn("order_no", "text")
+          .addColumn("pages", "integer")
+          .addColumn("plates", "integer")
+          .addColumn("plate_area_m2", "double precision")
+          .addColumn("money", "double precision")
+          .execute();
+        await db.schema.createIndex("jobs_file_date").on("jobs").columns(["file_date", "id"]).execute();
+        await db.schema.createIndex("jobs_status_run").on("jobs").columns(["status", "run_after"]).execute();
+        await db.schema.createIndex("jobs_hash").on("jobs").column("hash").execute();
+        await db.schema.createIndex("jobs_press").on("jobs").columns(["press", "file_date"]).execute();
+        await db.schema.createIndex("jobs_bureau").on("jobs").columns(["bureau", "file_date"]).execute();
+
+        await id(db.schema.createTable("deliveries"))
+          .addColumn("job_id", "integer", (c: any) => c.notNull().references("jobs.id").onDelete("cascade"))
+          .addColumn("kind", "text", (c: any) => c.notNull())
+          .addColumn("target", "text", (c: any) => c.notNull())
+          .addColumn("remote_dir", "text", (c: any) => c.notNull())
+          .addColumn("remote_name", "text", (c: any) => c.notNull())
+          .addColumn("local_path", "text", (c: any) => c.notNull())
+          .addColumn("state", "text", (c: any) => c.notNull())
+          .addColumn("attempts", "integer", (c: any) => c.notNull().defaultTo(0))
+          .addColumn("next_at", "text")
+          .addColumn("error", "text")
+          .addColumn("reply", "text")
+          .addColumn("sent_at", "text")
+          .addColumn("created_at", "text", (c: any) => c.notNull())
+          .addColumn("updated_at", "text", (c: any) => c.notNull())
+          .execute();
+        await db.schema.createIndex("deliveries_job").on("deliveries").column("job_id").execute();
+        await db.schema.createIndex("deliveries_due").on("deliveries").columns(["state", "next_at"]).execute();
+
+        await id(db.schema.createTable("notifications"))
+          .addColumn("job_id", "integer", (c: any) => c.notNull().references("jobs.id").onDelete("cascade"))
+          .addColumn("event", "text", (c: any) => c.notNull())
+          .addColumn("recipient", "text", (c: any) => c.notNull())
+          .addColumn("channel", "text", (c: any) => c.notNull())
+          .addColumn("ok", "integer", (c: any) => c.notNull())
+          .addColumn("reply", "text")
+          .addColumn("error", "text")
+          .addColumn("created_at", "text", (c: any) => c.notNull())
+          .execute();
+        await db.schema.createIndex("notifications_job").on("notifications").column("job_id").execute();
+
+        await id(db.schema.createTable("job_log"))
+          .addColumn("job_id", "integer", (c: any) => c.notNull().references("jobs.id").onDelete("cascade"))
+          .addColumn("at", "text", (c: any) => c.notNull())
+          .addColumn("level", "text", (c: any) => c.notNull())
+          .addColumn("msg", "text", (c: any) => c.notNull())
+          .execute();
+        await db.schema.createIndex("job_log_job").on("job_log").columns(["job_id", "id"]).execute();
+
+        await db.schema
+          .createTable("settings")
+          .addColumn("key", "text", (c: any) => c.primaryKey())
+          .addColumn("value", "text", (c: any) => c.notNull())
+          .addColumn("updated_at", "text", (c: any) => c.notNull())
+          .execute();
+
+        await id(db.schema.createTable("users"))
+          .addColumn("name", "text", (c: any) => c.notNull().unique())
+          .addColumn("password_hash", "text", (c: any) => c.notNull())
+          .addColumn("role", "text", (c: any) => c.notNull())
+          .addColumn("created_at", "text", (c: any) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable("sessions")
+          .addColumn("token_hash", "text", (c: any) => c.primaryKey())
+          .addColumn("user_id", "integer", (c: any) => c.notNull().references("users.id").onDelete("cascade"))
+          .addColumn("csrf", "text", (c: any) => c.notNull())
+          .addColumn("created_at", "text", (c: any) => c.notNull())
+          .addColumn("expires_at", "text", (c: any) => c.notNull())
+          .execute();
+
+        await id(db.schema.createTable("audit"))
+          .addColumn("at", "text", (c: any) => c.notNull())
+          .addColumn("user_name", "text")
+          .addColumn("action", "text", (c: any) => c.notNull())
+          .addColumn("detail", "text")
+          .execute();
+      },
+    },
+  };
+}
+
+export async function migrate(db: Kysely<unknown>, idKind: IdKind): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(idKind) };
+  const result = await new Migrator({ db, provider }).migrateToLatest();
+  if (result.error) throw result.error;
+}

@@ -1,0 +1,44 @@
+// Settings live in one row as JSON with secrets sealed; readers get them opened.
+import type { Kysely } from "kysely";
+import { decryptSecret, encryptSecret } from "../config/secrets.ts";
+import { checkSettings } from "../config/settings-file.ts";
+import { defaultSettings, type Settings } from "../config/settings-schema.ts";
+import { openSecrets, sealSecrets } from "../config/settings-secrets.ts";
+import { nowIso } from "../util/time.ts";
+import type { DB } from "./schema.ts";
+
+const KEY = "settings";
+
+export class SettingsRepository {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly key: Buffer,
+  ) {}
+
+  async get(): Promise<Settings> {
+    const row = await this.db.selectFrom("settings").select("value").where("key", "=", KEY).executeTakeFirst();
+    if (!row) return defaultSettings();
+    const stored = checkSettings(JSON.parse(row.value));
+    return openSecrets(stored, (v) => decryptSecret(this.key, v));
+  }
+
+  /** Validates, seals and stores the whole document in one statement: nothing is half-saved. */
+  async save(settings: unknown): Promise<Settings> {
+    const checked = checkSettings(settings);
+    const sealed = sealSecrets(checked, (v) => encryptSecret(this.key, decryptSecret(this.key, v)));
+    const value = JSON.stringify(sealed);
+    const at = nowIso();
+    await this.db
+      .insertInto("settings")
+      .values({ key: KEY, value, updated_at: at })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value, updated_at: at }))
+      .execute();
+    return checked;
+  }
+
+  /** The stored document with secrets still sealed, for export to YAML. */
+  async getSealed(): Promise<Settings> {
+    const row = await this.db.selectFrom("settings").select("value").where("key", "=", KEY).executeTakeFirst();
+    return row ? checkSettings(JSON.parse(row.value)) : defaultSettings();
+  }
+}
