@@ -40,8 +40,12 @@ export const targetSchema = z.strictObject({
   url: z.string().min(1),
   password: z.string().optional(),
   privateKey: z.string().optional(),
+  /** SFTP: passphrase of `privateKey` (secret). */
+  passphrase: z.string().optional(),
   /** SFTP: expected host key fingerprint (SHA256:… as ssh-keygen prints it). */
   hostKey: z.string().optional(),
+  /** FTPS: extra trusted CA / self-signed certificate (PEM), so checks can stay on. */
+  ca: z.string().optional(),
   passive: z.boolean().default(true),
   /** FTPS: allow self-signed / mismatched certificates. */
   insecureTls: z.boolean().default(false),

@@ -1,0 +1,81 @@
+// file:///path — a mounted share (SMB/NFS) or a local folder.
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { Target } from "../config/settings-schema.ts";
+import { classifyError, DeliveryError } from "./errors.ts";
+import { checkRemoteName, parseTargetUrl, remoteDirSegments, type TargetUrl, tempName, transliterate } from "./names.ts";
+import { throwIfAborted } from "./serial.ts";
+import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
+
+export class FolderDeliverer implements Deliverer {
+  readonly target: Target;
+  private readonly url: TargetUrl;
+
+  constructor(target: Target) {
+    this.target = target;
+    this.url = parseTargetUrl(target.url);
+  }
+
+  /** The share's root must exist: creating it would write onto the local disk under an unmounted mount point. */
+  private async checkRoot(): Promise<void> {
+    const root = this.url.folder;
+    const st = await stat(root).catch(() => null);
+    if (!st?.isDirectory()) {
+      throw new DeliveryError("connect", `folder ${root} does not exist or is not a folder (share not mounted?)`, {
+        transient: true,
+      });
+    }
+  }
+
+  async upload(local: string, remoteDir: string, remoteName: string, opts: UploadOptions = {}): Promise<DeliveryReceipt> {
+    const translit = this.target.transliterate ? transliterate : (s: string) => s;
+    const dir = join(this.url.folder, ...remoteDirSegments(remoteDir).map(translit));
+    const name = checkRemoteName(translit(remoteName));
+    const final = join(dir, name);
+    const temp = join(dir, tempName(name));
+    let bytes: number;
+    try {
+      bytes = (await stat(local)).size;
+    } catch (err) {
+      throw new DeliveryError("local-file", `cannot read ${local}: ${(err as Error).message}`, {
+        transient: false,
+        cause: err,
+      });
+    }
+    throwIfAborted(opts.signal);
+    await this.checkRoot();
+    let step = "make folder in";
+    try {
+      await mkdir(dir, { recursive: true });
+      step = "copy to";
+      // flush: data is on the share's disk before the rename makes it visible.
+      await pipeline(createReadStream(local), createWriteStream(temp, { flush: true }), { signal: opts.signal });
+      step = "check size in";
+      const size = (await stat(temp)).size;
+      if (size !== bytes) {
+        throw new DeliveryError("size-mismatch", `copy to ${this.url.display}: size ${size} bytes, local ${bytes} bytes`, {
+          transient: true,
+          reply: `${size} != ${bytes}`,
+        });
+      }
+      step = "rename in";
+      await rename(temp, final);
+      return { target: this.target.name, url: this.url.display, remotePath: final, bytes, reply: `${bytes} bytes copied` };
+    } catch (err) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      if (opts.signal?.aborted) {
+        throw new DeliveryError("aborted", `copy to ${this.url.display} aborted`, { transient: true, cause: err });
+      }
+      throw classifyError(err, `${step} ${this.url.display}`);
+    }
+  }
+
+  async test(): Promise<string> {
+    await this.checkRoot();
+    return `${this.url.display}: folder exists`;
+  }
+
+  async close(): Promise<void> {}
+}

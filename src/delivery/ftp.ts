@@ -1,0 +1,178 @@
+// FTP and FTPS (explicit TLS) with basic-ftp.
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { posix } from "node:path";
+import { Client, FTPError } from "basic-ftp";
+import type { Target } from "../config/settings-schema.ts";
+import { classifyError, DeliveryError } from "./errors.ts";
+import { checkRemoteName, parseTargetUrl, remoteDirSegments, type TargetUrl, tempName, transliterate } from "./names.ts";
+import { Serial, throwIfAborted } from "./serial.ts";
+import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
+
+export class FtpDeliverer implements Deliverer {
+  readonly target: Target;
+  private readonly url: TargetUrl;
+  private readonly password: string;
+  private client: Client | null = null;
+  private loginDir = "/";
+  private readonly serial = new Serial();
+
+  constructor(target: Target) {
+    this.target = target;
+    this.url = parseTargetUrl(target.url);
+    this.password = target.password ?? this.url.urlPassword;
+    if (!target.passive) {
+      // basic-ftp speaks passive mode only; an active-mode data channel would need our own listener.
+      throw new DeliveryError("config", `target ${target.name}: active FTP mode is not supported, use passive`, {
+        transient: false,
+      });
+    }
+  }
+
+  private get secrets() {
+    return [this.password, this.target.privateKey, this.target.passphrase];
+  }
+
+  private fail(err: unknown, doing: string): DeliveryError {
+    return classifyError(err, `${doing} ${this.url.display}`, this.secrets);
+  }
+
+  private async connect(): Promise<Client> {
+    if (this.client && !this.client.closed) return this.client;
+    const client = new Client(this.target.timeoutSec * 1000);
+    this.client = client;
+    try {
+      await client.access({
+        host: this.url.host,
+        port: this.url.port,
+        user: this.url.user || "anonymous",
+        password: this.password || "anonymous@",
+        secure: this.url.scheme === "ftps",
+        secureOptions:
+          this.url.scheme === "ftps"
+            ? { rejectUnauthorized: !this.target.insecureTls, ...(this.target.ca ? { ca: this.target.ca } : {}) }
+            : undefined,
+      });
+      this.loginDir = await client.pwd();
+      return client;
+    } catch (err) {
+      client.close();
+      throw this.fail(err, "login to");
+    }
+  }
+
+  /** Goes to the target folder (plus `extra`), making what is missing; returns its path. */
+  private async enterFolder(client: Client, extra: string[], create: boolean): Promise<string> {
+    const base = this.url.folder;
+    await client.cd(base.startsWith("/") ? "/" : this.loginDir);
+    const segments = [...base.split("/").filter(Boolean), ...extra];
+    if (segments.length === 0) return client.pwd();
+    // ensureDir treats a leading "/" as the root; we are already where the path starts.
+    if (create) await client.ensureDir(segments.join("/"));
+    else for (const s of segments) await client.cd(s);
+    return client.pwd();
+  }
+
+  upload(local: string, remoteDir: string, remoteName: string, opts: UploadOptions = {}): Promise<DeliveryReceipt> {
+    return this.serial.run(() => this.uploadNow(local, remoteDir, remoteName, opts));
+  }
+
+  private async uploadNow(local: string, remoteDir: string, remoteName: string, opts: UploadOptions) {
+    const translit = this.target.transliterate ? transliterate : (s: string) => s;
+    const dir = remoteDirSegments(remoteDir).map(translit);
+    const name = checkRemoteName(translit(remoteName));
+    const temp = tempName(name);
+    let bytes: number;
+    try {
+      bytes = (await stat(local)).size;
+    } catch (err) {
+      throw new DeliveryError("local-file", `cannot read ${local}: ${(err as Error).message}`, {
+        transient: false,
+        cause: err,
+      });
+    }
+    throwIfAborted(opts.signal);
+    const onAbort = () => this.client?.close();
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    let step = "connect to";
+    try {
+      const client = await this.connect();
+      step = "make folder on";
+      const folder = await this.enterFolder(client, dir, true);
+      step = "upload to";
+      const sent = await client.uploadFrom(createReadStream(local), temp);
+      step = "check size on";
+      const size = await this.remoteSize(client, temp);
+      if (size !== null && size !== bytes) {
+        await client.remove(temp).catch(() => undefined);
+        throw new DeliveryError(
+          "size-mismatch",
+          `upload to ${this.url.display}: remote size ${size} bytes, local ${bytes} bytes`,
+          { transient: true, reply: `${size} != ${bytes}` },
+        );
+      }
+      step = "rename on";
+      const renamed = await this.rename(client, temp, name);
+      return {
+        target: this.target.name,
+        url: this.url.display,
+        remotePath: posix.join(folder, name),
+        bytes,
+        reply: `${sent.message} / ${renamed.message}${size === null ? " / size not checked (SIZE unsupported)" : ""}`,
+      };
+    } catch (err) {
+      if (opts.signal?.aborted) {
+        throw new DeliveryError("aborted", `upload to ${this.url.display} aborted`, { transient: true, cause: err });
+      }
+      const e = this.fail(err, step);
+      // Best effort: do not leave a half-written temp file behind when the server is still talking.
+      if (this.client && !this.client.closed && step === "upload to") {
+        await this.client.remove(temp).catch(() => undefined);
+      }
+      throw e;
+    } finally {
+      opts.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private async remoteSize(client: Client, path: string): Promise<number | null> {
+    try {
+      return await client.size(path);
+    } catch (err) {
+      // 500/502: SIZE not implemented. Other refusals are real problems.
+      if (err instanceof FTPError && (err.code === 500 || err.code === 502)) return null;
+      throw err;
+    }
+  }
+
+  private async rename(client: Client, from: string, to: string) {
+    try {
+      return await client.rename(from, to);
+    } catch (err) {
+      // Some servers refuse to rename over an existing file: "send again" must replace it.
+      if (!(err instanceof FTPError) || err.code < 500) throw err;
+      await client.remove(to).catch(() => undefined);
+      return await client.rename(from, to);
+    }
+  }
+
+  test(): Promise<string> {
+    return this.serial.run(async () => {
+      try {
+        const client = await this.connect();
+        const folder = await this.enterFolder(client, [], false);
+        const list = await client.list();
+        return `${this.url.display}: logged in as ${this.url.user || "anonymous"}, folder ${folder} has ${list.length} entries${
+          this.url.scheme === "ftps" ? " (TLS)" : ""
+        }`;
+      } catch (err) {
+        throw this.fail(err, "test");
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.client?.close();
+    this.client = null;
+  }
+}

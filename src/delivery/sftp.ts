@@ -1,0 +1,174 @@
+// SFTP with ssh2-sftp-client: password or private key, host key pinned by fingerprint.
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { posix } from "node:path";
+import SftpClient from "ssh2-sftp-client";
+import type { Target } from "../config/settings-schema.ts";
+import { classifyError, DeliveryError } from "./errors.ts";
+import { checkRemoteName, parseTargetUrl, remoteDirSegments, type TargetUrl, tempName, transliterate } from "./names.ts";
+import { Serial, throwIfAborted } from "./serial.ts";
+import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
+
+/** `SHA256:<base64 without padding>`, as `ssh-keygen -lf` prints it. */
+export function hostKeyFingerprint(publicKeyBlob: Buffer): string {
+  return `SHA256:${createHash("sha256").update(publicKeyBlob).digest("base64").replace(/=+$/, "")}`;
+}
+
+function normaliseFingerprint(fp: string): string {
+  return `SHA256:${fp.trim().replace(/^SHA256:/i, "").replace(/=+$/, "")}`;
+}
+
+export class SftpDeliverer implements Deliverer {
+  readonly target: Target;
+  private readonly url: TargetUrl;
+  private readonly password: string;
+  private client: SftpClient | null = null;
+  private connected = false;
+  private home = "/";
+  private readonly serial = new Serial();
+
+  constructor(target: Target) {
+    this.target = target;
+    this.url = parseTargetUrl(target.url);
+    this.password = target.password ?? this.url.urlPassword;
+  }
+
+  private fail(err: unknown, doing: string): DeliveryError {
+    return classifyError(err, `${doing} ${this.url.display}`, [this.password, this.target.privateKey, this.target.passphrase]);
+  }
+
+  private async connect(): Promise<SftpClient> {
+    if (this.client && this.connected) return this.client;
+    await this.close();
+    const lost = () => {
+      this.connected = false;
+    };
+    const client = new SftpClient("pdfupload", { error: lost, end: lost, close: lost });
+    this.client = client;
+    let seen: string | null = null;
+    const pinned = this.target.hostKey ? normaliseFingerprint(this.target.hostKey) : null;
+    const timeoutMs = this.target.timeoutSec * 1000;
+    try {
+      await client.connect({
+        host: this.url.host,
+        port: this.url.port,
+        username: this.url.user,
+        ...(this.password ? { password: this.password } : {}),
+        ...(this.target.privateKey ? { privateKey: this.target.privateKey } : {}),
+        ...(this.target.passphrase ? { passphrase: this.target.passphrase } : {}),
+        readyTimeout: timeoutMs,
+        // A dead peer is noticed within about timeoutSec even in the middle of a transfer.
+        keepaliveInterval: Math.max(1000, Math.floor(timeoutMs / 3)),
+        keepaliveCountMax: 3,
+        hostVerifier: (key: Buffer) => {
+          seen = hostKeyFingerprint(key);
+          return pinned !== null && seen === pinned;
+        },
+      });
+    } catch (err) {
+      this.client = null;
+      await client.end().catch(() => undefined);
+      if (seen !== null && pinned === null) {
+        throw new DeliveryError(
+          "host-key",
+          `connect to ${this.url.display}: host key is not pinned; if ${seen} is the server's key, set it as the target's hostKey`,
+          { transient: false, reply: seen, cause: err },
+        );
+      }
+      if (seen !== null && seen !== pinned) {
+        throw new DeliveryError(
+          "host-key",
+          `connect to ${this.url.display}: host key ${seen} differs from the pinned ${pinned}; refusing to send`,
+          { transient: false, reply: seen, cause: err },
+        );
+      }
+      throw this.fail(err, "login to");
+    }
+    this.connected = true;
+    this.home = await client.realPath(".");
+    return client;
+  }
+
+  private folderPath(extra: string[]): string {
+    const base = this.url.folder.startsWith("/") ? this.url.folder : posix.join(this.home, this.url.folder);
+    return posix.join(base, ...extra);
+  }
+
+  upload(local: string, remoteDir: string, remoteName: string, opts: UploadOptions = {}): Promise<DeliveryReceipt> {
+    return this.serial.run(() => this.uploadNow(local, remoteDir, remoteName, opts));
+  }
+
+  private async uploadNow(local: string, remoteDir: string, remoteName: string, opts: UploadOptions) {
+    const translit = this.target.transliterate ? transliterate : (s: string) => s;
+    const dir = remoteDirSegments(remoteDir).map(translit);
+    const name = checkRemoteName(translit(remoteName));
+    let bytes: number;
+    try {
+      bytes = (await stat(local)).size;
+    } catch (err) {
+      throw new DeliveryError("local-file", `cannot read ${local}: ${(err as Error).message}`, {
+        transient: false,
+        cause: err,
+      });
+    }
+    throwIfAborted(opts.signal);
+    const onAbort = () => {
+      this.connected = false;
+      void this.client?.end().catch(() => undefined);
+    };
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    let step = "connect to";
+    try {
+      const client = await this.connect();
+      const folder = this.folderPath(dir);
+      const temp = posix.join(folder, tempName(name));
+      const final = posix.join(folder, name);
+      step = "make folder on";
+      if ((await client.exists(folder)) !== "d") await client.mkdir(folder, true);
+      step = "upload to";
+      await client.put(createReadStream(local), temp);
+      step = "check size on";
+      const size = (await client.stat(temp)).size;
+      if (size !== bytes) {
+        await client.delete(temp, true).catch(() => undefined);
+        throw new DeliveryError("size-mismatch", `upload to ${this.url.display}: remote size ${size} bytes, local ${bytes} bytes`, {
+          transient: true,
+          reply: `${size} != ${bytes}`,
+        });
+      }
+      step = "rename on";
+      // SFTP v3 rename refuses an existing target; "send again" must replace it.
+      if (await client.exists(final)) await client.delete(final);
+      await client.rename(temp, final);
+      return { target: this.target.name, url: this.url.display, remotePath: final, bytes, reply: `${bytes} bytes written, renamed` };
+    } catch (err) {
+      if (opts.signal?.aborted) {
+        throw new DeliveryError("aborted", `upload to ${this.url.display} aborted`, { transient: true, cause: err });
+      }
+      throw this.fail(err, step);
+    } finally {
+      opts.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  test(): Promise<string> {
+    return this.serial.run(async () => {
+      try {
+        const client = await this.connect();
+        const folder = this.folderPath([]);
+        const list = await client.list(folder);
+        return `${this.url.display}: logged in as ${this.url.user}, host key pinned, folder ${folder} has ${list.length} entries`;
+      } catch (err) {
+        throw this.fail(err, "test");
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    this.connected = false;
+    if (c) await c.end().catch(() => undefined);
+  }
+}

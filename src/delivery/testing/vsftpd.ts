@@ -1,0 +1,94 @@
+// Debian vsftpd, unprivileged, on a random high port. Anonymous login whose "password" must be
+// in a list (secure_email_list_enable): a real password check without PAM or system users.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, makeSelfSignedCert, waitForPort } from "./net.ts";
+
+export interface Vsftpd {
+  port: number;
+  /** The login folder: files arrive here. */
+  root: string;
+  user: string;
+  password: string;
+  /** PEM of the self-signed certificate when started with tls. */
+  cert?: string;
+  stop(): Promise<void>;
+}
+
+export async function startVsftpd(opts: { tls?: boolean } = {}): Promise<Vsftpd> {
+  const dir = await mkdtemp(join(tmpdir(), "pdfupload-vsftpd-"));
+  const root = join(dir, "root");
+  await mkdir(root);
+  const password = "s3cret-Pässword";
+  await writeFile(join(dir, "passwords"), `${password}\n`);
+  const port = await freePort();
+  const pasv = 20000 + Math.floor(Math.random() * 40000);
+  const conf = [
+    "listen=YES",
+    "listen_address=127.0.0.1",
+    `listen_port=${port}`,
+    "background=NO",
+    "run_as_launching_user=YES",
+    "seccomp_sandbox=NO",
+    "anonymous_enable=YES",
+    "local_enable=NO",
+    "write_enable=YES",
+    "anon_upload_enable=YES",
+    "anon_mkdir_write_enable=YES",
+    "anon_other_write_enable=YES",
+    "anon_umask=022",
+    `anon_root=${root}`,
+    "secure_email_list_enable=YES",
+    `email_password_file=${join(dir, "passwords")}`,
+    "pasv_enable=YES",
+    `pasv_min_port=${pasv}`,
+    `pasv_max_port=${pasv + 50}`,
+    "pasv_address=127.0.0.1",
+    "xferlog_enable=NO",
+    "utf8_filesystem=YES",
+  ];
+  let cert: string | undefined;
+  if (opts.tls) {
+    const c = await makeSelfSignedCert(dir);
+    cert = c.cert;
+    conf.push(
+      "ssl_enable=YES",
+      "allow_anon_ssl=YES",
+      "force_anon_logins_ssl=YES",
+      "force_anon_data_ssl=YES",
+      "require_ssl_reuse=NO",
+      `rsa_cert_file=${c.certFile}`,
+      `rsa_private_key_file=${c.keyFile}`,
+    );
+  }
+  const confFile = join(dir, "vsftpd.conf");
+  await writeFile(confFile, `${conf.join("\n")}\n`);
+  const child: ChildProcess = spawn("/usr/sbin/vsftpd", [confFile], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+  });
+  try {
+    await waitForPort(port);
+  } catch (err) {
+    child.kill();
+    throw new Error(`vsftpd did not start: ${stderr || (err as Error).message}`);
+  }
+  return {
+    port,
+    root,
+    user: "anonymous",
+    password,
+    cert,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill();
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
