@@ -1,0 +1,17 @@
+// Rejections a prepress operator sees: a stable code plus what to do about it.
+import type { AnalysisError, AnalysisErrorCode } from "../../../analysis/types.ts";
+
+const advice: Record<AnalysisErrorCode, string> = {
+  empty: "Export the sheet from Signa again and copy it to the hot folder once the export has finished.",
+  "not-pdf": "Export the sheet from Signa as PDF and save it with the .pdf extension.",
+  damaged:
+    "Export the sheet from Signa again; if it was copied over the network, copy it again and wait until the copy has finished.",
+  encrypted: "Export it again without an open password (document security off) and send it again.",
+  "too-large":
+    "Export the job as one PDF per sheet (or per side) and send the parts, or ask the administrator to raise the limit.",
+  "too-complex": "Simplify or re-export the sheet; if it keeps failing, send it to the administrator.",
+};
+
+export function analysisError(code: AnalysisErrorCode, what: string): AnalysisError {
+  return { code, message: `${what} ${advice[code]}` };
+}

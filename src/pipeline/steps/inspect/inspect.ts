@@ -1,0 +1,184 @@
+// Step `inspect`: is it a readable PDF, who made it, how many pages (complects), which boxes.
+import { basename } from "node:path";
+import type * as mupdf from "mupdf";
+import type { AnalysisError } from "../../../analysis/types.ts";
+import { analysisError } from "./errors.ts";
+import { normalizeRect, type RectPt } from "./geometry.ts";
+import { captureMupdfLog } from "./mupdf-log.ts";
+import { type OpenPdf, openPdf } from "./open-pdf.ts";
+import { hasPdfExtension, sniffFile } from "./sniff.ts";
+
+export interface InspectInput {
+  path: string;
+  /** Name shown to the operator and checked for `.pdf`; defaults to the path's basename. */
+  fileName?: string;
+  maxFileMb: number;
+  maxPages: number;
+}
+
+export interface PageBoxes {
+  /** 1-based. */
+  page: number;
+  /** PDF points, page space, normalised (x0 < x1, y0 < y1). */
+  mediaBox: RectPt;
+  /** Only when the page has one of its own. */
+  trimBox: RectPt | null;
+  rotate: number;
+}
+
+export interface InspectFacts {
+  file: string;
+  sizeBytes: number;
+  isPdf: boolean;
+  creator: string | null;
+  /** Info /Creator names Prinect Signa Station. */
+  creatorIsSigna: boolean;
+  pages: number;
+  boxes: PageBoxes[];
+  /** MuPDF's description of the encryption (owner password only, since we could read it), else null. */
+  encryption: string | null;
+  /** MuPDF had to rebuild the cross-reference table. */
+  repaired: boolean;
+  warnings: string[];
+}
+
+export type InspectResult =
+  | { ok: true; facts: InspectFacts; pdf: OpenPdf }
+  | { ok: false; facts: InspectFacts; error: AnalysisError };
+
+const SIGNA_CREATOR = /prinect\s*signa\s*station/i;
+// Messages MuPDF always logs while rebuilding an xref; anything else during a repair means lost data.
+const REPAIR_NOISE = /cannot find startxref|repair(ing)? (broken xref|PDF document)|trying to repair/i;
+
+/** Inspects one file. On success the caller owns `pdf` and must close it. Never throws for bad input. */
+export function inspect(input: InspectInput): InspectResult {
+  const file = input.fileName ?? basename(input.path);
+  const facts: InspectFacts = {
+    file,
+    sizeBytes: 0,
+    isPdf: false,
+    creator: null,
+    creatorIsSigna: false,
+    pages: 0,
+    boxes: [],
+    encryption: null,
+    repaired: false,
+    warnings: [],
+  };
+  const fail = (error: AnalysisError): InspectResult => ({ ok: false, facts, error });
+
+  let sniff: ReturnType<typeof sniffFile>;
+  try {
+    sniff = sniffFile(input.path);
+  } catch (e) {
+    return fail(analysisError("damaged", `The file could not be read (${(e as Error).message}).`));
+  }
+  facts.sizeBytes = sniff.sizeBytes;
+  if (sniff.sizeBytes === 0) return fail(analysisError("empty", "The file is empty (0 bytes)."));
+  const mb = sniff.sizeBytes / 1024 / 1024;
+  if (mb > input.maxFileMb) {
+    return fail(
+      analysisError("too-large", `The file is ${Math.ceil(mb)} MB, over the limit of ${input.maxFileMb} MB.`),
+    );
+  }
+  if (!sniff.hasPdfHeader) {
+    return fail(analysisError("not-pdf", `The file is not a PDF (it starts with "${sniff.head}").`));
+  }
+  if (!hasPdfExtension(file)) {
+    return fail(analysisError("not-pdf", `The file is a PDF but its name "${file}" does not end in .pdf.`));
+  }
+  facts.isPdf = true;
+  if (!sniff.hasEof) {
+    return fail(analysisError("damaged", "The PDF is cut short (its end is missing)."));
+  }
+
+  const opened = captureMupdfLog(() => {
+    try {
+      return openPdf(input.path);
+    } catch (e) {
+      return e as Error;
+    }
+  });
+  if (opened.value instanceof Error) {
+    return fail(analysisError("damaged", `The PDF cannot be opened (${opened.value.message}).`));
+  }
+  const pdf = opened.value;
+  const { doc } = pdf;
+  let handedOver = false;
+  try {
+    if (doc.needsPassword()) {
+      return fail(analysisError("encrypted", "The PDF is protected with a password needed to open it."));
+    }
+    const enc = doc.getMetaData("encryption");
+    facts.encryption = enc && enc !== "None" ? enc : null;
+    facts.repaired = doc.wasRepaired();
+    const creator = doc.getMetaData("info:Creator")?.trim();
+    facts.creator = creator ? creator : null;
+    facts.creatorIsSigna = !!creator && SIGNA_CREATOR.test(creator);
+
+    const read = captureMupdfLog(() => readPages(doc, facts.repaired));
+    const problems = [...opened.log, ...read.log].filter((m) => !REPAIR_NOISE.test(m));
+    if (read.value instanceof Error) {
+      return fail(analysisError("damaged", `The PDF's pages cannot be read (${read.value.message}).`));
+    }
+    facts.boxes = read.value;
+    facts.pages = read.value.length;
+    if (facts.repaired && (facts.pages === 0 || problems.length > 0)) {
+      const detail = problems.length ? `: ${unique(problems).slice(0, 3).join("; ")}` : "";
+      return fail(analysisError("damaged", `The PDF is damaged and could not be fully repaired${detail}.`));
+    }
+    if (facts.pages === 0) return fail(analysisError("empty", "The PDF has no pages."));
+    if (facts.pages > input.maxPages) {
+      return fail(
+        analysisError("too-large", `The PDF has ${facts.pages} pages, over the limit of ${input.maxPages} pages.`),
+      );
+    }
+    if (facts.repaired) {
+      facts.warnings.push("The PDF's cross-reference table was broken and has been rebuilt; all pages were read.");
+    }
+    handedOver = true;
+    return { ok: true, facts, pdf };
+  } catch (e) {
+    return fail(analysisError("damaged", `The PDF cannot be read (${(e as Error).message}).`));
+  } finally {
+    if (!handedOver) pdf.close();
+  }
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+function rectOf(obj: mupdf.PDFObject): RectPt | null {
+  if (!obj.isArray() || obj.length !== 4) return null;
+  const v = [0, 1, 2, 3].map((i) => obj.get(i).asNumber());
+  if (v.some((n) => !Number.isFinite(n))) return null;
+  const r = normalizeRect(v);
+  return r[2] - r[0] > 0 && r[3] - r[1] > 0 ? r : null;
+}
+
+/**
+ * Boxes of every page. After a repair, each page is also interpreted once (into a display list) so that
+ * objects lost to the damage show up in the log instead of as silently blank areas.
+ */
+function readPages(doc: mupdf.PDFDocument, repaired: boolean): PageBoxes[] | Error {
+  try {
+    const n = doc.countPages();
+    const out: PageBoxes[] = [];
+    for (let i = 0; i < n; i++) {
+      const po = doc.findPage(i);
+      const mediaBox = rectOf(po.getInheritable("MediaBox")) ?? [0, 0, 612, 792];
+      const trimBox = rectOf(po.get("TrimBox"));
+      const rot = po.getInheritable("Rotate");
+      out.push({ page: i + 1, mediaBox, trimBox, rotate: rot.isNumber() ? rot.asNumber() : 0 });
+      if (repaired) {
+        const page = doc.loadPage(i);
+        page.toDisplayList(false).destroy();
+        page.destroy();
+      }
+    }
+    return out;
+  } catch (e) {
+    return e as Error;
+  }
+}

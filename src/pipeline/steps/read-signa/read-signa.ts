@@ -1,0 +1,88 @@
+// Step `read-signa`: per page, the separations Signa listed and the text of each Signa mark.
+import type * as mupdf from "mupdf";
+import { intersect, normalizeRect, type RectPt } from "../inspect/geometry.ts";
+import { captureMupdfLog } from "../inspect/mupdf-log.ts";
+import { readColorants } from "./colorants.ts";
+import { measureContentBox } from "./content-box.ts";
+import { findMarks, type Mark, MarkTextReader, readMarks } from "./marks.ts";
+
+export interface SignaPage {
+  /** 1-based. */
+  page: number;
+  /** From `/HDAG_COLORANT`; null when the page has no Signa colorant list. */
+  colorants: string[] | null;
+  marks: Mark[];
+  /** Painted area without the marks, PDF points page space; only for pages asked for in `contentBoxPages`. */
+  contentBoxPt?: RectPt | null;
+}
+
+export interface ReadSignaResult {
+  pages: SignaPage[];
+  /** Any page carries Signa colorants or marks. */
+  hasSignaData: boolean;
+  warnings: string[];
+}
+
+export interface ReadSignaOptions {
+  /** 1-based pages whose content box to measure (it runs the whole page, so only when needed). */
+  contentBoxPages?: number[] | "all";
+}
+
+export function readSigna(doc: mupdf.PDFDocument, opts: ReadSignaOptions = {}): ReadSignaResult {
+  const warnings: string[] = [];
+  const pages: SignaPage[] = [];
+  const reader = new MarkTextReader(doc);
+  const n = doc.countPages();
+  try {
+    for (let i = 0; i < n; i++) {
+      const pageObj = doc.findPage(i);
+      const { value: marks, log } = captureMupdfLog(() => {
+        try {
+          return readMarks(reader, findMarks(pageObj));
+        } catch (e) {
+          return e as Error;
+        }
+      });
+      if (marks instanceof Error) {
+        warnings.push(`Page ${i + 1}: the Signa marks could not be read (${marks.message}).`);
+      } else if (log.length) {
+        warnings.push(`Page ${i + 1}: problems while reading the Signa marks: ${[...new Set(log)].slice(0, 3).join("; ")}.`);
+      }
+      pages.push({ page: i + 1, colorants: readColorants(pageObj), marks: marks instanceof Error ? [] : marks });
+    }
+  } finally {
+    reader.dispose();
+  }
+  const wanted = opts.contentBoxPages === "all" ? pages.map((p) => p.page) : (opts.contentBoxPages ?? []);
+  for (const p of wanted) {
+    const sp = pages[p - 1];
+    if (sp) sp.contentBoxPt = contentBox(doc, sp, warnings);
+  }
+  const hasSignaData = pages.some((p) => p.colorants !== null || p.marks.length > 0);
+  return { pages, hasSignaData, warnings };
+}
+
+/** Measures one page's content box without its marks, clipped to the MediaBox. */
+export function contentBox(doc: mupdf.PDFDocument, sp: SignaPage, warnings: string[] = []): RectPt | null {
+  const { value, log } = captureMupdfLog(() => {
+    try {
+      return measureContentBox(
+        doc,
+        sp.page - 1,
+        sp.marks.map((m) => m.resourceName),
+      );
+    } catch (e) {
+      return e as Error;
+    }
+  });
+  if (value instanceof Error) {
+    warnings.push(`Page ${sp.page}: the drawn area could not be measured (${value.message}).`);
+    return null;
+  }
+  if (log.length) warnings.push(`Page ${sp.page}: problems while measuring the drawn area: ${[...new Set(log)].slice(0, 3).join("; ")}.`);
+  if (!value) return null;
+  const media = doc.findPage(sp.page - 1).getInheritable("MediaBox");
+  if (!media.isArray()) return value;
+  const mb = normalizeRect([0, 1, 2, 3].map((k) => media.get(k).asNumber()));
+  return intersect(value, mb);
+}
