@@ -1,0 +1,41 @@
+// `pdfupload config import FILE` / `config export`: the shop's settings as one YAML file.
+import fs from "node:fs";
+import type { Command } from "commander";
+import { parseSettingsYaml, SettingsError, settingsToYaml } from "../config/settings-file.ts";
+import { withContext } from "./open-context.ts";
+
+export function registerConfigCommands(program: Command): void {
+  const config = program.command("config").description("import or export the settings as YAML");
+  config
+    .command("import")
+    .description("replace the settings with a YAML file (refused whole if any part is wrong)")
+    .argument("<file>")
+    .action(async (file: string) => {
+      let settings: ReturnType<typeof parseSettingsYaml>;
+      try {
+        settings = parseSettingsYaml(fs.readFileSync(file, "utf8"));
+      } catch (e) {
+        if (e instanceof SettingsError) {
+          process.stderr.write(`${file}: ${e.message}\nNothing was imported.\n`);
+          process.exit(2);
+        }
+        throw e;
+      }
+      await withContext(async (ctx) => {
+        await ctx.settingsRepo.save(settings);
+        await ctx.users.audit(null, "config.import", { file });
+      });
+      process.stdout.write(
+        `imported ${settings.presses.length} press(es), ${settings.bureaus.length} bureau(s), ${settings.targets.length} target(s)\n`,
+      );
+    });
+  config
+    .command("export")
+    .description("print the settings as YAML (secrets stay encrypted)")
+    .option("-o, --out <file>", "write to a file instead of stdout")
+    .action(async (o: { out?: string }) => {
+      const text = await withContext(async (ctx) => settingsToYaml(await ctx.settingsRepo.getSealed()));
+      if (o.out) fs.writeFileSync(o.out, text);
+      else process.stdout.write(text);
+    });
+}

@@ -1,0 +1,109 @@
+// `start` (all roles in one process), and the roles apart: `web`, `worker`, `watch`.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import type { Command } from "commander";
+import { type AppContext, createContext } from "../app/context.ts";
+import { createLogger } from "../app/logger.ts";
+import { readRuntime } from "../config/runtime.ts";
+import { parseSettingsYaml } from "../config/settings-file.ts";
+import { HotFolderWatcher } from "../intake/hot-folder.ts";
+import { ghostscriptAvailable, GHOSTSCRIPT_HINT } from "../pipeline/steps/render/index.ts";
+
+interface Roles {
+  web: boolean;
+  worker: boolean;
+  watch: boolean;
+  concurrency?: number;
+}
+
+/** First start: an admin login, printed once (or the one from PDFUPLOAD_ADMIN_PASSWORD). */
+async function ensureAdmin(ctx: AppContext): Promise<void> {
+  if ((await ctx.users.count()) > 0) return;
+  const password = ctx.runtime.adminPassword ?? crypto.randomBytes(9).toString("base64url");
+  await ctx.users.add("admin", password, "admin");
+  const shown = ctx.runtime.adminPassword ? "(from PDFUPLOAD_ADMIN_PASSWORD)" : password;
+  process.stdout.write(`\nFirst start: log in as user "admin" with password ${shown}\n\n`);
+}
+
+export async function startRoles(roles: Roles): Promise<{ ctx: AppContext; stop: () => Promise<void> }> {
+  const runtime = readRuntime();
+  const logger = createLogger(runtime.logLevel);
+  const ctx = await createContext(runtime, logger);
+  if (runtime.configFile) {
+    await ctx.settingsRepo.save(parseSettingsYaml(fs.readFileSync(runtime.configFile, "utf8")));
+    logger.info({ file: runtime.configFile }, "settings imported from PDFUPLOAD_CONFIG");
+  }
+  const settings = await ctx.settings();
+  if (!(await ghostscriptAvailable())) logger.warn(GHOSTSCRIPT_HINT);
+  const stops: (() => Promise<void>)[] = [];
+
+  if (roles.worker) {
+    // Jobs a killed process left half-done go back to the queue and resume from their last step.
+    const n = await ctx.jobs.requeueInterrupted();
+    if (n) logger.info({ jobs: n }, "resuming interrupted jobs");
+    ctx.queue.work(roles.concurrency ?? runtime.concurrency);
+    ctx.deliveries.start();
+  }
+  if (roles.watch) {
+    const watcher = new HotFolderWatcher(ctx, {
+      folders: ctx.hotFolders(settings),
+      stableMs: runtime.stableSec * 1000,
+      rescanMs: runtime.rescanSec * 1000,
+    });
+    await watcher.start();
+    stops.push(() => watcher.stop());
+    logger.info({ folders: ctx.hotFolders(settings).map((f) => f.abs) }, "watching hot folders");
+  }
+  if (roles.web) {
+    await ensureAdmin(ctx);
+    const { buildWebApp } = await import("../web/app.ts");
+    const app = await buildWebApp(ctx);
+    await app.listen({ port: runtime.port, host: runtime.host });
+    stops.push(() => app.close());
+    const shownHost = runtime.host === "0.0.0.0" ? "localhost" : runtime.host;
+    process.stdout.write(`pdfupload ${roles.worker ? "" : "web "}listening on http://${shownHost}:${runtime.port}/\n`);
+  }
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+    await ctx.close();
+  };
+  return { ctx, stop };
+}
+
+function runUntilSignal(roles: Roles): Promise<void> {
+  return startRoles(roles).then(({ ctx, stop }) => {
+    let stopping = false;
+    const shutdown = (sig: string) => {
+      if (stopping) return;
+      stopping = true;
+      ctx.logger.info({ signal: sig }, "stopping: in-flight jobs finish first");
+      stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.on("SIGINT", () => shutdown("SIGINT"));
+    process.on("SIGTERM", () => shutdown("SIGTERM"));
+  });
+}
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command("start")
+    .description("run web server, hot-folder watcher and workers in one process")
+    .option("--concurrency <n>", "jobs processed at once", (v) => Number(v))
+    .action((o: { concurrency?: number }) => runUntilSignal({ web: true, worker: true, watch: true, ...o }));
+  program
+    .command("web")
+    .description("run only the web server and API")
+    .action(() => runUntilSignal({ web: true, worker: false, watch: false }));
+  program
+    .command("worker")
+    .description("run only job workers")
+    .option("--concurrency <n>", "jobs processed at once", (v) => Number(v))
+    .action((o: { concurrency?: number }) => runUntilSignal({ web: false, worker: true, watch: false, ...o }));
+  program
+    .command("watch")
+    .description("run only the hot-folder watcher")
+    .action(() => runUntilSignal({ web: false, worker: false, watch: true }));
+}
