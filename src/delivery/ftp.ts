@@ -9,11 +9,36 @@ import { checkRemoteName, parseTargetUrl, remoteDirSegments, type TargetUrl, tem
 import { Serial, throwIfAborted } from "./serial.ts";
 import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
 
+/**
+ * basic-ftp closes the control connection as soon as the data connection fails, so the reply
+ * that says why (e.g. `452 Insufficient storage` after the server reset the data connection) is
+ * lost. Here a data-socket error only ends the data socket: the transfer itself still fails
+ * through its stream, and the control connection stays up long enough to hear the server.
+ * (Relies on a private method of basic-ftp; the pinned version is covered by ftp.test.ts.)
+ */
+function keepControlOnDataError(client: Client): void {
+  const ctx = client.ftp as unknown as {
+    _setupDefaultErrorHandlers(socket: import("node:net").Socket, id: string): void;
+    closeWithError(err: Error): void;
+  };
+  const original = ctx._setupDefaultErrorHandlers.bind(ctx);
+  ctx._setupDefaultErrorHandlers = (socket, id) => {
+    if (id !== "data socket") return original(socket, id);
+    socket.once("error", () => socket.destroy());
+    socket.once("timeout", () => {
+      socket.destroy();
+      ctx.closeWithError(new Error("Timeout (data socket)"));
+    });
+  };
+}
+
 export class FtpDeliverer implements Deliverer {
   readonly target: Target;
   private readonly url: TargetUrl;
   private readonly password: string;
   private client: Client | null = null;
+  /** Control-connection replies as they arrive, including ones no command was waiting for. */
+  private heard: { code: number; message: string }[] = [];
   private loginDir = "/";
   private readonly serial = new Serial();
 
@@ -41,6 +66,18 @@ export class FtpDeliverer implements Deliverer {
     if (this.client && !this.client.closed) return this.client;
     const client = new Client(this.target.timeoutSec * 1000);
     this.client = client;
+    this.heard = [];
+    // basic-ftp drops a reply that arrives while no command waits for it — e.g. "452 disk full"
+    // landing just after the server reset the data connection. Its log hook still sees it.
+    client.ftp.log = (text: string) => {
+      if (!text.startsWith("< ")) return;
+      for (const line of text.slice(2).split(/\r?\n/)) {
+        const m = /^(\d{3}) (.*)$/.exec(line);
+        if (m) this.heard.push({ code: Number(m[1]), message: line });
+      }
+      if (this.heard.length > 50) this.heard.splice(0, this.heard.length - 50);
+    };
+    keepControlOnDataError(client);
     try {
       await client.access({
         host: this.url.host,
@@ -100,7 +137,7 @@ export class FtpDeliverer implements Deliverer {
       step = "make folder on";
       const folder = await this.enterFolder(client, dir, true);
       step = "upload to";
-      const sent = await client.uploadFrom(createReadStream(local), temp);
+      const sent = await this.uploadFrom(client, local, temp);
       step = "check size on";
       const size = await this.remoteSize(client, temp);
       if (size !== null && size !== bytes) {
@@ -132,6 +169,22 @@ export class FtpDeliverer implements Deliverer {
       throw e;
     } finally {
       opts.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** STOR; when the data connection breaks, the server's reply (if it sends one) is the real reason. */
+  private async uploadFrom(client: Client, local: string, remote: string) {
+    const mark = this.heard.length;
+    try {
+      return await client.uploadFrom(createReadStream(local), remote);
+    } catch (err) {
+      if (err instanceof FTPError || client.closed) throw err;
+      // Replies come in order: once NOOP is answered, any verdict on the STOR has arrived.
+      await client.send("NOOP").catch(() => undefined);
+      const verdict = this.heard.slice(mark).find((r) => r.code >= 400);
+      client.close(); // the session's state is unknown now; the next upload logs in afresh
+      if (verdict) throw new FTPError(verdict);
+      throw err;
     }
   }
 
