@@ -1,0 +1,127 @@
+// Ghostscript as a child process: found once, spawned with an argument array (never a shell), killed
+// when it runs past its time limit or the job is cancelled.
+import { spawn } from "node:child_process";
+import { RenderError } from "./render-error.ts";
+
+/** Start-up hint when Ghostscript is missing. */
+export const GHOSTSCRIPT_HINT =
+  "Ghostscript (gs) was not found: proofs and ink coverage are made with MuPDF, without overprint " +
+  "simulation, and flagged approximate. Install it for press-accurate proofs: apt-get install ghostscript";
+
+/** The gs binary: `PDFUPLOAD_GS` overrides the name looked up on PATH. */
+export const gsBinary = (): string => process.env.PDFUPLOAD_GS || "gs";
+
+let probe: Promise<string | null> | null = null;
+let probeFor = "";
+
+/** Ghostscript's version, or null when it is missing (or `PDFUPLOAD_NO_GS=1` forces the fallback). */
+export function ghostscriptVersion(): Promise<string | null> {
+  if (process.env.PDFUPLOAD_NO_GS === "1") return Promise.resolve(null);
+  const bin = gsBinary();
+  if (!probe || probeFor !== bin) {
+    probeFor = bin;
+    probe = runGhostscript(["--version"], { timeoutMs: 10_000 }).then(
+      (r) => (r.code === 0 ? r.stdout.trim() || "unknown" : null),
+      () => null,
+    );
+  }
+  return probe;
+}
+
+export async function ghostscriptAvailable(): Promise<boolean> {
+  return (await ghostscriptVersion()) !== null;
+}
+
+export interface GsRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface GsOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  cwd?: string;
+}
+
+const KEEP = 64 * 1024; // gs can be chatty on broken files: keep the head of its output only
+
+/**
+ * Runs gs and resolves with its exit status and output. Rejects with `render-timeout` when it runs past
+ * `timeoutMs`, `render-aborted` on `signal`, `gs-missing` when the binary cannot be started.
+ */
+export function runGhostscript(args: string[], opts: GsOptions): Promise<GsRun> {
+  return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) {
+      reject(new RenderError("render-aborted", "rendering was cancelled"));
+      return;
+    }
+    const child = spawn(gsBinary(), args, {
+      cwd: opts.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      if (stdout.length < KEEP) stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      if (stderr.length < KEEP) stderr += d;
+    });
+    let stopped: RenderError | null = null;
+    let killTimer: NodeJS.Timeout | undefined;
+    const stop = (err: RenderError) => {
+      if (stopped) return;
+      stopped = err;
+      child.kill("SIGTERM");
+      // gs deep inside a rasteriser loop may not notice SIGTERM quickly enough: make sure.
+      killTimer = setTimeout(() => child.kill("SIGKILL"), 2000);
+      killTimer.unref();
+    };
+    const timer = setTimeout(
+      () =>
+        stop(
+          new RenderError(
+            "render-timeout",
+            `Ghostscript ran past ${Math.round(opts.timeoutMs / 1000)} s and was stopped`,
+          ),
+        ),
+      opts.timeoutMs,
+    );
+    const onAbort = () => stop(new RenderError("render-aborted", "rendering was cancelled"));
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      opts.signal?.removeEventListener("abort", onAbort);
+    };
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      done();
+      reject(
+        e.code === "ENOENT"
+          ? new RenderError("gs-missing", `Ghostscript (${gsBinary()}) is not installed`)
+          : new RenderError("gs-failed", `Ghostscript could not start: ${e.message}`),
+      );
+    });
+    child.on("close", (code, signal) => {
+      done();
+      if (stopped) reject(stopped);
+      else resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Options every run shares: no prompts, no access outside what the command line names. */
+export const GS_BASE = ["-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dNOINTERPOLATE"];
+
+/** Ghostscript's error lines (`**** Error: …` and what follows) in one short sentence. */
+export function gsProblems(stderr: string): string | null {
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim().replace(/^\*+\s*/, ""))
+    .filter((l) => l && !/^GPL Ghostscript|^Copyright|^This software/i.test(l));
+  if (!lines.some((l) => /error/i.test(l))) return null;
+  const uniq = [...new Set(lines)].slice(0, 4).join(" ");
+  return uniq.length > 300 ? `${uniq.slice(0, 297)}...` : uniq;
+}

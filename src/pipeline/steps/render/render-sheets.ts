@@ -1,0 +1,297 @@
+// The render step's engine: crop every page to its paper once, then in parallel (child processes or a
+// worker thread, never the event loop) make the preview PDF and, per page, ONE tiffsep pass that gives
+// the proof, the thumbnail and the ink coverage of every separation.
+import { copyFile, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Analysis, Sheet } from "../../../analysis/types.ts";
+import type { Settings } from "../../../config/settings-schema.ts";
+import { type Rect, writeCroppedPdf } from "./crop-pdf.ts";
+import { ghostscriptAvailable } from "./ghostscript.ts";
+import { renderPageWithMupdf } from "./mupdf-fallback.ts";
+import { runPool } from "./pool.ts";
+import { writePreviewPdf } from "./preview-pdf.ts";
+import { writeProofImages } from "./proof-images.ts";
+import { RenderError } from "./render-error.ts";
+import { measurePass, orderInks, PROCESS_INKS, round2, tiffsepPage } from "./separations.ts";
+
+export type RenderSettings = Settings["render"];
+export type RenderEngine = "ghostscript" | "mupdf";
+
+export interface PageRender {
+  page: number;
+  /** Absent when this page failed (see `warning`) or proofs were not asked for. */
+  proof: string | null;
+  thumbnail: string | null;
+  /** Percent of `inkAreaPt` per separation: process inks, then the sheet's colorants, then any other. */
+  inks: Record<string, number>;
+  /** Sum of all separations, percent (can exceed 100). */
+  inkTotal: number;
+  inkAreaPt: Rect;
+  /** True when made without overprint simulation and spot separations (MuPDF fallback). */
+  inksApproximate: boolean;
+  warning?: string;
+}
+
+export interface RenderResult {
+  previewPdf: string | null;
+  pages: PageRender[];
+  engine: RenderEngine;
+  warnings: string[];
+  timings: { cropMs: number; previewMs: number; pagesMs: number; totalMs: number };
+}
+
+export interface RenderInput {
+  pdfPath: string;
+  analysis: Analysis;
+  settings: RenderSettings;
+  outDir: string;
+  signal?: AbortSignal;
+  /** Where the cropped copy and rasters go (default os.tmpdir()); put it on the data volume for big files. */
+  tmpDir?: string;
+}
+
+interface Job {
+  pdfPath: string;
+  analysis: Analysis;
+  settings: RenderSettings;
+  signal?: AbortSignal;
+  tmpDir?: string;
+  /** null: no preview, no proofs (ink coverage only). */
+  outDir: string | null;
+}
+
+const APPROX_WARNING =
+  "Ghostscript is not available: proofs and ink coverage were made with MuPDF without overprint simulation; " +
+  "spot colours are counted in their CMYK equivalents. Install Ghostscript (apt-get install ghostscript).";
+
+export const proofFileName = (page: number) => `proof-${page}.jpg`;
+export const thumbnailFileName = (page: number) => `thumb-${page}.jpg`;
+export const PREVIEW_FILE_NAME = "preview.pdf";
+
+const since = (t: number) => Math.round(performance.now() - t);
+
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+    await copyFile(from, to);
+    await rm(from, { force: true });
+  }
+}
+
+/** Resolution of the one raster per page: enough for the proof's long side and for ink coverage. */
+export function passDpi(box: Rect, settings: RenderSettings, withProof: boolean): number {
+  const longPt = Math.max(box[2] - box[0], box[3] - box[1]);
+  const proofDpi = withProof ? (settings.proofPx * 72) / longPt : 0;
+  return Math.max(settings.inkDpi, proofDpi);
+}
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+async function run(job: Job): Promise<RenderResult> {
+  const t0 = performance.now();
+  const { settings, signal } = job;
+  const timeoutMs = settings.timeoutSec * 1000;
+  const tmp = await mkdtemp(path.join(job.tmpDir ?? os.tmpdir(), "pdfupload-render-"));
+  try {
+    const sheets = new Map<number, Sheet>(job.analysis.sheets.map((s) => [s.page, s]));
+    const warnings: string[] = [];
+
+    // Crop once; every later pass (and gs) reads only this file, named by us inside our temp dir.
+    const cropped = path.join(tmp, "cropped.pdf");
+    const tCrop = performance.now();
+    const maxPage = Math.max(0, ...job.analysis.sheets.map((s) => s.page));
+    const rects = Array.from({ length: maxPage }, (_, i) => sheets.get(i + 1)?.paperRectPt ?? null);
+    const crop = writeCroppedPdf(job.pdfPath, cropped, rects);
+    warnings.push(...crop.warnings);
+    const cropMs = since(tCrop);
+
+    const engine: RenderEngine = (await ghostscriptAvailable()) ? "ghostscript" : "mupdf";
+    if (engine === "mupdf") warnings.push(APPROX_WARNING);
+    const withProofs = job.outDir !== null;
+    if (job.outDir) await mkdir(job.outDir, { recursive: true });
+
+    let previewPdf: string | null = null;
+    let previewMs = 0;
+    const previewTask = async () => {
+      const t = performance.now();
+      const outDir = job.outDir as string;
+      const target = path.join(outDir, PREVIEW_FILE_NAME);
+      if (engine === "ghostscript") {
+        const tmpOut = path.join(tmp, "preview.pdf");
+        const problem = await writePreviewPdf({
+          input: cropped,
+          output: tmpOut,
+          ppi: settings.previewPpi,
+          timeoutMs,
+          signal,
+        });
+        if (problem) warnings.push(`preview: Ghostscript reported: ${problem}`);
+        await moveFile(tmpOut, target);
+      } else {
+        await copyFile(cropped, target);
+        warnings.push("preview: images were not downsampled (needs Ghostscript)");
+      }
+      previewPdf = target;
+      previewMs = since(t);
+    };
+
+    const pageTask = (index: number) => async (): Promise<PageRender> => {
+      const page = index + 1;
+      const box = crop.boxes[index];
+      const sheet = sheets.get(page);
+      const colorants = sheet?.colorants ?? [];
+      const rotated = crop.rotations[index] % 180 !== 0;
+      const aspect: [number, number] = rotated
+        ? [box[3] - box[1], box[2] - box[0]]
+        : [box[2] - box[0], box[3] - box[1]];
+      const dpi = passDpi(box, settings, withProofs);
+      const proof = job.outDir ? path.join(job.outDir, proofFileName(page)) : null;
+      const thumbnail = job.outDir ? path.join(job.outDir, thumbnailFileName(page)) : null;
+      const sizes = { proofPx: settings.proofPx, thumbPx: settings.thumbPx };
+      if (engine === "mupdf") {
+        const r = await renderPageWithMupdf({ pdf: cropped, page, dpi, timeoutMs, signal });
+        const measured = new Map<string, number>(PROCESS_INKS.map((n, i) => [n, r.coverage[i]]));
+        const inks = orderInks(measured, colorants);
+        if (proof && thumbnail) {
+          await writeProofImages(
+            { raw: { data: r.rgb, width: r.width, height: r.height, channels: 3 } },
+            aspect,
+            sizes,
+            {
+              proof,
+              thumbnail,
+            },
+          );
+        }
+        return { page, proof, thumbnail, inks, inkTotal: total(inks), inkAreaPt: box, inksApproximate: true };
+      }
+      const dir = path.join(tmp, `p${page}`);
+      await mkdir(dir);
+      try {
+        const pass = await tiffsepPage({ pdf: cropped, page, dpi, dir, timeoutMs, signal });
+        const inks = orderInks(await measurePass(pass), colorants);
+        if (proof && thumbnail)
+          await writeProofImages({ file: pass.composite }, aspect, sizes, { proof, thumbnail });
+        const result: PageRender = {
+          page,
+          proof,
+          thumbnail,
+          inks,
+          inkTotal: total(inks),
+          inkAreaPt: box,
+          inksApproximate: false,
+        };
+        if (pass.problem) result.warning = `Ghostscript reported problems on this page: ${pass.problem}`;
+        return result;
+      } finally {
+        await rm(dir, { recursive: true, force: true }); // rasters are big: free disk as we go
+      }
+    };
+
+    const tasks: (() => Promise<unknown>)[] = [];
+    if (withProofs) tasks.push(previewTask); // first: usually the longest single task
+    const pageCount = crop.boxes.length;
+    for (let i = 0; i < pageCount; i++) tasks.push(pageTask(i));
+    const tPages = performance.now();
+    const settled = await runPool(tasks, settings.concurrency, signal);
+    if (signal?.aborted) throw new RenderError("render-aborted", "rendering was cancelled");
+
+    const pageResults = settled.slice(withProofs ? 1 : 0) as PromiseSettledResult<PageRender>[];
+    if (withProofs && settled[0].status === "rejected") {
+      warnings.push(`preview: ${errText(settled[0].reason)}`);
+      await rm(path.join(job.outDir as string, PREVIEW_FILE_NAME), { force: true });
+    }
+    const pages: PageRender[] = [];
+    for (const [i, r] of pageResults.entries()) {
+      if (r.status === "fulfilled") {
+        pages.push(r.value);
+        continue;
+      }
+      const page = i + 1;
+      const colorants = sheets.get(page)?.colorants ?? [];
+      if (job.outDir) {
+        // A half-written proof must not pass for a good one.
+        await rm(path.join(job.outDir, proofFileName(page)), { force: true });
+        await rm(path.join(job.outDir, thumbnailFileName(page)), { force: true });
+      }
+      pages.push({
+        page,
+        proof: null,
+        thumbnail: null,
+        inks: orderInks(new Map(), colorants),
+        inkTotal: 0,
+        inkAreaPt: crop.boxes[i],
+        inksApproximate: engine === "mupdf",
+        warning: `not rendered: ${errText(r.reason)}`,
+      });
+    }
+    for (const p of pages) if (p.warning) warnings.push(`page ${p.page}: ${p.warning}`);
+    return {
+      previewPdf,
+      pages,
+      engine,
+      warnings,
+      timings: { cropMs, previewMs, pagesMs: since(tPages), totalMs: since(t0) },
+    };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+const total = (inks: Record<string, number>) => round2(Object.values(inks).reduce((a, b) => a + b, 0));
+
+/** Preview PDF, proof and thumbnail per page, ink coverage per page and separation. */
+export function renderSheets(input: RenderInput): Promise<RenderResult> {
+  return run({ ...input });
+}
+
+/** The analysis with each sheet's `inks`, `inkAreaPt` and `inksApproximate` filled from a render. */
+export function withInks(analysis: Analysis, result: Pick<RenderResult, "pages" | "warnings">): Analysis {
+  const byPage = new Map(result.pages.map((p) => [p.page, p]));
+  return {
+    ...analysis,
+    warnings: [...analysis.warnings, ...result.warnings],
+    sheets: analysis.sheets.map((s) => {
+      const p = byPage.get(s.page);
+      if (!p) return s;
+      return {
+        ...s,
+        inks: p.inks,
+        inkTotal: p.inkTotal,
+        inkAreaPt: p.inkAreaPt,
+        inksApproximate: p.inksApproximate,
+      };
+    }),
+  };
+}
+
+/** Ink coverage only (for `pdfupload analyze --json --inks`): one tiffsep pass per page at `inkDpi`. */
+export async function measureInks(
+  pdfPath: string,
+  analysis: Analysis,
+  settings: RenderSettings,
+  opts: { signal?: AbortSignal; tmpDir?: string } = {},
+): Promise<Analysis> {
+  const result = await run({ pdfPath, analysis, settings, outDir: null, ...opts });
+  return withInks(analysis, result);
+}
+
+/**
+ * `pdfupload render FILE --out DIR`: writes preview.pdf, proof-N.jpg, thumb-N.jpg and analysis.json
+ * (the analysis with inks) into `outDir`; returns the render result plus the analysis file's path.
+ */
+export async function renderToDir(
+  pdfPath: string,
+  analysis: Analysis,
+  settings: RenderSettings,
+  outDir: string,
+  opts: { signal?: AbortSignal; tmpDir?: string } = {},
+): Promise<RenderResult & { analysisJson: string }> {
+  const result = await renderSheets({ pdfPath, analysis, settings, outDir, ...opts });
+  const analysisJson = path.join(outDir, "analysis.json");
+  await writeFile(analysisJson, `${JSON.stringify(withInks(analysis, result), null, 2)}\n`);
+  return { ...result, analysisJson };
+}
