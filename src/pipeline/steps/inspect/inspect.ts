@@ -117,7 +117,9 @@ export function inspect(input: InspectInput): InspectResult {
     facts.creatorIsSigna = !!creator && SIGNA_CREATOR.test(creator);
 
     const read = captureMupdfLog(() => readPages(doc, facts.repaired));
-    const problems = [...opened.log, ...read.log].filter((m) => !REPAIR_NOISE.test(m));
+    // What MuPDF logged before it decided to repair is about the broken xref itself, not about lost data.
+    const lastRepair = opened.log.findLastIndex((m) => REPAIR_NOISE.test(m));
+    const problems = [...opened.log.slice(lastRepair + 1), ...read.log].filter((m) => !REPAIR_NOISE.test(m));
     if (read.value instanceof Error) {
       return fail(analysisError("damaged", `The PDF's pages cannot be read (${read.value.message}).`));
     }

@@ -137,7 +137,7 @@ export function readMarks(reader: MarkTextReader, refs: MarkRef[]): Mark[] {
 }
 
 /** Mark text keyed by CreationName, as the contract wants; a repeated name with other text gets `#2`, `#3`… */
-export function marksRecord(marks: Mark[]): Record<string, string> {
+export function marksRecord(marks: Pick<Mark, "creationName" | "text">[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of marks) {
     if (!m.text) continue;

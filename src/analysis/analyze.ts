@@ -1,0 +1,119 @@
+// One file in, one Analysis out: inspect → read-signa → identify, all in process with MuPDF.js.
+// Bad input never throws: it comes back as `error: { code, message }`.
+import { basename } from "node:path";
+import type { Settings } from "../config/settings-schema.ts";
+import { identify, type IdentifyPage } from "../pipeline/steps/identify/index.ts";
+import { bureauFromFileName, orderFromFileName } from "../pipeline/steps/identify/index.ts";
+import { analysisError, inspect, type InspectFacts } from "../pipeline/steps/inspect/index.ts";
+import { contentBox, readSigna } from "../pipeline/steps/read-signa/index.ts";
+import type { Analysis, AnalysisError } from "./types.ts";
+
+export interface AnalyzeOptions {
+  settings: Settings;
+  /** Display name (order, bureau token, `.pdf` check); defaults to the path's basename. */
+  fileName?: string;
+  /** The hot folder's bureau, used when neither marks nor file name name one. */
+  defaultBureau?: string;
+}
+
+export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<Analysis> {
+  const fileName = opts.fileName ?? basename(path);
+  const { settings } = opts;
+  const inspected = inspect({
+    path,
+    fileName,
+    maxFileMb: settings.analysis.maxFileMb,
+    maxPages: settings.analysis.maxPages,
+  });
+  if (!inspected.ok) return rejected(inspected.facts, inspected.error, opts);
+
+  const { facts, pdf } = inspected;
+  try {
+    const signa = readSigna(pdf.doc);
+    const pages: IdentifyPage[] = facts.boxes.map((b, i) => ({
+      page: b.page,
+      mediaBox: b.mediaBox,
+      trimBox: b.trimBox,
+      colorants: signa.pages[i]?.colorants ?? null,
+      marks: signa.pages[i]?.marks ?? [],
+    }));
+    const input = {
+      fileName,
+      pages,
+      presses: settings.presses,
+      bureaus: settings.bureaus,
+      marks: settings.analysis.marks,
+      defaultBureau: opts.defaultBureau,
+    };
+    let id = identify(input);
+    const warnings = [...facts.warnings, ...signa.warnings];
+    if (id.needContentBox.length) {
+      // Measuring runs the whole page, so only for pages that have neither a paper mark nor a TrimBox.
+      for (const n of id.needContentBox) {
+        const sp = signa.pages[n - 1];
+        if (sp) pages[n - 1].contentBoxPt = contentBox(pdf.doc, sp, warnings);
+      }
+      id = identify(input);
+    }
+    const isSigna = facts.creatorIsSigna || signa.hasSignaData;
+    if (!facts.creatorIsSigna) {
+      const who = facts.creator ? `"${facts.creator}"` : "not recorded";
+      warnings.push(
+        signa.hasSignaData
+          ? `The creator is ${who}, not PrinectSignaStation, but the file carries Signa data: it was probably re-saved by another program.`
+          : `Not a Prinect Signa Station file (creator ${who}): no colorants or marks, so 0 plates are counted and press and paper come from the page geometry.`,
+      );
+    }
+    warnings.push(...id.warnings);
+    return {
+      file: fileName,
+      isPdf: true,
+      creator: facts.creator,
+      isSigna,
+      pages: facts.pages,
+      plates: id.plates,
+      bureau: id.bureau,
+      bureauBy: id.bureauBy,
+      order: id.order,
+      orderName: id.orderName,
+      sheets: id.sheets,
+      warnings,
+      error: null,
+    };
+  } catch (e) {
+    // MuPDF failing half-way through a file that opened: the file, not the program, is at fault.
+    const err = e as Error;
+    const tooComplex = err instanceof RangeError || /memory|recursion|too deep|nesting/i.test(err.message);
+    return rejected(
+      facts,
+      tooComplex
+        ? analysisError("too-complex", `The PDF is too complex to read (${err.message}).`)
+        : analysisError("damaged", `The PDF cannot be read (${err.message}).`),
+      opts,
+    );
+  } finally {
+    pdf.close();
+  }
+}
+
+function rejected(facts: InspectFacts, error: AnalysisError, opts: AnalyzeOptions): Analysis {
+  const bureaus = opts.settings.bureaus.map((b) => b.name);
+  const fromName = bureauFromFileName(facts.file, bureaus);
+  const bureau = fromName ?? (opts.defaultBureau?.trim() || null);
+  const { order, orderName } = orderFromFileName(facts.file, bureaus);
+  return {
+    file: facts.file,
+    isPdf: facts.isPdf,
+    creator: facts.creator,
+    isSigna: facts.creatorIsSigna,
+    pages: facts.pages,
+    plates: 0,
+    bureau,
+    bureauBy: fromName ? "file-name" : bureau ? "hot-folder" : null,
+    order,
+    orderName,
+    sheets: [],
+    warnings: facts.warnings,
+    error,
+  };
+}
