@@ -4,7 +4,7 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import type { Analysis } from "../../../analysis/types.ts";
 import type { Step } from "../../step.ts";
-import { renderSheets } from "./index.ts";
+import { renderSheets, withInks } from "./index.ts";
 
 export const renderStep: Step = {
   name: "render",
@@ -13,17 +13,13 @@ export const renderStep: Step = {
     const outDir = path.join(paths.proofs, String(job.id));
     await fsp.rm(outDir, { recursive: true, force: true });
     await fsp.mkdir(outDir, { recursive: true });
-    const r = await renderSheets({ pdfPath: job.work_path as string, analysis, settings: settings.render, outDir, signal });
+    // Rasters of big sheets go to the data volume, not a small /tmp.
+    const tmpDir = path.join(paths.work, String(job.id));
+    const r = await renderSheets({ pdfPath: job.work_path as string, analysis, settings: settings.render, outDir, signal, tmpDir });
     for (const w of r.warnings) await log(`render: ${w}`, "warn");
     const rel = (p: string | null | undefined) => (p ? path.relative(outDir, p) : null);
-    const byPage = new Map(r.pages.map((p) => [p.page, p]));
-    const sheets = analysis.sheets.map((s) => {
-      const p = byPage.get(s.page);
-      return p ? { ...s, inks: p.inks, inkAreaPt: p.inkAreaPt, ...(p.inksApproximate ? { inksApproximate: true } : {}) } : s;
-    });
-    const withInks: Analysis = { ...analysis, sheets };
     return {
-      patch: { analysis: JSON.stringify(withInks) },
+      patch: { analysis: JSON.stringify(withInks(analysis, r)) },
       outputs: {
         engine: r.engine,
         preview: rel(r.previewPdf),
@@ -34,7 +30,7 @@ export const renderStep: Step = {
           ...(p.warning ? { warning: p.warning } : {}),
         })),
       },
-      info: `${r.pages.length} page(s) with ${r.engine}${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""}`,
+      info: `${r.pages.length} page(s) with ${r.engine} in ${r.timings.totalMs} ms${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""}`,
     };
   },
 };
