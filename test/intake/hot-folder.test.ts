@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/context.ts";
 import { HotFolderWatcher } from "../../src/intake/hot-folder.ts";
 import { tempContext } from "../helpers/temp-app.ts";
+import { sleep, until } from "../helpers/wait.ts";
 
 let ctx: AppContext | null = null;
 let watcher: HotFolderWatcher | null = null;
@@ -17,18 +18,9 @@ afterEach(async () => {
   ctx = null;
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pdfBytes = (body: Buffer | string = "") =>
   Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.from(body), Buffer.from("\n%%EOF\n")]);
 
-async function until(fn: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await sleep(100);
-  }
-  throw new Error("condition not met in time");
-}
 
 async function start(opts: { stableMs?: number; rescanMs?: number; polling?: boolean } = {}) {
   ctx = await tempContext();
