@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { posix } from "node:path";
+import type { SFTPWrapper } from "ssh2";
 import SftpClient from "ssh2-sftp-client";
 import type { Target } from "../config/settings-schema.ts";
 import { classifyError, DeliveryError } from "./errors.ts";
@@ -24,6 +25,7 @@ export class SftpDeliverer implements Deliverer {
   private readonly url: TargetUrl;
   private readonly password: string;
   private client: SftpClient | null = null;
+  private sftp: SFTPWrapper | null = null;
   private connected = false;
   private home = "/";
   private readonly serial = new Serial();
@@ -50,7 +52,7 @@ export class SftpDeliverer implements Deliverer {
     const pinned = this.target.hostKey ? normaliseFingerprint(this.target.hostKey) : null;
     const timeoutMs = this.target.timeoutSec * 1000;
     try {
-      await client.connect({
+      this.sftp = await client.connect({
         host: this.url.host,
         port: this.url.port,
         username: this.url.user,
@@ -127,7 +129,7 @@ export class SftpDeliverer implements Deliverer {
       step = "make folder on";
       if ((await client.exists(folder)) !== "d") await client.mkdir(folder, true);
       step = "upload to";
-      await client.put(createReadStream(local), temp);
+      await this.writeFile(local, temp);
       step = "check size on";
       const size = (await client.stat(temp)).size;
       if (size !== bytes) {
@@ -152,6 +154,35 @@ export class SftpDeliverer implements Deliverer {
     }
   }
 
+  /**
+   * Writes through ssh2's SFTP calls rather than ssh2-sftp-client's put(): its write stream
+   * swallows the server's status on a failed WRITE (e.g. "No space left on device").
+   */
+  private async writeFile(local: string, remote: string): Promise<void> {
+    const sftp = this.sftp as SFTPWrapper;
+    const handle = await new Promise<Buffer>((resolve, reject) =>
+      sftp.open(remote, "w", (err, h) => (err ? reject(err) : resolve(h))),
+    );
+    let position = 0;
+    let failed: unknown = null;
+    try {
+      for await (const chunk of createReadStream(local, { highWaterMark: 256 * 1024 })) {
+        const buf = chunk as Buffer;
+        await new Promise<void>((resolve, reject) =>
+          sftp.write(handle, buf, 0, buf.length, position, (err) => (err ? reject(err) : resolve())),
+        );
+        position += buf.length;
+      }
+    } catch (err) {
+      failed = err;
+      throw err;
+    } finally {
+      await new Promise<void>((resolve, reject) =>
+        sftp.close(handle, (err) => (err && !failed && this.connected ? reject(err) : resolve())),
+      );
+    }
+  }
+
   test(): Promise<string> {
     return this.serial.run(async () => {
       try {
@@ -168,6 +199,7 @@ export class SftpDeliverer implements Deliverer {
   async close(): Promise<void> {
     const c = this.client;
     this.client = null;
+    this.sftp = null;
     this.connected = false;
     if (c) await c.end().catch(() => undefined);
   }

@@ -17,6 +17,8 @@ interface PageSpec {
   ops: string;
   colorSpaces?: Record<string, unknown[]>;
   images?: Record<string, { w: number; h: number; cmyk: Uint8Array }>;
+  /** Form XObjects in order; each may draw the ones before it. */
+  forms?: { name: string; ops: string }[];
   mediaBox?: Rect;
   trimBox?: Rect;
   /** Raw (already encoded) content bytes with their filter: for broken pages. */
@@ -134,6 +136,15 @@ function addPage(doc: PDFDocument, spec: PageSpec): PDFPage {
     });
     xo[k] = ctx.register(s);
   }
+  for (const f of spec.forms ?? []) {
+    const s = ctx.flateStream(f.ops, {
+      Type: "XObject",
+      Subtype: "Form",
+      BBox: [-1000, -1000, 1000, 1000],
+      Resources: { XObject: { ...xo } as never },
+    });
+    xo[f.name] = ctx.register(s);
+  }
   const resources = ctx.obj({
     ExtGState: {
       GSop: { Type: "ExtGState", OP: true, op: true, OPM: 1 },
@@ -177,15 +188,18 @@ export const brokenPage = (): PageSpec => ({
   mediaBox: SHEET_PT,
 });
 
-/** A page that takes Ghostscript a very long time: thousands of tiny overprinted shapes, repeated. */
-export function slowPage(count = 400_000): PageSpec {
-  const parts: string[] = [`${GS_OP} 0 1 0 0 k`];
-  for (let i = 0; i < count; i++) {
-    const x = 50 + (i % 300);
-    const y = 40 + ((i * 7) % 200);
-    parts.push(`${x} ${y} 0.5 0.5 re f`);
+/**
+ * A tiny page that takes Ghostscript minutes: form XObjects nested `levels` deep, each drawing the one
+ * below ten times (10^levels overprinted fills).
+ */
+export function slowPage(levels = 7): PageSpec {
+  const forms: { name: string; ops: string }[] = [{ name: "F0", ops: "0 1 0 0 k 0 0 0.2 0.2 re f" }];
+  for (let k = 1; k <= levels; k++) {
+    const step = 0.25 * 1.6 ** (k - 1);
+    const ops = Array.from({ length: 10 }, (_, i) => `q 1 0 0 1 ${(i * step).toFixed(3)} ${((i % 3) * step).toFixed(3)} cm /F${k - 1} Do Q`);
+    forms.push({ name: `F${k}`, ops: ops.join("\n") });
   }
-  return { ops: parts.join("\n"), mediaBox: SHEET_PT };
+  return { ops: `${GS_OP} q 1 0 0 1 60 50 cm /F${levels} Do Q`, forms, mediaBox: SHEET_PT };
 }
 
 /** A hand-made Analysis for the fixture: Signa colorant lists, paper rects. */
@@ -225,5 +239,14 @@ export function fixtureAnalysis(file: string, pages: number, overrides: Partial<
     sheets,
     warnings: [],
     error: null,
+  };
+}
+
+/** A page with one large CMYK image (`w × h` px) over the paper: tests preview downsampling. */
+export function bigImagePage(w = 1500, h = 1000): PageSpec {
+  return {
+    ops: `q ${PAPER_PT[2] - PAPER_PT[0]} 0 0 ${PAPER_PT[3] - PAPER_PT[1]} ${PAPER_PT[0]} ${PAPER_PT[1]} cm /Im1 Do Q`,
+    images: { Im1: { w, h, cmyk: processImage(w, h) } },
+    mediaBox: SHEET_PT,
   };
 }
