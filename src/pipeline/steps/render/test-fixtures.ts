@@ -196,7 +196,10 @@ export function slowPage(levels = 7): PageSpec {
   const forms: { name: string; ops: string }[] = [{ name: "F0", ops: "0 1 0 0 k 0 0 0.2 0.2 re f" }];
   for (let k = 1; k <= levels; k++) {
     const step = 0.25 * 1.6 ** (k - 1);
-    const ops = Array.from({ length: 10 }, (_, i) => `q 1 0 0 1 ${(i * step).toFixed(3)} ${((i % 3) * step).toFixed(3)} cm /F${k - 1} Do Q`);
+    const ops = Array.from(
+      { length: 10 },
+      (_, i) => `q 1 0 0 1 ${(i * step).toFixed(3)} ${((i % 3) * step).toFixed(3)} cm /F${k - 1} Do Q`,
+    );
     forms.push({ name: `F${k}`, ops: ops.join("\n") });
   }
   return { ops: `${GS_OP} q 1 0 0 1 60 50 cm /F${levels} Do Q`, forms, mediaBox: SHEET_PT };
