@@ -1,0 +1,140 @@
+// Bad input and bad luck: a page that runs too long is killed, a broken page is a warning, cancelling
+// stops everything, temp files go away, and hostile file names are just names.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultSettings } from "../../../config/settings-schema.ts";
+import { RenderError, renderSheets } from "./index.ts";
+import { brokenPage, buildOverprintPdf, fixtureAnalysis, slowPage } from "./test-fixtures.ts";
+import { processesMentioning } from "./test-reference.ts";
+
+const settings = { ...defaultSettings().render, proofPx: 300, inkDpi: 72, concurrency: 2 };
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "pdfupload-render-fail-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function freshTmp(name: string): string {
+  const t = path.join(dir, `tmp-${name}`);
+  mkdirSync(t);
+  return t;
+}
+
+describe("render failures", () => {
+  it("a page past timeoutSec is killed; the other pages and the preview still come out", async () => {
+    const pdf = path.join(dir, "slow.pdf");
+    writeFileSync(pdf, await buildOverprintPdf({ extraPages: [slowPage(7)] }));
+    const tmpDir = freshTmp("slow");
+    const out = path.join(dir, "out-slow");
+    const r = await renderSheets({
+      pdfPath: pdf,
+      analysis: fixtureAnalysis(pdf, 5),
+      settings: { ...settings, timeoutSec: 3 },
+      outDir: out,
+      tmpDir,
+    });
+    const slow = r.pages[4];
+    expect(slow.proof).toBeNull();
+    expect(slow.thumbnail).toBeNull();
+    expect(slow.warning).toMatch(/ran past 3 s and was stopped/);
+    expect(r.warnings.some((w) => /^page 5: /.test(w))).toBe(true);
+    for (const p of r.pages.slice(0, 4)) {
+      expect(p.warning).toBeUndefined();
+      expect(existsSync(p.proof as string)).toBe(true);
+      expect(existsSync(p.thumbnail as string)).toBe(true);
+    }
+    expect(existsSync(path.join(out, "proof-5.jpg"))).toBe(false);
+    expect(r.previewPdf && existsSync(r.previewPdf)).toBe(true);
+    expect(r.pages[0].inks.Cyan).toBeCloseTo(60, 0);
+    // Nothing left behind: no gs still running on our temp files, no temp files.
+    expect(processesMentioning(tmpDir)).toEqual([]);
+    expect(readdirSync(tmpDir)).toEqual([]);
+  });
+
+  it("a page Ghostscript reports as broken gives a page warning; the other pages are fine", async () => {
+    const pdf = path.join(dir, "broken.pdf");
+    writeFileSync(pdf, await buildOverprintPdf({ extraPages: [brokenPage()] }));
+    const tmpDir = freshTmp("broken");
+    const r = await renderSheets({
+      pdfPath: pdf,
+      analysis: fixtureAnalysis(pdf, 5),
+      settings,
+      outDir: path.join(dir, "out-broken"),
+      tmpDir,
+    });
+    expect(r.pages[4].warning).toMatch(/Ghostscript reported problems on this page: .*error/i);
+    expect(r.warnings).toContainEqual(expect.stringMatching(/^page 5: /));
+    for (const p of r.pages.slice(0, 4)) {
+      expect(p.warning).toBeUndefined();
+      expect(existsSync(p.proof as string)).toBe(true);
+    }
+    expect(r.pages[1].inks["PANTONE 185 C"]).toBeCloseTo(12, 0);
+    expect(readdirSync(tmpDir)).toEqual([]);
+  });
+
+  it("cancelling stops Ghostscript, rejects with render-aborted and cleans up", async () => {
+    const pdf = path.join(dir, "slow-abort.pdf");
+    writeFileSync(pdf, await buildOverprintPdf({ extraPages: [slowPage(7)] }));
+    const tmpDir = freshTmp("abort");
+    const ac = new AbortController();
+    const p = renderSheets({
+      pdfPath: pdf,
+      analysis: fixtureAnalysis(pdf, 5),
+      settings: { ...settings, concurrency: 1 },
+      outDir: path.join(dir, "out-abort"),
+      tmpDir,
+      signal: ac.signal,
+    });
+    // Abort once gs is running on our files.
+    while (processesMentioning(tmpDir).length === 0) await new Promise((r) => setTimeout(r, 20));
+    ac.abort();
+    const err = await p.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(RenderError);
+    expect((err as RenderError).code).toBe("render-aborted");
+    expect(processesMentioning(tmpDir)).toEqual([]);
+    expect(readdirSync(tmpDir)).toEqual([]);
+  });
+
+  it("file names with quotes, $(), backticks, %d, | and Cyrillic are passed safely", async () => {
+    const sub = path.join(dir, "names");
+    mkdirSync(sub);
+    const name = `0601_Обложка «Весна» $(touch PWNED) \`touch PWNED2\` 'q' "x" %d |cat -oops.pdf`;
+    const pdf = path.join(sub, name);
+    writeFileSync(pdf, await buildOverprintPdf());
+    const out = path.join(sub, "out «Весна» $(x) %d");
+    const r = await renderSheets({ pdfPath: pdf, analysis: fixtureAnalysis(pdf, 4), settings, outDir: out });
+    expect(r.warnings).toEqual([]);
+    expect(existsSync(path.join(out, "preview.pdf"))).toBe(true);
+    expect(r.pages.every((p) => p.proof && existsSync(p.proof))).toBe(true);
+    expect(r.pages[0].inks.Magenta).toBeCloseTo(54, 0);
+    for (const d of [sub, process.cwd(), os.tmpdir()]) {
+      expect(existsSync(path.join(d, "PWNED"))).toBe(false);
+      expect(existsSync(path.join(d, "PWNED2"))).toBe(false);
+    }
+  });
+
+  it("a file MuPDF cannot open is a render error with a code, and no temp dir is left", async () => {
+    const pdf = path.join(dir, "garbage.pdf");
+    writeFileSync(pdf, "%PDF-1.7\nthis is not really a PDF\n");
+    const tmpDir = freshTmp("garbage");
+    const err = await renderSheets({
+      pdfPath: pdf,
+      analysis: fixtureAnalysis(pdf, 1),
+      settings,
+      outDir: path.join(dir, "out-garbage"),
+      tmpDir,
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(RenderError);
+    expect(["crop-failed", "bad-crop"]).toContain((err as RenderError).code);
+    expect(readdirSync(tmpDir)).toEqual([]);
+  });
+});
