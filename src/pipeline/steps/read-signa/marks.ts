@@ -76,27 +76,124 @@ export function normalizeMarkText(s: string): string {
   return s.normalize("NFC").replace(/\s+/g, " ").trim();
 }
 
+/** Grid cell size on the scratch page; a mark (bounded by its BBox) must fit in half of it. */
+const CELL = 20000;
+const COLUMNS = 10;
+
+/** A form's extent in its parent's space: BBox through Matrix; null when unusable. */
+function formExtent(xobj: mupdf.PDFObject): [number, number, number, number] | null {
+  const bbox = xobj.get("BBox");
+  if (!bbox.isArray() || bbox.length !== 4) return null;
+  const b = [0, 1, 2, 3].map((i) => bbox.get(i).asNumber());
+  const mo = xobj.get("Matrix");
+  const m = mo.isArray() && mo.length === 6 ? [0, 1, 2, 3, 4, 5].map((i) => mo.get(i).asNumber()) : [1, 0, 0, 1, 0, 0];
+  const pts = [
+    [b[0], b[1]],
+    [b[2], b[1]],
+    [b[0], b[3]],
+    [b[2], b[3]],
+  ].map(([x, y]) => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]]);
+  const xs = pts.map((p) => p[0]);
+  const ys = pts.map((p) => p[1]);
+  const r: [number, number, number, number] = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  if (!r.every(Number.isFinite) || r[2] - r[0] > CELL / 2 || r[3] - r[1] > CELL / 2) return null;
+  return r;
+}
+
 /**
- * Reads the text of single mark XObjects through MuPDF's structured text: each mark is drawn alone
- * (`/X Do`) on a scratch page appended to the document, so nested XObjects, TJ arrays, glyph-by-glyph
- * placement, rotation inside the mark and ToUnicode maps are all handled by MuPDF's own text extraction.
- * The scratch page is removed again by `dispose()`; the document is never saved.
+ * Reads the text of mark XObjects through MuPDF's structured text, so nested XObjects, TJ arrays,
+ * glyph-by-glyph placement, rotation inside the mark and ToUnicode maps are all handled by MuPDF's own
+ * text extraction. The marks of one page are drawn (`/Xn Do`) on one scratch page appended to the
+ * document, each alone in its own cell of a coarse grid, and every text line is assigned to the mark
+ * whose cell it lies in. The scratch page is removed again by `dispose()`; the document is never saved.
  */
 export class MarkTextReader {
   private scratchIndex = -1;
-  private xobjects: mupdf.PDFObject | null = null;
 
   constructor(private readonly doc: mupdf.PDFDocument) {}
 
-  read(mark: MarkRef): string {
-    if (!hasFonts(mark.ref)) return "";
-    if (this.scratchIndex < 0) this.createScratch();
-    this.xobjects?.put("X", mark.ref);
-    const page = this.doc.loadPage(this.scratchIndex);
+  /** The text of each mark, in the order given ("" for graphic marks). */
+  readAll(marks: MarkRef[]): string[] {
+    const out = marks.map(() => "");
+    const placed: { index: number; ref: mupdf.PDFObject; extent: [number, number, number, number] }[] = [];
+    marks.forEach((m, index) => {
+      if (!hasFonts(m.ref)) return;
+      const extent = formExtent(m.ref);
+      if (extent) placed.push({ index, ref: m.ref, extent });
+      else out[index] = this.readAlone(m.ref); // odd BBox: give it the whole scratch page
+    });
+    if (!placed.length) return out;
+    const rows = Math.ceil(placed.length / COLUMNS);
+    const height = rows * CELL;
+    const xobjects = this.doc.newDictionary();
+    let content = "";
+    placed.forEach((p, k) => {
+      const [col, row] = [k % COLUMNS, Math.floor(k / COLUMNS)];
+      xobjects.put(`X${k}`, p.ref);
+      const dx = col * CELL + CELL / 4 - p.extent[0];
+      const dy = row * CELL + CELL / 4 - p.extent[1];
+      content += `q 1 0 0 1 ${dx} ${dy} cm /X${k} Do Q\n`;
+    });
+    const lines: string[][] = placed.map(() => []);
+    this.withScratch([0, 0, COLUMNS * CELL, height], xobjects, content, (st) => {
+      let cell = -1;
+      let line = "";
+      st.walk({
+        beginLine: (bbox) => {
+          // Structured text is y-down from the page top; the grid is y-up from the bottom.
+          const cx = (bbox[0] + bbox[2]) / 2;
+          const cy = height - (bbox[1] + bbox[3]) / 2;
+          cell = Math.floor(cy / CELL) * COLUMNS + Math.floor(cx / CELL);
+          line = "";
+        },
+        onChar: (c) => {
+          line += c;
+        },
+        endLine: () => {
+          if (cell >= 0 && cell < placed.length) lines[cell].push(line);
+        },
+      });
+    });
+    placed.forEach((p, k) => {
+      out[p.index] = normalizeMarkText(lines[k].join(" "));
+    });
+    return out;
+  }
+
+  /** One mark alone at its own coordinates on a huge scratch page. */
+  private readAlone(ref: mupdf.PDFObject): string {
+    const xobjects = this.doc.newDictionary();
+    xobjects.put("X", ref);
+    let text = "";
+    this.withScratch([-100000, -100000, 100000, 100000], xobjects, "/X Do", (st) => {
+      text = normalizeMarkText(st.asText());
+    });
+    return text;
+  }
+
+  private withScratch(
+    mediaBox: mupdf.Rect,
+    xobjects: mupdf.PDFObject,
+    content: string,
+    use: (st: mupdf.StructuredText) => void,
+  ): void {
+    const doc = this.doc;
+    if (this.scratchIndex < 0) {
+      const pageObj = doc.addPage(mediaBox, 0, doc.newDictionary(), content);
+      doc.insertPage(-1, pageObj);
+      this.scratchIndex = doc.countPages() - 1;
+    }
+    const pageObj = doc.findPage(this.scratchIndex);
+    const resources = doc.newDictionary();
+    resources.put("XObject", xobjects);
+    pageObj.put("Resources", resources);
+    pageObj.put("MediaBox", mediaBox);
+    pageObj.get("Contents").writeStream(content);
+    const page = doc.loadPage(this.scratchIndex);
     try {
       const st = page.toStructuredText("");
       try {
-        return normalizeMarkText(st.asText());
+        use(st);
       } finally {
         st.destroy();
       }
@@ -105,35 +202,26 @@ export class MarkTextReader {
     }
   }
 
-  private createScratch(): void {
-    const doc = this.doc;
-    const resources = doc.newDictionary();
-    const xobjects = doc.newDictionary();
-    resources.put("XObject", xobjects);
-    // A huge page: mark forms keep their own coordinates and must not be clipped away.
-    const pageObj = doc.addPage([-100000, -100000, 100000, 100000], 0, resources, "/X Do");
-    doc.insertPage(-1, pageObj);
-    this.scratchIndex = doc.countPages() - 1;
-    // Edit the dictionary as the page holds it (addPage may have copied ours).
-    this.xobjects = doc.findPage(this.scratchIndex).get("Resources", "XObject");
-  }
-
   dispose(): void {
     if (this.scratchIndex >= 0) this.doc.deletePage(this.scratchIndex);
     this.scratchIndex = -1;
-    this.xobjects = null;
   }
 }
 
-/** Reads every mark of one page. */
-export function readMarks(reader: MarkTextReader, refs: MarkRef[]): Mark[] {
-  return refs.map((m) => ({
+export function toMark(m: MarkRef, text: string): Mark {
+  return {
     resourceName: m.resourceName,
     creationName: m.creationName,
     subType: m.subType,
     creationType: m.creationType,
-    text: reader.read(m),
-  }));
+    text,
+  };
+}
+
+/** Reads every mark of one page. */
+export function readMarks(reader: MarkTextReader, refs: MarkRef[]): Mark[] {
+  const texts = reader.readAll(refs);
+  return refs.map((m, i) => toMark(m, texts[i]));
 }
 
 /** Mark text keyed by CreationName, as the contract wants; a repeated name with other text gets `#2`, `#3`… */

@@ -95,6 +95,18 @@ describe("read-signa: marks", () => {
     }
   }
 
+  it("keeps the text of many marks on one page apart", async () => {
+    const marks: MarkSpec[] = Array.from({ length: 23 }, (_, i) => ({
+      creationName: `M${i}`,
+      text: `Метка ${i} Speedmaster`,
+      split: (["none", "words", "glyphs", "tj"] as const)[i % 4],
+      rotateInside: ([0, 90, 180, 270] as const)[i % 4],
+      atMm: [20 + (i % 5) * 10, 20 + i * 3] as [number, number],
+    }));
+    const r = await read({ marks });
+    expect(texts(r)).toEqual(Object.fromEntries(marks.map((m) => [m.creationName, m.text])));
+  });
+
   it("finds marks by their PieceInfo, not by the resource name", async () => {
     const r = await read({
       marks: [

@@ -4,7 +4,9 @@ import { intersect, normalizeRect, type RectPt } from "../inspect/geometry.ts";
 import { captureMupdfLog } from "../inspect/mupdf-log.ts";
 import { readColorants } from "./colorants.ts";
 import { measureContentBox } from "./content-box.ts";
-import { findMarks, type Mark, MarkTextReader, readMarks } from "./marks.ts";
+import { findMarks, type Mark, type MarkRef, MarkTextReader, toMark } from "./marks.ts";
+
+const BATCH = 100;
 
 export interface SignaPage {
   /** 1-based. */
@@ -33,23 +35,43 @@ export function readSigna(doc: mupdf.PDFDocument, opts: ReadSignaOptions = {}): 
   const pages: SignaPage[] = [];
   const reader = new MarkTextReader(doc);
   const n = doc.countPages();
+  const refs: MarkRef[][] = [];
+  for (let i = 0; i < n; i++) {
+    const pageObj = doc.findPage(i);
+    let found: MarkRef[] = [];
+    try {
+      found = findMarks(pageObj);
+    } catch (e) {
+      warnings.push(`Page ${i + 1}: the Signa marks could not be read (${(e as Error).message}).`);
+    }
+    refs.push(found);
+    pages.push({ page: i + 1, colorants: readColorants(pageObj), marks: [] });
+  }
   try {
-    for (let i = 0; i < n; i++) {
-      const pageObj = doc.findPage(i);
-      const { value: marks, log } = captureMupdfLog(() => {
+    // All marks of the file in as few structured-text runs as possible (one per BATCH marks).
+    const all = refs.flat();
+    const texts: string[] = [];
+    for (let k = 0; k < all.length; k += BATCH) {
+      const chunk = all.slice(k, k + BATCH);
+      const { value, log } = captureMupdfLog(() => {
         try {
-          return readMarks(reader, findMarks(pageObj));
+          return reader.readAll(chunk);
         } catch (e) {
           return e as Error;
         }
       });
-      if (marks instanceof Error) {
-        warnings.push(`Page ${i + 1}: the Signa marks could not be read (${marks.message}).`);
-      } else if (log.length) {
-        warnings.push(`Page ${i + 1}: problems while reading the Signa marks: ${[...new Set(log)].slice(0, 3).join("; ")}.`);
+      if (value instanceof Error) {
+        warnings.push(`The text of some Signa marks could not be read (${value.message}).`);
+        texts.push(...chunk.map(() => ""));
+      } else {
+        if (log.length) warnings.push(`Problems while reading the Signa marks: ${[...new Set(log)].slice(0, 3).join("; ")}.`);
+        texts.push(...value);
       }
-      pages.push({ page: i + 1, colorants: readColorants(pageObj), marks: marks instanceof Error ? [] : marks });
     }
+    let at = 0;
+    refs.forEach((pageRefs, i) => {
+      pages[i].marks = pageRefs.map((m) => toMark(m, texts[at++] ?? ""));
+    });
   } finally {
     reader.dispose();
   }
