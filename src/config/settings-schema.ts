@@ -71,11 +71,23 @@ export const hotFolderSchema = z.strictObject({
   polling: z.boolean().default(false),
 });
 
+const markPattern = z.string().refine((s) => {
+  try {
+    new RegExp(s, "iu");
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be a valid regular expression");
+
 export const markSchema = z.strictObject({
-  /** Regexes (case-insensitive) applied to mark text; named groups `press`, `bureau`, `w`, `h`. */
-  press: z.array(z.string()).default([]),
-  bureau: z.array(z.string()).default([]),
-  paper: z.array(z.string()).default([]),
+  /**
+   * Regexes (case-insensitive, Unicode) applied to mark text; named groups `press`, `bureau`, `w`, `h`.
+   * A non-empty list replaces the built-in dialects (src/pipeline/steps/identify/patterns.ts).
+   */
+  press: z.array(markPattern).default([]),
+  bureau: z.array(markPattern).default([]),
+  paper: z.array(markPattern).default([]),
 });
 
 export const channelsSchema = z.strictObject({

@@ -110,7 +110,10 @@ describe("identify: press", () => {
   });
 
   it("warns about a settings pattern that is not a regex and carries on", () => {
-    const s = testSettings({ analysis: { marks: { press: ["(unclosed"] } } });
+    // The settings schema refuses such a pattern; identify must still survive one that got past it.
+    expect(() => testSettings({ analysis: { marks: { press: ["(unclosed"] } } })).toThrow(/regular expression/);
+    const s = testSettings();
+    s.analysis.marks = { press: ["(unclosed"], bureau: [], paper: [] };
     const r = run([page({ marks: three() })], "x.pdf", { settings: s });
     expect(r.sheets[0].press).toBe("Speedmaster");
     expect(r.warnings.join()).toMatch(/not a valid regex/);
