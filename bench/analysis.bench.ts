@@ -7,7 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { analyzeFile } from "../src/analysis/analyze.ts";
-import { type SheetSpec, tesOutputterMarks, testSettings, threeMarks, writeSheet } from "../test/fixtures/signa.ts";
+import {
+  type SheetSpec,
+  tesOutputterMarks,
+  testSettings,
+  threeMarks,
+  writeSheet,
+} from "../test/fixtures/signa.ts";
 
 const run = promisify(execFile);
 const arg = (name: string, dflt: number) => {
@@ -69,7 +75,12 @@ function corpusSpec(i: number): SheetSpec {
     { marks: tesOutputterMarks({ bureau: "Korol", tes: true, split: "tj" }) },
     { marks: threeMarks({ split: "glyphs" }) },
     { marks: [{ creationName: "ColorBar" }], trimBoxMm: "paper" },
-    { plateMm: [1010, 820], paperMm: [1000, 700], gripperMm: 45, marks: threeMarks({ press: "Planeta", paper: "1000 x 700" }) },
+    {
+      plateMm: [1010, 820],
+      paperMm: [1000, 700],
+      gripperMm: 45,
+      marks: threeMarks({ press: "Planeta", paper: "1000 x 700" }),
+    },
   ];
   return { ...kinds[i % kinds.length], pages: 1 + (i % 8) };
 }
@@ -78,7 +89,8 @@ const dir = mkdtempSync(join(tmpdir(), "pdfupload-bench-"));
 try {
   const big = await writeSheet(dir, "1600_sixteen_pages_Leonov.pdf", { pages: 16 });
   const corpus: string[] = [];
-  for (let i = 0; i < FILES; i++) corpus.push(await writeSheet(dir, `${1000 + i}_job ${i}_Leonov.pdf`, corpusSpec(i)));
+  for (let i = 0; i < FILES; i++)
+    corpus.push(await writeSheet(dir, `${1000 + i}_job ${i}_Leonov.pdf`, corpusSpec(i)));
   // Warm up both paths (WASM init, page cache) the way a running server is warm.
   await ours(big);
   await originalChain(big);

@@ -2,9 +2,13 @@
 // Bad input never throws: it comes back as `error: { code, message }`.
 import { basename } from "node:path";
 import type { Settings } from "../config/settings-schema.ts";
-import { identify, type IdentifyPage } from "../pipeline/steps/identify/index.ts";
-import { bureauFromFileName, orderFromFileName } from "../pipeline/steps/identify/index.ts";
-import { analysisError, inspect, type InspectFacts } from "../pipeline/steps/inspect/index.ts";
+import {
+  bureauFromFileName,
+  type IdentifyPage,
+  identify,
+  orderFromFileName,
+} from "../pipeline/steps/identify/index.ts";
+import { analysisError, type InspectFacts, inspect } from "../pipeline/steps/inspect/index.ts";
 import { contentBox, readSigna } from "../pipeline/steps/read-signa/index.ts";
 import type { Analysis, AnalysisError } from "./types.ts";
 

@@ -43,18 +43,34 @@ describe("analyzeFile", () => {
       paperMm: [900, 640],
       paperBy: "mark",
       colorants: ["Cyan", "Magenta", "Yellow", "Black", "PANTONE Warm Red C"],
-      marks: { Outputter: "Выведено: Leonov", Machine: "Машина: Speedmaster", Paper: "Бумага: 900.0 x 640.0" },
+      marks: {
+        Outputter: "Выведено: Leonov",
+        Machine: "Машина: Speedmaster",
+        Paper: "Бумага: 900.0 x 640.0",
+      },
     });
     // The same rectangle the fixture placed the paper at: x = (1030−900)/2, y = gripper 40 mm.
-    a.sheets[0].paperRectPt?.forEach((v, i) => expect(v).toBeCloseTo([65, 40, 965, 680].map(mmToPt)[i], 2));
+    a.sheets[0].paperRectPt?.forEach((v, i) => {
+      expect(v).toBeCloseTo([65, 40, 965, 680].map(mmToPt)[i], 2);
+    });
     // The result is plain JSON (journal, API).
     expect(JSON.parse(JSON.stringify(a))).toEqual(a);
   });
 
   it("reads both tes_Outputter dialects, comma decimals and odd file names", async () => {
     const tes = await analyzeFile(corpus.tes, { settings });
-    expect(tes).toMatchObject({ bureau: "Vonoel", bureauBy: "mark", order: "0601", orderName: "Book cover «Весна» $(rm -rf) `x` 'q'" });
-    expect(tes.sheets[0]).toMatchObject({ press: "Speedmaster", pressBy: "mark", paperMm: [900, 640], paperBy: "mark" });
+    expect(tes).toMatchObject({
+      bureau: "Vonoel",
+      bureauBy: "mark",
+      order: "0601",
+      orderName: "Book cover «Весна» $(rm -rf) `x` 'q'",
+    });
+    expect(tes.sheets[0]).toMatchObject({
+      press: "Speedmaster",
+      pressBy: "mark",
+      paperMm: [900, 640],
+      paperBy: "mark",
+    });
     const slash = await analyzeFile(corpus.tesSlash, { settings });
     expect(slash).toMatchObject({ bureau: "Korol", orderName: "Calendar", error: null });
     expect(slash.sheets[1]).toMatchObject({ press: "Speedmaster", paperMm: [900, 640] });
@@ -68,20 +84,38 @@ describe("analyzeFile", () => {
 
   it("uses the Signa 21 TrimBox for the paper", async () => {
     const a = await analyzeFile(corpus.trimBox, { settings, defaultBureau: "Korol" });
-    expect(a.sheets[0]).toMatchObject({ press: "Speedmaster", pressBy: "plate-size", paperMm: [900, 640], paperBy: "trim-box" });
+    expect(a.sheets[0]).toMatchObject({
+      press: "Speedmaster",
+      pressBy: "plate-size",
+      paperMm: [900, 640],
+      paperBy: "trim-box",
+    });
     expect(a).toMatchObject({ bureau: "Korol", bureauBy: "hot-folder" });
   });
 
   it("falls back to plate size and content box for a re-saved sheet without mark text", async () => {
     const a = await analyzeFile(corpus.stripped, { settings });
     expect(a).toMatchObject({ isSigna: true, plates: 10, bureau: "Leonov", bureauBy: "file-name" });
-    expect(a.sheets[0]).toMatchObject({ press: "Speedmaster", pressBy: "plate-size", paperMm: [890, 630], paperBy: "content" });
+    expect(a.sheets[0]).toMatchObject({
+      press: "Speedmaster",
+      pressBy: "plate-size",
+      paperMm: [890, 630],
+      paperBy: "content",
+    });
   });
 
   it("never takes the press from artwork text", async () => {
     // Artwork says "Planetary Science" and "Speedmaster"; no marks; the plate fits no press.
     const p = join(dir, "artwork.pdf");
-    writeFileSync(p, await buildSheet({ plateMm: [800, 600], paperMm: [700, 500], marks: [], artworkText: "Planeta Speedmaster" }));
+    writeFileSync(
+      p,
+      await buildSheet({
+        plateMm: [800, 600],
+        paperMm: [700, 500],
+        marks: [],
+        artworkText: "Planeta Speedmaster",
+      }),
+    );
     const a = await analyzeFile(p, { settings });
     expect(a.sheets[0].press).toBeNull();
     expect(a.warnings.join("\n")).toMatch(/no press found/);
@@ -89,7 +123,13 @@ describe("analyzeFile", () => {
 
   it("warns about a file Signa did not make and counts no plates", async () => {
     const a = await analyzeFile(corpus.plain, { settings });
-    expect(a).toMatchObject({ isSigna: false, plates: 0, creator: "Adobe InDesign 18.0", bureau: "Leonov", error: null });
+    expect(a).toMatchObject({
+      isSigna: false,
+      plates: 0,
+      creator: "Adobe InDesign 18.0",
+      bureau: "Leonov",
+      error: null,
+    });
     expect(a.warnings.join("\n")).toMatch(/Not a Prinect Signa Station file/);
     expect(a.sheets[0]).toMatchObject({ press: null, paperBy: "content" });
   });
@@ -134,7 +174,13 @@ describe("analyzeFile", () => {
 
   it("uses the display name, not the stored path, for order, bureau and the .pdf check", async () => {
     const a = await analyzeFile(corpus.planeta, { settings, fileName: "1234_Poster_korol.pdf" });
-    expect(a).toMatchObject({ file: "1234_Poster_korol.pdf", order: "1234", orderName: "Poster", bureau: "Korol", bureauBy: "file-name" });
+    expect(a).toMatchObject({
+      file: "1234_Poster_korol.pdf",
+      order: "1234",
+      orderName: "Poster",
+      bureau: "Korol",
+      bureauBy: "file-name",
+    });
     expect(a.sheets[0]).toMatchObject({ press: "Planeta", pressBy: "plate-size" });
   });
 

@@ -13,7 +13,10 @@ export function bureauFromFileName(fileName: string, bureaus: string[]): string 
   return null;
 }
 
-export function orderFromFileName(fileName: string, bureaus: string[]): { order: string | null; orderName: string | null } {
+export function orderFromFileName(
+  fileName: string,
+  bureaus: string[],
+): { order: string | null; orderName: string | null } {
   const base = stripExtension(fileName).trim();
   const order = /^\d+/.exec(base)?.[0] ?? null;
   const rest = order ? base.slice(order.length).replace(/^[\s_.-]+/, "") : base;

@@ -4,7 +4,8 @@ import { mmToPt, type RectPt } from "../inspect/geometry.ts";
 import { bureauFromFileName, type IdentifyPage, identify, orderFromFileName } from "./index.ts";
 
 const settings = testSettings();
-const rectMm = (x0: number, y0: number, x1: number, y1: number): RectPt => [x0, y0, x1, y1].map(mmToPt) as RectPt;
+const rectMm = (x0: number, y0: number, x1: number, y1: number): RectPt =>
+  [x0, y0, x1, y1].map(mmToPt) as RectPt;
 const PLATE = rectMm(0, 0, 1030, 770);
 const CMYK = ["Cyan", "Magenta", "Yellow", "Black"];
 
@@ -16,7 +17,11 @@ const three = (bureau = "Leonov", press = "Speedmaster", paper = "900.0 x 640.0"
   { creationName: "Machine", text: `Машина: ${press}` },
   { creationName: "Paper", text: `Бумага: ${paper}` },
 ];
-function run(pages: IdentifyPage[], fileName = "0537_Technoyug_Flier.pdf", extra: Record<string, unknown> = {}) {
+function run(
+  pages: IdentifyPage[],
+  fileName = "0537_Technoyug_Flier.pdf",
+  extra: Record<string, unknown> = {},
+) {
   const s = extra.settings ? (extra.settings as typeof settings) : settings;
   return identify({
     fileName,
@@ -29,7 +34,9 @@ function run(pages: IdentifyPage[], fileName = "0537_Technoyug_Flier.pdf", extra
 }
 const near = (a: number[] | null | undefined, b: number[]) => {
   expect(a).not.toBeNull();
-  b.forEach((v, i) => expect(a?.[i]).toBeCloseTo(v, 2));
+  b.forEach((v, i) => {
+    expect(a?.[i]).toBeCloseTo(v, 2);
+  });
 };
 
 describe("identify: press", () => {
@@ -40,7 +47,12 @@ describe("identify: press", () => {
   });
 
   it("finds a configured press as a word in any mark, whatever the mark is called", () => {
-    const r = run([page({ mediaBox: rectMm(0, 0, 740, 575), marks: [{ creationName: "Info 3", text: "Job 12 / dominant / 2 sheets" }] })]);
+    const r = run([
+      page({
+        mediaBox: rectMm(0, 0, 740, 575),
+        marks: [{ creationName: "Info 3", text: "Job 12 / dominant / 2 sheets" }],
+      }),
+    ]);
     expect(r.sheets[0]).toMatchObject({ press: "Dominant", pressBy: "mark" });
   });
 
@@ -55,7 +67,12 @@ describe("identify: press", () => {
   });
 
   it("does not take a press from a word that only contains its name", () => {
-    const r = run([page({ mediaBox: rectMm(0, 0, 500, 400), marks: [{ creationName: "Info", text: "Planetary Science" }] })]);
+    const r = run([
+      page({
+        mediaBox: rectMm(0, 0, 500, 400),
+        marks: [{ creationName: "Info", text: "Planetary Science" }],
+      }),
+    ]);
     expect(r.sheets[0].press).toBeNull();
   });
 
@@ -90,7 +107,9 @@ describe("identify: press", () => {
   });
 
   it("warns once for a missing press and names an unknown press from the marks", () => {
-    const pages = [1, 2, 3].map((n) => page({ page: n, mediaBox: rectMm(0, 0, 500, 400), marks: three("Leonov", "Heidelberg") }));
+    const pages = [1, 2, 3].map((n) =>
+      page({ page: n, mediaBox: rectMm(0, 0, 500, 400), marks: three("Leonov", "Heidelberg") }),
+    );
     const r = run(pages);
     expect(r.sheets.every((s) => s.press === null && s.pressBy === null)).toBe(true);
     const w = r.warnings.filter((x) => /no press/.test(x));
@@ -103,15 +122,31 @@ describe("identify: press", () => {
       presses: [{ name: "SM-74", plateWidthMm: 605, plateHeightMm: 745 }],
       analysis: { marks: { press: ["Press=(?<press>\\S+)"], paper: ["Sheet (?<w>\\d+)/(?<h>\\d+)"] } },
     });
-    const r = run([page({ mediaBox: rectMm(0, 0, 500, 400), marks: [{ creationName: "M", text: "Press=sm-74 Sheet 480/330" }] })], "x.pdf", {
-      settings: s,
+    const r = run(
+      [
+        page({
+          mediaBox: rectMm(0, 0, 500, 400),
+          marks: [{ creationName: "M", text: "Press=sm-74 Sheet 480/330" }],
+        }),
+      ],
+      "x.pdf",
+      {
+        settings: s,
+      },
+    );
+    expect(r.sheets[0]).toMatchObject({
+      press: "SM-74",
+      pressBy: "mark",
+      paperMm: [480, 330],
+      paperBy: "mark",
     });
-    expect(r.sheets[0]).toMatchObject({ press: "SM-74", pressBy: "mark", paperMm: [480, 330], paperBy: "mark" });
   });
 
   it("warns about a settings pattern that is not a regex and carries on", () => {
     // The settings schema refuses such a pattern; identify must still survive one that got past it.
-    expect(() => testSettings({ analysis: { marks: { press: ["(unclosed"] } } })).toThrow(/regular expression/);
+    expect(() => testSettings({ analysis: { marks: { press: ["(unclosed"] } } })).toThrow(
+      /regular expression/,
+    );
     const s = testSettings();
     s.analysis.marks = { press: ["(unclosed"], bureau: [], paper: [] };
     const r = run([page({ marks: three() })], "x.pdf", { settings: s });
@@ -132,11 +167,21 @@ describe("identify: paper", () => {
     const media: RectPt = [100, -50, 100 + mmToPt(1030), -50 + mmToPt(770)];
     const r = run([page({ mediaBox: media, marks: three("Leonov", "Speedmaster", "900,5 x 640,0") })]);
     expect(r.sheets[0].paperMm).toEqual([900.5, 640]);
-    near(r.sheets[0].paperRectPt ?? null, [100 + mmToPt(64.75), -50 + mmToPt(40), 100 + mmToPt(965.25), -50 + mmToPt(680)]);
+    near(r.sheets[0].paperRectPt ?? null, [
+      100 + mmToPt(64.75),
+      -50 + mmToPt(40),
+      100 + mmToPt(965.25),
+      -50 + mmToPt(680),
+    ]);
   });
 
   it("centres the paper vertically when the press is unknown, with a warning", () => {
-    const r = run([page({ mediaBox: rectMm(0, 0, 1000, 700), marks: [{ creationName: "Paper", text: "Бумага: 900 x 600" }] })]);
+    const r = run([
+      page({
+        mediaBox: rectMm(0, 0, 1000, 700),
+        marks: [{ creationName: "Paper", text: "Бумага: 900 x 600" }],
+      }),
+    ]);
     expect(r.sheets[0].press).toBeNull();
     near(r.sheets[0].paperRectPt ?? null, [50, 50, 950, 650].map(mmToPt));
     expect(r.warnings.join()).toMatch(/centred/);
@@ -155,9 +200,17 @@ describe("identify: paper", () => {
   });
 
   it("prefers the mark over the TrimBox, and the TrimBox over the content", () => {
-    const r = run([page({ marks: three("Leonov", "Speedmaster", "1000 x 700"), trimBox: rectMm(65, 40, 965, 680), contentBoxPt: rectMm(1, 1, 2, 2) })]);
+    const r = run([
+      page({
+        marks: three("Leonov", "Speedmaster", "1000 x 700"),
+        trimBox: rectMm(65, 40, 965, 680),
+        contentBoxPt: rectMm(1, 1, 2, 2),
+      }),
+    ]);
     expect(r.sheets[0].paperBy).toBe("mark");
-    expect(run([page({ trimBox: rectMm(65, 40, 965, 680), contentBoxPt: rectMm(1, 1, 2, 2) })]).sheets[0].paperBy).toBe("trim-box");
+    expect(
+      run([page({ trimBox: rectMm(65, 40, 965, 680), contentBoxPt: rectMm(1, 1, 2, 2) })]).sheets[0].paperBy,
+    ).toBe("trim-box");
   });
 
   it("falls back to the content box, asking for it when it was not measured", () => {
@@ -170,7 +223,11 @@ describe("identify: paper", () => {
   });
 
   it("warns once when no paper is found", () => {
-    const r = run([page({ page: 1 }), page({ page: 2, trimBox: rectMm(65, 40, 965, 680) }), page({ page: 3 })]);
+    const r = run([
+      page({ page: 1 }),
+      page({ page: 2, trimBox: rectMm(65, 40, 965, 680) }),
+      page({ page: 3 }),
+    ]);
     const w = r.warnings.filter((x) => /no paper/.test(x));
     expect(w).toEqual([expect.stringMatching(/^Pages 1, 3: no paper/)]);
   });
@@ -183,7 +240,10 @@ describe("identify: bureau, order, plates", () => {
   });
 
   it("falls back to a file-name token, then to the hot folder's bureau", () => {
-    expect(run([page()], "0537_Technoyug_Flier_leonov.pdf")).toMatchObject({ bureau: "Leonov", bureauBy: "file-name" });
+    expect(run([page()], "0537_Technoyug_Flier_leonov.pdf")).toMatchObject({
+      bureau: "Leonov",
+      bureauBy: "file-name",
+    });
     expect(run([page()], "0537_Technoyug_Flier.pdf", { defaultBureau: "vonoel" })).toMatchObject({
       bureau: "Vonoel",
       bureauBy: "hot-folder",
@@ -203,7 +263,10 @@ describe("identify: bureau, order, plates", () => {
 
   it("splits order number and order name off the file name", () => {
     const b = ["Leonov", "Korol"];
-    expect(orderFromFileName("0537_Technoyug_Flier_Leonov.pdf", b)).toEqual({ order: "0537", orderName: "Technoyug_Flier" });
+    expect(orderFromFileName("0537_Technoyug_Flier_Leonov.pdf", b)).toEqual({
+      order: "0537",
+      orderName: "Technoyug_Flier",
+    });
     expect(orderFromFileName("0537-Календарь «Весна» $(x) `y`_korol.PDF", b)).toEqual({
       order: "0537",
       orderName: "Календарь «Весна» $(x) `y`",
@@ -213,17 +276,37 @@ describe("identify: bureau, order, plates", () => {
   });
 
   it("counts plates as the sum of colorants over pages", () => {
-    const r = run([page({ colorants: [...CMYK, "PANTONE 185 C"] }), page({ page: 2, colorants: ["Black"] }), page({ page: 3, colorants: null })]);
+    const r = run([
+      page({ colorants: [...CMYK, "PANTONE 185 C"] }),
+      page({ page: 2, colorants: ["Black"] }),
+      page({ page: 3, colorants: null }),
+    ]);
     expect(r.plates).toBe(6);
     expect(r.sheets[2].colorants).toEqual([]);
   });
 
   it("matches the contract example", () => {
     const r = run(
-      [page({ marks: [{ creationName: "Machine", text: "Машина: Speedmaster" }, { creationName: "Outputter", text: "Выведено: Leonov" }, { creationName: "Paper", text: "Бумага: 900.0 x 640.0" }] }), page({ page: 2, colorants: ["Cyan", "Magenta", "Black"], marks: three() })],
+      [
+        page({
+          marks: [
+            { creationName: "Machine", text: "Машина: Speedmaster" },
+            { creationName: "Outputter", text: "Выведено: Leonov" },
+            { creationName: "Paper", text: "Бумага: 900.0 x 640.0" },
+          ],
+        }),
+        page({ page: 2, colorants: ["Cyan", "Magenta", "Black"], marks: three() }),
+      ],
       "0537_Technoyug_Flier_Leonov.pdf",
     );
-    expect(r).toMatchObject({ plates: 7, bureau: "Leonov", bureauBy: "mark", order: "0537", orderName: "Technoyug_Flier", warnings: [] });
+    expect(r).toMatchObject({
+      plates: 7,
+      bureau: "Leonov",
+      bureauBy: "mark",
+      order: "0537",
+      orderName: "Technoyug_Flier",
+      warnings: [],
+    });
     expect(r.sheets[0]).toMatchObject({
       page: 1,
       press: "Speedmaster",

@@ -66,7 +66,9 @@ function pageList(pages: number[]): string {
 
 export function identify(input: IdentifyInput): IdentifyResult {
   const patterns = compilePatterns(input.marks);
-  const warnings: string[] = patterns.invalid.map((p) => `Ignored mark pattern that is not a valid regex: ${p}`);
+  const warnings: string[] = patterns.invalid.map(
+    (p) => `Ignored mark pattern that is not a valid regex: ${p}`,
+  );
   const pageWarnings = new PageWarnings();
   const noPress: number[] = [];
   const noPaper: number[] = [];
@@ -108,7 +110,9 @@ export function identify(input: IdentifyInput): IdentifyResult {
   warnings.push(...pageWarnings.lines(total));
   if (noPress.length) {
     const plates = [...new Set(noPress.map((n) => sheets[n - 1].plateMm.join("×")))].join(", ");
-    const unknown = unknownPresses.size ? ` The marks name ${[...unknownPresses].join(", ")}, which is not a configured press.` : "";
+    const unknown = unknownPresses.size
+      ? ` The marks name ${[...unknownPresses].join(", ")}, which is not a configured press.`
+      : "";
     warnings.push(
       `${scope(noPress, total)}: no press found: no mark names a configured press and the plate size (${plates} mm) matches none.${unknown} Add the press in the settings or fix the Machine mark in Signa.`,
     );
@@ -125,7 +129,9 @@ export function identify(input: IdentifyInput): IdentifyResult {
   let bureau: string | null = bureauHit.name;
   let bureauBy: BureauBy = bureau ? "mark" : null;
   if (bureauHit.others.length) {
-    warnings.push(`The marks name several bureaus (${[bureau, ...bureauHit.others].join(", ")}); using ${bureau}.`);
+    warnings.push(
+      `The marks name several bureaus (${[bureau, ...bureauHit.others].join(", ")}); using ${bureau}.`,
+    );
   }
   if (!bureau) {
     bureau = bureauFromFileName(input.fileName, bureauNames);

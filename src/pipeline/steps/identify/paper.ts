@@ -24,7 +24,11 @@ export interface PaperInput {
 }
 
 /** A `W x H` read from a mark that fits on the plate (either orientation, 1 mm slack). */
-export function paperFromMarks(marks: MarkText[], patterns: RegExp[], plateMm: [number, number]): [number, number] | null {
+export function paperFromMarks(
+  marks: MarkText[],
+  patterns: RegExp[],
+  plateMm: [number, number],
+): [number, number] | null {
   const [pl, ps] = [Math.max(...plateMm), Math.min(...plateMm)];
   for (const re of patterns) {
     for (const m of marks) {
@@ -45,7 +49,11 @@ export function paperFromMarks(marks: MarkText[], patterns: RegExp[], plateMm: [
  * (x0 = mediaX0 + (plateW − paperW)/2, y0 = mediaY0 + gripper); the paper's long side follows the plate's.
  * Without a press the gripper is unknown and the paper is centred vertically.
  */
-export function paperRectOnPlate(mediaBox: RectPt, paperMm: [number, number], press: Press | null): { rect: RectPt; warnings: string[] } {
+export function paperRectOnPlate(
+  mediaBox: RectPt,
+  paperMm: [number, number],
+  press: Press | null,
+): { rect: RectPt; warnings: string[] } {
   const warnings: string[] = [];
   const mw = mediaBox[2] - mediaBox[0];
   const mh = mediaBox[3] - mediaBox[1];
@@ -56,12 +64,16 @@ export function paperRectOnPlate(mediaBox: RectPt, paperMm: [number, number], pr
   if (press) {
     y0 = mediaBox[1] + mmToPt(press.gripperMm);
     if (y0 + ph > mediaBox[3] + 0.5) {
-      warnings.push(`The paper does not fit above the ${press.name} gripper margin (${press.gripperMm} mm); placed at the top edge.`);
+      warnings.push(
+        `The paper does not fit above the ${press.name} gripper margin (${press.gripperMm} mm); placed at the top edge.`,
+      );
       y0 = Math.max(mediaBox[1], mediaBox[3] - ph);
     }
   } else {
     y0 = mediaBox[1] + (mh - ph) / 2;
-    warnings.push("The press is unknown, so its gripper margin is too: the paper is assumed centred on the plate.");
+    warnings.push(
+      "The press is unknown, so its gripper margin is too: the paper is assumed centred on the plate.",
+    );
   }
   return { rect: [x0, y0, x0 + pw, y0 + ph], warnings };
 }

@@ -52,11 +52,11 @@ export function compilePatterns(marks: Partial<MarkSettings> | undefined): Compi
   };
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** `name` as a whole word (letters and digits around it do not count as a match), case-insensitive. */
 export function wordRegex(name: string): RegExp {
-  const body = escape(name.trim()).replace(/\s+/g, String.raw`\s+`);
+  const body = escapeRegex(name.trim()).replace(/\s+/g, String.raw`\s+`);
   return new RegExp(String.raw`(?<![\p{L}\p{N}])${body}(?![\p{L}\p{N}])`, "iu");
 }
 

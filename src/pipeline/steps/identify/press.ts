@@ -1,6 +1,7 @@
 // Which press a sheet is for: a mark naming a configured press, else the plate size.
-import type { Press } from "../../../config/settings-schema.ts";
+
 import type { PressBy } from "../../../analysis/types.ts";
+import type { Press } from "../../../config/settings-schema.ts";
 import { type RectPt, rectSizeMm } from "../inspect/geometry.ts";
 import { findConfiguredName, type MarkText } from "./find-name.ts";
 
@@ -19,11 +20,17 @@ export function pressesForPlate(mediaBox: RectPt, presses: Press[]): Press[] {
   const fits = (a: number, b: number) => Math.abs(a - b) <= PLATE_TOLERANCE_MM;
   return presses.filter(
     (p) =>
-      (fits(w, p.plateWidthMm) && fits(h, p.plateHeightMm)) || (fits(w, p.plateHeightMm) && fits(h, p.plateWidthMm)),
+      (fits(w, p.plateWidthMm) && fits(h, p.plateHeightMm)) ||
+      (fits(w, p.plateHeightMm) && fits(h, p.plateWidthMm)),
   );
 }
 
-export function findPress(marks: MarkText[], patterns: RegExp[], mediaBox: RectPt, presses: Press[]): PressFinding {
+export function findPress(
+  marks: MarkText[],
+  patterns: RegExp[],
+  mediaBox: RectPt,
+  presses: Press[],
+): PressFinding {
   const hit = findConfiguredName(
     marks,
     patterns,
@@ -32,8 +39,16 @@ export function findPress(marks: MarkText[], patterns: RegExp[], mediaBox: RectP
   );
   const warnings: string[] = [];
   if (hit.name) {
-    if (hit.others.length) warnings.push(`The marks name several presses (${[hit.name, ...hit.others].join(", ")}); using ${hit.name}.`);
-    return { press: presses.find((p) => p.name === hit.name) ?? null, by: "mark", warnings, unknownInMarks: [] };
+    if (hit.others.length)
+      warnings.push(
+        `The marks name several presses (${[hit.name, ...hit.others].join(", ")}); using ${hit.name}.`,
+      );
+    return {
+      press: presses.find((p) => p.name === hit.name) ?? null,
+      by: "mark",
+      warnings,
+      unknownInMarks: [],
+    };
   }
   const candidates = pressesForPlate(mediaBox, presses);
   if (!candidates.length) return { press: null, by: null, warnings, unknownInMarks: hit.unknown };
@@ -44,7 +59,9 @@ export function findPress(marks: MarkText[], patterns: RegExp[], mediaBox: RectP
     const tie = ranked[1].priority === chosen.priority;
     warnings.push(
       `The plate size fits several presses (${ranked.map((p) => p.name).join(", ")}); chose ${chosen.name} ` +
-        (tie ? "as the first configured (equal priority: set priorities to decide)." : "by its higher priority."),
+        (tie
+          ? "as the first configured (equal priority: set priorities to decide)."
+          : "by its higher priority."),
     );
   }
   return { press: chosen, by: "plate-size", warnings, unknownInMarks: hit.unknown };

@@ -12,7 +12,8 @@ import {
   linearize,
   MM,
 } from "../../../../test/fixtures/signa.ts";
-import { type InspectResult, inspect } from "./index.ts";
+import { readSigna } from "../read-signa/index.ts";
+import { type InspectResult, inspect, openPdf, type ReadStats } from "./index.ts";
 
 let dir: string;
 let corpus: Record<CorpusName, string>;
@@ -39,7 +40,12 @@ describe("inspect", () => {
   it("reads creator, page count and boxes of a Signa sheet", () => {
     const r = run(corpus.default);
     expect(r.ok).toBe(true);
-    expect(r.facts).toMatchObject({ isPdf: true, creator: "PrinectSignaStation", creatorIsSigna: true, pages: 2 });
+    expect(r.facts).toMatchObject({
+      isPdf: true,
+      creator: "PrinectSignaStation",
+      creatorIsSigna: true,
+      pages: 2,
+    });
     expect(r.facts.boxes[0].mediaBox.map((v) => Math.round(v / MM))).toEqual([0, 0, 1030, 770]);
     expect(r.facts.boxes[0].trimBox).toBeNull();
     expect(r.facts.warnings).toEqual([]);
@@ -66,9 +72,13 @@ describe("inspect", () => {
       expect(r.facts.pages, f).toBe(p.pages);
       expect(r.facts.creator, f).toBe(p.creator);
       r.facts.boxes.forEach((b, i) => {
-        b.mediaBox.forEach((v, k) => expect(v).toBeCloseTo(p.boxes[i].mediaBox[k], 1));
+        b.mediaBox.forEach((v, k) => {
+          expect(v).toBeCloseTo(p.boxes[i].mediaBox[k], 1);
+        });
         // pdfinfo prints the effective TrimBox (MediaBox when absent).
-        (b.trimBox ?? b.mediaBox).forEach((v, k) => expect(v).toBeCloseTo(p.boxes[i].trimBox[k], 1));
+        (b.trimBox ?? b.mediaBox).forEach((v, k) => {
+          expect(v).toBeCloseTo(p.boxes[i].trimBox[k], 1);
+        });
       });
     }
   });
@@ -147,6 +157,23 @@ describe("inspect", () => {
     const many = run(corpus.default, { maxPages: 1 });
     expect(!many.ok && many.error.code).toBe("too-large");
     expect(!many.ok && many.error.message).toMatch(/2 pages/);
+  });
+
+  it("reads a big sheet on demand: the image data is never loaded for inspect and marks", async () => {
+    const path = await write("big-image.pdf", buildSheet({ pages: 2, imageMb: 24 }));
+    const stats: ReadStats = { bytesRead: 0 };
+    const pdf = openPdf(path, stats);
+    try {
+      expect(pdf.doc.countPages()).toBe(2);
+      const signa = readSigna(pdf.doc);
+      expect(signa.pages[1].marks.find((m) => m.creationName === "Machine")?.text).toBe(
+        "Машина: Speedmaster",
+      );
+    } finally {
+      pdf.close();
+    }
+    // 48 MB of images on disk; a few hundred KB of structure, fonts and marks read.
+    expect(stats.bytesRead).toBeLessThan(2 * 1024 * 1024);
   });
 
   it("reports a missing file as unreadable instead of throwing", () => {

@@ -132,11 +132,16 @@ export function inspect(input: InspectInput): InspectResult {
     if (facts.pages === 0) return fail(analysisError("empty", "The PDF has no pages."));
     if (facts.pages > input.maxPages) {
       return fail(
-        analysisError("too-large", `The PDF has ${facts.pages} pages, over the limit of ${input.maxPages} pages.`),
+        analysisError(
+          "too-large",
+          `The PDF has ${facts.pages} pages, over the limit of ${input.maxPages} pages.`,
+        ),
       );
     }
     if (facts.repaired) {
-      facts.warnings.push("The PDF's cross-reference table was broken and has been rebuilt; all pages were read.");
+      facts.warnings.push(
+        "The PDF's cross-reference table was broken and has been rebuilt; all pages were read.",
+      );
     }
     handedOver = true;
     return { ok: true, facts, pdf };

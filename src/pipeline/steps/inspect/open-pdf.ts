@@ -9,7 +9,12 @@ export interface OpenPdf {
   close(): void;
 }
 
-export function openPdf(path: string): OpenPdf {
+/** Counts what MuPDF actually read from the file (to check that big files are read on demand). */
+export interface ReadStats {
+  bytesRead: number;
+}
+
+export function openPdf(path: string, stats?: ReadStats): OpenPdf {
   const fd = openSync(path, "r");
   let size: number;
   try {
@@ -21,8 +26,11 @@ export function openPdf(path: string): OpenPdf {
   let fdOpen = true;
   const stream = new mupdf.Stream({
     fileSize: () => size,
-    read: (memory, offset, length, position) =>
-      readSync(fd, memory, offset, Math.min(length, Math.max(0, size - position)), position),
+    read: (memory, offset, length, position) => {
+      const n = readSync(fd, memory, offset, Math.min(length, Math.max(0, size - position)), position);
+      if (stats) stats.bytesRead += n;
+      return n;
+    },
     close: () => {
       if (fdOpen) closeSync(fd);
       fdOpen = false;

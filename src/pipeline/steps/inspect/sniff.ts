@@ -24,7 +24,10 @@ export function sniffFile(path: string): Sniff {
       sizeBytes,
       hasPdfHeader: headBuf.includes("%PDF-"),
       hasEof: tailBuf.includes("%%EOF"),
-      head: headBuf.subarray(0, 16).toString("latin1").replace(/[^\x20-\x7e]/g, "."),
+      head: headBuf
+        .subarray(0, 16)
+        .toString("latin1")
+        .replace(/[^\x20-\x7e]/g, "."),
     };
   } finally {
     closeSync(fd);

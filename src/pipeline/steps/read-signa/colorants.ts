@@ -11,7 +11,8 @@ export function readColorants(pageObj: mupdf.PDFObject): string[] | null {
   for (let i = 0; i < names.length; i++) {
     // MuPDF decodes `#xx` in names already; a string-typed entry may still carry them literally.
     const v = textValue(names.get(i));
-    if (v) out.push(v.replace(/#([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16))).trim());
+    if (v)
+      out.push(v.replace(/#([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16))).trim());
   }
   return out.filter(Boolean);
 }

@@ -1,8 +1,8 @@
 // Bounding box of what a page paints, leaving out the Signa marks: the paper size of last resort, and
 // the preview crop when nothing better is known.
 import * as mupdf from "mupdf";
-import { dictAt } from "./pdf-values.ts";
 import { intersect, normalizeRect, type RectPt } from "../inspect/geometry.ts";
+import { dictAt } from "./pdf-values.ts";
 
 type Box = RectPt | null;
 
@@ -14,7 +14,8 @@ function union(a: Box, b: Box): Box {
 
 function finite(r: mupdf.Rect): Box {
   if (!r.every(Number.isFinite) || r[0] >= r[2] || r[1] >= r[3]) return null;
-  if (Math.abs(r[0]) > 1e7 || Math.abs(r[1]) > 1e7 || Math.abs(r[2]) > 1e7 || Math.abs(r[3]) > 1e7) return null;
+  if (Math.abs(r[0]) > 1e7 || Math.abs(r[1]) > 1e7 || Math.abs(r[2]) > 1e7 || Math.abs(r[3]) > 1e7)
+    return null;
   return [r[0], r[1], r[2], r[3]];
 }
 

@@ -64,7 +64,12 @@ function hasFonts(xobj: mupdf.PDFObject, depth = 0, seen = new Set<number>()): b
   if (!inner.isDictionary()) return false;
   let found = false;
   inner.forEach((child) => {
-    if (!found && child.isDictionary() && child.get("Subtype").isName() && child.get("Subtype").asName() === "Form") {
+    if (
+      !found &&
+      child.isDictionary() &&
+      child.get("Subtype").isName() &&
+      child.get("Subtype").asName() === "Form"
+    ) {
       found = hasFonts(child, depth + 1, seen);
     }
   });
@@ -86,7 +91,10 @@ function formExtent(xobj: mupdf.PDFObject): [number, number, number, number] | n
   if (!bbox.isArray() || bbox.length !== 4) return null;
   const b = [0, 1, 2, 3].map((i) => bbox.get(i).asNumber());
   const mo = xobj.get("Matrix");
-  const m = mo.isArray() && mo.length === 6 ? [0, 1, 2, 3, 4, 5].map((i) => mo.get(i).asNumber()) : [1, 0, 0, 1, 0, 0];
+  const m =
+    mo.isArray() && mo.length === 6
+      ? [0, 1, 2, 3, 4, 5].map((i) => mo.get(i).asNumber())
+      : [1, 0, 0, 1, 0, 0];
   const pts = [
     [b[0], b[1]],
     [b[2], b[1]],
@@ -95,7 +103,12 @@ function formExtent(xobj: mupdf.PDFObject): [number, number, number, number] | n
   ].map(([x, y]) => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]]);
   const xs = pts.map((p) => p[0]);
   const ys = pts.map((p) => p[1]);
-  const r: [number, number, number, number] = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  const r: [number, number, number, number] = [
+    Math.min(...xs),
+    Math.min(...ys),
+    Math.max(...xs),
+    Math.max(...ys),
+  ];
   if (!r.every(Number.isFinite) || r[2] - r[0] > CELL / 2 || r[3] - r[1] > CELL / 2) return null;
   return r;
 }
@@ -235,4 +248,3 @@ export function marksRecord(marks: Pick<Mark, "creationName" | "text">[]): Recor
   }
   return out;
 }
-

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gsBbox, hasGhostscript } from "../../../../test/analysis/poppler.ts";
 import {
   buildSheet,
-  MM,
   type MarkSpec,
+  MM,
   resave,
   type SheetSpec,
   stripMarkText,
@@ -42,7 +42,10 @@ const texts = (r: ReadSignaResult, page = 0) => marksRecord(r.pages[page].marks)
 describe("read-signa: colorants", () => {
   it("lists each page's separations with #20 decoded", async () => {
     const r = await read({
-      pages: [{ colorants: ["Cyan", "Magenta", "Yellow", "Black", "PANTONE Warm Red C"] }, { colorants: ["Black"] }],
+      pages: [
+        { colorants: ["Cyan", "Magenta", "Yellow", "Black", "PANTONE Warm Red C"] },
+        { colorants: ["Black"] },
+      ],
     });
     expect(r.pages[0].colorants).toEqual(["Cyan", "Magenta", "Yellow", "Black", "PANTONE Warm Red C"]);
     expect(r.pages[1].colorants).toEqual(["Black"]);
@@ -166,6 +169,8 @@ describe("read-signa: content box", () => {
     const gs = gsBbox(path);
     const r = await read(bytes, { contentBoxPages: [1] });
     const box = r.pages[0].contentBoxPt ?? [];
-    gs?.forEach((v, i) => expect(Math.abs(v - box[i])).toBeLessThan(0.5));
+    gs?.forEach((v, i) => {
+      expect(Math.abs(v - box[i])).toBeLessThan(0.5);
+    });
   });
 });

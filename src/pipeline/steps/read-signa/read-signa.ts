@@ -64,7 +64,10 @@ export function readSigna(doc: mupdf.PDFDocument, opts: ReadSignaOptions = {}): 
         warnings.push(`The text of some Signa marks could not be read (${value.message}).`);
         texts.push(...chunk.map(() => ""));
       } else {
-        if (log.length) warnings.push(`Problems while reading the Signa marks: ${[...new Set(log)].slice(0, 3).join("; ")}.`);
+        if (log.length)
+          warnings.push(
+            `Problems while reading the Signa marks: ${[...new Set(log)].slice(0, 3).join("; ")}.`,
+          );
         texts.push(...value);
       }
     }
@@ -101,7 +104,10 @@ export function contentBox(doc: mupdf.PDFDocument, sp: SignaPage, warnings: stri
     warnings.push(`Page ${sp.page}: the drawn area could not be measured (${value.message}).`);
     return null;
   }
-  if (log.length) warnings.push(`Page ${sp.page}: problems while measuring the drawn area: ${[...new Set(log)].slice(0, 3).join("; ")}.`);
+  if (log.length)
+    warnings.push(
+      `Page ${sp.page}: problems while measuring the drawn area: ${[...new Set(log)].slice(0, 3).join("; ")}.`,
+    );
   if (!value) return null;
   const media = doc.findPage(sp.page - 1).getInheritable("MediaBox");
   if (!media.isArray()) return value;
