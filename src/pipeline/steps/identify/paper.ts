@@ -78,20 +78,33 @@ export function paperRectOnPlate(
   return { rect: [x0, y0, x0 + pw, y0 + ph], warnings };
 }
 
+/** 1/1000 pt is far below any print tolerance and keeps the journal's JSON readable. */
+const roundRect = (r: RectPt): RectPt => r.map((v) => Math.round(v * 1000) / 1000) as RectPt;
+
 export function findPaper(input: PaperInput): PaperFinding {
   const plateMm = rectSizeMm(input.mediaBox);
   const fromMark = paperFromMarks(input.marks, input.patterns, plateMm);
   if (fromMark) {
     const { rect, warnings } = paperRectOnPlate(input.mediaBox, fromMark, input.press);
-    return { paperMm: fromMark, by: "mark", rectPt: rect, warnings };
+    return { paperMm: fromMark, by: "mark", rectPt: roundRect(rect), warnings };
   }
   if (input.trimBox && strictlyInside(input.trimBox, input.mediaBox)) {
     const [w, h] = rectSizeMm(input.trimBox);
-    return { paperMm: [round1(w), round1(h)], by: "trim-box", rectPt: input.trimBox, warnings: [] };
+    return {
+      paperMm: [round1(w), round1(h)],
+      by: "trim-box",
+      rectPt: roundRect(input.trimBox),
+      warnings: [],
+    };
   }
   if (input.contentBoxPt) {
     const [w, h] = rectSizeMm(input.contentBoxPt);
-    return { paperMm: [round1(w), round1(h)], by: "content", rectPt: input.contentBoxPt, warnings: [] };
+    return {
+      paperMm: [round1(w), round1(h)],
+      by: "content",
+      rectPt: roundRect(input.contentBoxPt),
+      warnings: [],
+    };
   }
   return { paperMm: null, by: null, rectPt: null, warnings: [] };
 }
