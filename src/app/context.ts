@@ -6,9 +6,11 @@ import type { Logger } from "pino";
 import { type DataPaths, dataPaths, type Runtime } from "../config/runtime.ts";
 import { loadOrCreateKey } from "../config/secrets.ts";
 import type { HotFolder, Settings } from "../config/settings-schema.ts";
-import { EventBus } from "../events/event-bus.ts";
+import type { EventBus } from "../events/event-bus.ts";
+import { createEventBus } from "../events/shared-event-bus.ts";
 import { jobSteps } from "../pipeline/job-steps.ts";
 import { JobRunner } from "../pipeline/runner.ts";
+import { BullmqQueue } from "../queue/bullmq-queue.ts";
 import { EmbeddedQueue } from "../queue/embedded-queue.ts";
 import type { JobQueue } from "../queue/job-queue.ts";
 import { openStore, type Store } from "../store/db.ts";
@@ -26,7 +28,7 @@ export interface AppContext {
   users: UsersRepository;
   settingsRepo: SettingsRepository;
   settings(): Promise<Settings>;
-  events: EventBus;
+  events: EventBus & { close?: () => Promise<void> };
   queue: JobQueue;
   runner: JobRunner;
   deliveries: DeliveryService;
@@ -41,7 +43,8 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
   const jobs = new JobsRepository(store.db);
   const users = new UsersRepository(store.db);
   const settingsRepo = new SettingsRepository(store.db, key);
-  const events = new EventBus();
+  // Shared across processes (Redis pub/sub, else PostgreSQL NOTIFY) so the web sees workers' progress.
+  const events = await createEventBus({ redisUrl: runtime.redisUrl, databaseUrl: runtime.databaseUrl, logger });
   // Settings are read once per job; a short cache keeps the web from re-reading on every request.
   let cached: { at: number; value: Settings } | null = null;
   const settings = async () => {
@@ -60,7 +63,9 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
     onFailed: (job, s) => deliveries.notifyFailed(job, s),
   });
   const workerId = `${os.hostname()}:${process.pid}`;
-  const queue = new EmbeddedQueue(jobs, store.engine, (job) => runner.run(job), logger, workerId);
+  const queue: JobQueue = runtime.redisUrl
+    ? new BullmqQueue({ redisUrl: runtime.redisUrl, jobs, run: (job) => runner.run(job), logger, workerId, lockMs: runtime.queueLockSec * 1000 })
+    : new EmbeddedQueue(jobs, store.engine, (job) => runner.run(job), logger, workerId);
   const ctx: AppContext = {
     runtime,
     paths,
@@ -84,6 +89,7 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
     async close() {
       await queue.stop();
       deliveries.stop();
+      await events.close?.();
       await store.close();
     },
   };

@@ -8,6 +8,7 @@ import { readRuntime } from "../config/runtime.ts";
 import { parseSettingsYaml } from "../config/settings-file.ts";
 import { HotFolderWatcher } from "../intake/hot-folder.ts";
 import { ghostscriptAvailable, GHOSTSCRIPT_HINT } from "../pipeline/steps/render/index.ts";
+import { requeueStale } from "../queue/stale-locks.ts";
 
 interface Roles {
   web: boolean;
@@ -25,7 +26,9 @@ async function ensureAdmin(ctx: AppContext): Promise<void> {
   process.stdout.write(`\nFirst start: log in as user "admin" with password ${shown}\n\n`);
 }
 
-export async function startRoles(roles: Roles): Promise<{ ctx: AppContext; stop: () => Promise<void> }> {
+export async function startRoles(
+  roles: Roles,
+): Promise<{ ctx: AppContext; stop: () => Promise<void>; reload: () => Promise<void> }> {
   const runtime = readRuntime();
   const logger = createLogger(runtime.logLevel);
   const ctx = await createContext(runtime, logger);
@@ -33,26 +36,36 @@ export async function startRoles(roles: Roles): Promise<{ ctx: AppContext; stop:
     await ctx.settingsRepo.save(parseSettingsYaml(fs.readFileSync(runtime.configFile, "utf8")));
     logger.info({ file: runtime.configFile }, "settings imported from PDFUPLOAD_CONFIG");
   }
-  const settings = await ctx.settings();
+  await ctx.settings();
   if (!(await ghostscriptAvailable())) logger.warn(GHOSTSCRIPT_HINT);
   const stops: (() => Promise<void>)[] = [];
 
   if (roles.worker) {
     // Jobs a killed process left half-done go back to the queue and resume from their last step.
-    const n = await ctx.jobs.requeueInterrupted();
+    // Only jobs whose holder is gone: another live worker's jobs stay its own. With BullMQ the
+    // queue itself hands on a dead worker's jobs (lock expiry), so nothing is done here.
+    const n = ctx.queue.kind === "embedded" ? await requeueStale(ctx.jobs) : 0;
     if (n) logger.info({ jobs: n }, "resuming interrupted jobs");
     ctx.queue.work(roles.concurrency ?? runtime.concurrency);
     ctx.deliveries.start();
   }
-  if (roles.watch) {
-    const watcher = new HotFolderWatcher(ctx, {
-      folders: ctx.hotFolders(settings),
+  let watcher: HotFolderWatcher | null = null;
+  const startWatcher = async () => {
+    const s = await ctx.settings();
+    const w = new HotFolderWatcher(ctx, {
+      folders: ctx.hotFolders(s),
       stableMs: runtime.stableSec * 1000,
       rescanMs: runtime.rescanSec * 1000,
     });
-    await watcher.start();
-    stops.push(() => watcher.stop());
-    logger.info({ folders: ctx.hotFolders(settings).map((f) => f.abs) }, "watching hot folders");
+    await w.start();
+    watcher = w;
+    logger.info({ folders: ctx.hotFolders(s).map((f) => f.abs) }, "watching hot folders");
+  };
+  if (roles.watch) {
+    await startWatcher();
+    stops.push(async () => {
+      await watcher?.stop();
+    });
   }
   if (roles.web) {
     await ensureAdmin(ctx);
@@ -67,16 +80,31 @@ export async function startRoles(roles: Roles): Promise<{ ctx: AppContext; stop:
     for (const s of stops.reverse()) await s().catch(() => {});
     await ctx.close();
   };
-  return { ctx, stop };
+  /** SIGHUP: re-import PDFUPLOAD_CONFIG (if set), drop cached settings, re-open the hot folders. */
+  const reload = async () => {
+    if (runtime.configFile) await ctx.settingsRepo.save(parseSettingsYaml(fs.readFileSync(runtime.configFile, "utf8")));
+    await ctx.settings();
+    if (roles.watch) {
+      await watcher?.stop();
+      await startWatcher();
+    }
+    logger.info("settings reloaded");
+  };
+  return { ctx, stop, reload };
 }
 
 function runUntilSignal(roles: Roles): Promise<void> {
-  return startRoles(roles).then(({ ctx, stop }) => {
+  return startRoles(roles).then(({ ctx, stop, reload }) => {
     let stopping = false;
     const shutdown = (sig: string) => {
-      if (stopping) return;
+      if (stopping) {
+        // A second signal: leave now. Unfinished jobs are handed on (BullMQ lock expiry, or the
+        // next start's check for jobs whose holder is gone) and resume from their last step.
+        ctx.logger.warn({ signal: sig }, "stopping at once: in-flight jobs will be handed back");
+        process.exit(1);
+      }
       stopping = true;
-      ctx.logger.info({ signal: sig }, "stopping: in-flight jobs finish first");
+      ctx.logger.info({ signal: sig, inFlight: ctx.queue.active() }, "stopping: in-flight jobs finish first");
       stop().then(
         () => process.exit(0),
         () => process.exit(1),
@@ -84,6 +112,10 @@ function runUntilSignal(roles: Roles): Promise<void> {
     };
     process.on("SIGINT", () => shutdown("SIGINT"));
     process.on("SIGTERM", () => shutdown("SIGTERM"));
+    let reloading = Promise.resolve();
+    process.on("SIGHUP", () => {
+      reloading = reloading.then(reload).catch((e) => ctx.logger.error({ err: e }, "reload failed; the previous settings stay"));
+    });
   });
 }
 

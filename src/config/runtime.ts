@@ -20,6 +20,12 @@ export interface Runtime {
   rescanSec: number;
   /** A job running longer than this is stopped and failed. */
   jobTimeoutSec: number;
+  /** BullMQ: a worker's hold on a job; a killed worker's job goes to another after about this long. */
+  queueLockSec: number;
+  /** Who may read /metrics: `local` (loopback, not through a proxy, or an admin), `open`, `admin`. */
+  metricsAccess: "local" | "open" | "admin";
+  /** A bearer token that also opens /metrics (for a Prometheus on another machine). */
+  metricsToken: string | null;
 }
 
 function num(v: string | undefined, fallback: number): number {
@@ -41,6 +47,9 @@ export function readRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     stableSec: num(env.PDFUPLOAD_STABLE_SEC, 2),
     rescanSec: num(env.PDFUPLOAD_RESCAN_SEC, 30),
     jobTimeoutSec: num(env.PDFUPLOAD_JOB_TIMEOUT_SEC, 3600),
+    queueLockSec: Math.max(1, num(env.PDFUPLOAD_QUEUE_LOCK_SEC, 30)),
+    metricsAccess: env.PDFUPLOAD_METRICS === "open" || env.PDFUPLOAD_METRICS === "admin" ? env.PDFUPLOAD_METRICS : "local",
+    metricsToken: env.PDFUPLOAD_METRICS_TOKEN || null,
   };
 }
 

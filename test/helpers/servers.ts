@@ -42,7 +42,11 @@ async function chownToPostgres(dir: string): Promise<void> {
 }
 
 /** Kills a child and waits for it to exit (SIGKILL after a grace period). */
-async function terminate(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM", graceMs = 5000): Promise<void> {
+async function terminate(
+  child: ChildProcess,
+  signal: NodeJS.Signals = "SIGTERM",
+  graceMs = 5000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.kill(signal);
@@ -60,7 +64,14 @@ export async function startPostgres(): Promise<TestServer> {
   await chownToPostgres(dir);
   const data = path.join(dir, "data");
   const [initCmd, initArgs] = asPostgres(path.join(bin, "initdb"), [
-    "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "--encoding=UTF8",
+    "--locale=C.UTF-8",
+    "--no-sync",
   ]);
   try {
     await run(initCmd, initArgs);
@@ -70,15 +81,24 @@ export async function startPostgres(): Promise<TestServer> {
   }
   const port = await freePort();
   const [pgCmd, pgArgs] = asPostgres(path.join(bin, "postgres"), [
-    "-D", data,
-    "-p", String(port),
-    "-h", "127.0.0.1",
-    "-k", dir,
-    "-c", "fsync=off",
-    "-c", "synchronous_commit=off",
-    "-c", "full_page_writes=off",
-    "-c", "max_connections=200",
-    "-c", "shared_buffers=32MB",
+    "-D",
+    data,
+    "-p",
+    String(port),
+    "-h",
+    "127.0.0.1",
+    "-k",
+    dir,
+    "-c",
+    "fsync=off",
+    "-c",
+    "synchronous_commit=off",
+    "-c",
+    "full_page_writes=off",
+    "-c",
+    "max_connections=200",
+    "-c",
+    "shared_buffers=32MB",
   ]);
   const child = spawn(pgCmd, pgArgs, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -97,7 +117,15 @@ export async function startPostgres(): Promise<TestServer> {
   try {
     await waitForPort(port, 200);
     // The port answers a bit before the server accepts logins; retry createdb until it does.
-    const [cCmd, cArgs] = asPostgres(path.join(bin, "createdb"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "pdfupload"]);
+    const [cCmd, cArgs] = asPostgres(path.join(bin, "createdb"), [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-U",
+      "postgres",
+      "pdfupload",
+    ]);
     for (let i = 0; ; i++) {
       try {
         await run(cCmd, cArgs);
@@ -120,7 +148,20 @@ export async function startRedis(): Promise<TestServer> {
   const port = await freePort();
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no"],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--daemonize",
+      "no",
+    ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";

@@ -1,128 +1,179 @@
-// The journal API against the real SQLite database: filters, paging, totals, auth on changes.
+// The journal API against each real database (SQLite/embedded and PostgreSQL + Redis/BullMQ):
+// filters, paging, totals, auth on changes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../src/app/context.ts";
 import { buildWebApp } from "../../src/web/app.ts";
+import { ENGINES } from "../helpers/servers.ts";
 import { tempContext } from "../helpers/temp-app.ts";
 
-let ctx: AppContext;
-let app: FastifyInstance;
+describe.each(ENGINES)("journal API on $name", (engine) => {
+  let ctx: AppContext;
+  let app: FastifyInstance;
+  let stopEngine: () => Promise<void> = async () => {};
 
-async function addJob(file: string, date: string, press: string | null, bureau: string | null, plates: number, status: "done" | "failed" = "done") {
-  const j = await ctx.jobs.create({ fileName: file, source: "test", sourcePath: null, fileDate: date });
-  await ctx.jobs.update(j.id, { status, press, bureau, plates, plate_area_m2: plates * 0.7931, money: plates * 11.5 });
-  return j.id;
-}
+  async function addJob(
+    file: string,
+    date: string,
+    press: string | null,
+    bureau: string | null,
+    plates: number,
+    status: "done" | "failed" = "done",
+  ) {
+    const j = await ctx.jobs.create({ fileName: file, source: "test", sourcePath: null, fileDate: date });
+    await ctx.jobs.update(j.id, {
+      status,
+      press,
+      bureau,
+      plates,
+      plate_area_m2: plates * 0.7931,
+      money: plates * 11.5,
+    });
+    return j.id;
+  }
 
-beforeAll(async () => {
-  ctx = await tempContext();
-  await ctx.settingsRepo.save({
-    presses: [{ name: "Speedmaster", plateWidthMm: 1030, plateHeightMm: 770, gripperMm: 42, plateCost: 11.5 }],
-    bureaus: [{ name: "Leonov" }, { name: "Korol" }],
+  beforeAll(async () => {
+    const started = await engine.start();
+    stopEngine = started.stop;
+    ctx = await tempContext(undefined, started.env);
+    await ctx.settingsRepo.save({
+      presses: [
+        { name: "Speedmaster", plateWidthMm: 1030, plateHeightMm: 770, gripperMm: 42, plateCost: 11.5 },
+      ],
+      bureaus: [{ name: "Leonov" }, { name: "Korol" }],
+    });
+    await addJob("0537_Technoyug_Flier_Leonov.pdf", "2026-11-01T10:00:00.000Z", "Speedmaster", "Leonov", 8);
+    await addJob("0538_Книга_Korol.pdf", "2026-11-02T10:00:00.000Z", "Planeta", "Korol", 4);
+    await addJob("0539_Calendar_Leonov.pdf", "2026-11-03T10:00:00.000Z", "Speedmaster", "Leonov", 5);
+    await addJob("broken.pdf", "2026-11-04T10:00:00.000Z", null, null, 0, "failed");
+    await addJob("0400_Old_Leonov.pdf", "2026-09-01T10:00:00.000Z", "Speedmaster", "Leonov", 2);
+    await ctx.users.add("op", "operator-pass", "operator");
+    app = await buildWebApp(ctx, { logger: false });
   });
-  await addJob("0537_Technoyug_Flier_Leonov.pdf", "2026-11-01T10:00:00.000Z", "Speedmaster", "Leonov", 8);
-  await addJob("0538_Книга_Korol.pdf", "2026-11-02T10:00:00.000Z", "Planeta", "Korol", 4);
-  await addJob("0539_Calendar_Leonov.pdf", "2026-11-03T10:00:00.000Z", "Speedmaster", "Leonov", 5);
-  await addJob("broken.pdf", "2026-11-04T10:00:00.000Z", null, null, 0, "failed");
-  await addJob("0400_Old_Leonov.pdf", "2026-09-01T10:00:00.000Z", "Speedmaster", "Leonov", 2);
-  await ctx.users.add("op", "operator-pass", "operator");
-  app = await buildWebApp(ctx, { logger: false });
-});
-afterAll(async () => {
-  await app.close();
-  await ctx.close();
-});
-
-const get = async (url: string) => {
-  const r = await app.inject({ method: "GET", url });
-  expect(r.statusCode).toBe(200);
-  return r.json();
-};
-const files = (body: { jobs: { file: string }[] }) => body.jobs.map((j) => j.file);
-
-describe("GET /api/jobs", () => {
-  it("lists newest first with the total", async () => {
-    const b = await get("/api/jobs");
-    expect(b.total).toBe(5);
-    expect(files(b)).toEqual([
-      "broken.pdf",
-      "0539_Calendar_Leonov.pdf",
-      "0538_Книга_Korol.pdf",
-      "0537_Technoyug_Flier_Leonov.pdf",
-      "0400_Old_Leonov.pdf",
-    ]);
-  });
-
-  it("filters by date range (inclusive days)", async () => {
-    expect(files(await get("/api/jobs?from=2026-11-02&to=2026-11-03"))).toEqual(["0539_Calendar_Leonov.pdf", "0538_Книга_Korol.pdf"]);
+  afterAll(async () => {
+    await app?.close();
+    await ctx?.close();
+    await stopEngine();
   });
 
-  it("filters by press and by bureau", async () => {
-    expect(files(await get("/api/jobs?press=Planeta"))).toEqual(["0538_Книга_Korol.pdf"]);
-    expect((await get("/api/jobs?bureau=Leonov")).total).toBe(3);
+  const get = async (url: string) => {
+    const r = await app.inject({ method: "GET", url });
+    expect(r.statusCode).toBe(200);
+    return r.json();
+  };
+  const files = (body: { jobs: { file: string }[] }) => body.jobs.map((j) => j.file);
+
+  describe("GET /api/jobs", () => {
+    it("lists newest first with the total", async () => {
+      const b = await get("/api/jobs");
+      expect(b.total).toBe(5);
+      expect(files(b)).toEqual([
+        "broken.pdf",
+        "0539_Calendar_Leonov.pdf",
+        "0538_Книга_Korol.pdf",
+        "0537_Technoyug_Flier_Leonov.pdf",
+        "0400_Old_Leonov.pdf",
+      ]);
+    });
+
+    it("filters by date range (inclusive days)", async () => {
+      expect(files(await get("/api/jobs?from=2026-11-02&to=2026-11-03"))).toEqual([
+        "0539_Calendar_Leonov.pdf",
+        "0538_Книга_Korol.pdf",
+      ]);
+    });
+
+    it("filters by press and by bureau", async () => {
+      expect(files(await get("/api/jobs?press=Planeta"))).toEqual(["0538_Книга_Korol.pdf"]);
+      expect((await get("/api/jobs?bureau=Leonov")).total).toBe(3);
+    });
+
+    it("filters by file name, case-insensitive and in Cyrillic; a leading - negates", async () => {
+      expect(files(await get(`/api/jobs?q=${encodeURIComponent("книга")}`))).toEqual([
+        "0538_Книга_Korol.pdf",
+      ]);
+      expect(files(await get("/api/jobs?q=calendar"))).toEqual(["0539_Calendar_Leonov.pdf"]);
+      const neg = files(await get("/api/jobs?q=-leonov"));
+      expect(neg).toEqual(["broken.pdf", "0538_Книга_Korol.pdf"]);
+      // LIKE wildcards in the query are literal text.
+      expect((await get("/api/jobs?q=%25")).total).toBe(0);
+    });
+
+    it("filters by status and pages with limit/offset", async () => {
+      expect(files(await get("/api/jobs?status=failed"))).toEqual(["broken.pdf"]);
+      const p2 = await get("/api/jobs?limit=2&offset=2");
+      expect(p2.total).toBe(5);
+      expect(files(p2)).toEqual(["0538_Книга_Korol.pdf", "0537_Technoyug_Flier_Leonov.pdf"]);
+      expect(files(await get("/api/jobs?order=asc&limit=1"))).toEqual(["0400_Old_Leonov.pdf"]);
+    });
+
+    it("totals plates, m² and money per press for the rows shown", async () => {
+      const b = await get("/api/jobs?from=2026-11-01");
+      const sm = b.totals.find((t: { press: string }) => t.press === "Speedmaster");
+      expect(sm.plates).toBe(13);
+      expect(sm.money).toBeCloseTo(13 * 11.5);
+      expect(b.totals.find((t: { press: string }) => t.press === "Planeta").plates).toBe(4);
+    });
+
+    it("refuses a malformed filter with the problem", async () => {
+      const r = await app.inject({ method: "GET", url: "/api/jobs?from=yesterday" });
+      expect(r.statusCode).toBe(400);
+      expect(r.json().error.problems[0].path).toBe("from");
+    });
+
+    it("returns one job with analysis fields by id, 404 for none", async () => {
+      const list = await get("/api/jobs?q=calendar");
+      const one = await get(`/api/jobs/${list.jobs[0].id}`);
+      expect(one).toMatchObject({
+        file: "0539_Calendar_Leonov.pdf",
+        press: "Speedmaster",
+        plates: 5,
+        status: "done",
+      });
+      expect((await app.inject({ method: "GET", url: "/api/jobs/99999" })).statusCode).toBe(404);
+    });
   });
 
-  it("filters by file name, case-insensitive and in Cyrillic; a leading - negates", async () => {
-    expect(files(await get(`/api/jobs?q=${encodeURIComponent("книга")}`))).toEqual(["0538_Книга_Korol.pdf"]);
-    expect(files(await get("/api/jobs?q=calendar"))).toEqual(["0539_Calendar_Leonov.pdf"]);
-    const neg = files(await get("/api/jobs?q=-leonov"));
-    expect(neg).toEqual(["broken.pdf", "0538_Книга_Korol.pdf"]);
-    // LIKE wildcards in the query are literal text.
-    expect((await get("/api/jobs?q=%25")).total).toBe(0);
-  });
+  describe("changes need a login and the CSRF token", () => {
+    it("refuses anonymous, accepts an operator with the token", async () => {
+      const id = (await get("/api/jobs?q=broken")).jobs[0].id;
+      expect((await app.inject({ method: "DELETE", url: `/api/jobs/${id}` })).statusCode).toBe(401);
+      const login = await app.inject({
+        method: "POST",
+        url: "/api/login",
+        payload: { name: "op", password: "operator-pass" },
+      });
+      expect(login.statusCode).toBe(200);
+      const cookie = login.cookies.find((c) => c.name === "pdfupload_session");
+      expect(cookie?.httpOnly).toBe(true);
+      const headers = { cookie: `pdfupload_session=${cookie?.value}` };
+      expect((await app.inject({ method: "DELETE", url: `/api/jobs/${id}`, headers })).statusCode).toBe(403);
+      const ok = await app.inject({
+        method: "DELETE",
+        url: `/api/jobs/${id}`,
+        headers: { ...headers, "x-csrf-token": login.json().csrf },
+      });
+      expect(ok.statusCode).toBe(200);
+      expect((await get("/api/jobs")).total).toBe(4);
+      // An operator is not an admin.
+      const patch = await app.inject({
+        method: "PATCH",
+        url: "/api/jobs/1",
+        headers: { ...headers, "x-csrf-token": login.json().csrf },
+        payload: { press: "Speedmaster" },
+      });
+      expect(patch.statusCode).toBe(403);
+    });
 
-  it("filters by status and pages with limit/offset", async () => {
-    expect(files(await get("/api/jobs?status=failed"))).toEqual(["broken.pdf"]);
-    const p2 = await get("/api/jobs?limit=2&offset=2");
-    expect(p2.total).toBe(5);
-    expect(files(p2)).toEqual(["0538_Книга_Korol.pdf", "0537_Technoyug_Flier_Leonov.pdf"]);
-    expect(files(await get("/api/jobs?order=asc&limit=1"))).toEqual(["0400_Old_Leonov.pdf"]);
-  });
-
-  it("totals plates, m² and money per press for the rows shown", async () => {
-    const b = await get("/api/jobs?from=2026-11-01");
-    const sm = b.totals.find((t: { press: string }) => t.press === "Speedmaster");
-    expect(sm.plates).toBe(13);
-    expect(sm.money).toBeCloseTo(13 * 11.5);
-    expect(b.totals.find((t: { press: string }) => t.press === "Planeta").plates).toBe(4);
-  });
-
-  it("refuses a malformed filter with the problem", async () => {
-    const r = await app.inject({ method: "GET", url: "/api/jobs?from=yesterday" });
-    expect(r.statusCode).toBe(400);
-    expect(r.json().error.problems[0].path).toBe("from");
-  });
-
-  it("returns one job with analysis fields by id, 404 for none", async () => {
-    const list = await get("/api/jobs?q=calendar");
-    const one = await get(`/api/jobs/${list.jobs[0].id}`);
-    expect(one).toMatchObject({ file: "0539_Calendar_Leonov.pdf", press: "Speedmaster", plates: 5, status: "done" });
-    expect((await app.inject({ method: "GET", url: "/api/jobs/99999" })).statusCode).toBe(404);
-  });
-});
-
-describe("changes need a login and the CSRF token", () => {
-  it("refuses anonymous, accepts an operator with the token", async () => {
-    const id = (await get("/api/jobs?q=broken")).jobs[0].id;
-    expect((await app.inject({ method: "DELETE", url: `/api/jobs/${id}` })).statusCode).toBe(401);
-    const login = await app.inject({ method: "POST", url: "/api/login", payload: { name: "op", password: "operator-pass" } });
-    expect(login.statusCode).toBe(200);
-    const cookie = login.cookies.find((c) => c.name === "pdfupload_session");
-    expect(cookie?.httpOnly).toBe(true);
-    const headers = { cookie: `pdfupload_session=${cookie?.value}` };
-    expect((await app.inject({ method: "DELETE", url: `/api/jobs/${id}`, headers })).statusCode).toBe(403);
-    const ok = await app.inject({ method: "DELETE", url: `/api/jobs/${id}`, headers: { ...headers, "x-csrf-token": login.json().csrf } });
-    expect(ok.statusCode).toBe(200);
-    expect((await get("/api/jobs")).total).toBe(4);
-    // An operator is not an admin.
-    const patch = await app.inject({ method: "PATCH", url: "/api/jobs/1", headers: { ...headers, "x-csrf-token": login.json().csrf }, payload: { press: "Speedmaster" } });
-    expect(patch.statusCode).toBe(403);
-  });
-
-  it("health answers with version, DB and queue state", async () => {
-    const h = await get("/api/health");
-    expect(h).toMatchObject({ status: "ok", db: { engine: "sqlite", ok: true }, queue: { kind: "embedded" } });
-    expect(h.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(h.queue.counts.done).toBe(4);
+    it("health answers with version, DB and queue state", async () => {
+      const h = await get("/api/health");
+      expect(h).toMatchObject({
+        status: "ok",
+        db: { engine: engine.name, ok: true },
+        queue: { kind: engine.name === "sqlite" ? "embedded" : "bullmq" },
+      });
+      expect(h.version).toMatch(/^\d+\.\d+\.\d+/);
+      expect(h.queue.counts.done).toBe(4);
+    });
   });
 });
