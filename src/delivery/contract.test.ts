@@ -22,7 +22,13 @@ const backends: Record<string, () => Promise<Backend>> = {
     const s = await startVsftpd();
     return {
       target: (extra) =>
-        targetSchema.parse({ name: "ftp", url: `ftp://anonymous@127.0.0.1:${s.port}/in`, password: s.password, timeoutSec: 10, ...extra }),
+        targetSchema.parse({
+          name: "ftp",
+          url: `ftp://anonymous@127.0.0.1:${s.port}/in`,
+          password: s.password,
+          timeoutSec: 10,
+          ...extra,
+        }),
       onServer: (rel) => join(s.root, "in", rel),
       stop: s.stop,
     };
@@ -63,7 +69,8 @@ const backends: Record<string, () => Promise<Backend>> = {
     const root = await mkdtemp(join(tmpdir(), "pdfupload-share-"));
     await mkdir(join(root, "in"));
     return {
-      target: (extra) => targetSchema.parse({ name: "share", url: pathToFileURL(join(root, "in")).href, ...extra }),
+      target: (extra) =>
+        targetSchema.parse({ name: "share", url: pathToFileURL(join(root, "in")).href, ...extra }),
       onServer: (rel) => join(root, "in", rel),
       stop: () => rm(root, { recursive: true, force: true }),
     };

@@ -24,7 +24,11 @@ export class DeliveryError extends Error {
   /** The server's words, e.g. `530 Login incorrect.` or `ECONNRESET: read ECONNRESET`. */
   readonly reply: string;
 
-  constructor(code: DeliveryErrorCode, message: string, opts: { transient: boolean; reply?: string; cause?: unknown }) {
+  constructor(
+    code: DeliveryErrorCode,
+    message: string,
+    opts: { transient: boolean; reply?: string; cause?: unknown },
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
     this.transient = opts.transient;
@@ -79,7 +83,11 @@ function errCode(err: unknown): string | number | undefined {
  * Classifies any error a transport library threw. `where` says what we were doing
  * (e.g. `upload to ftp://bureau.example/in`), never with credentials.
  */
-export function classifyError(err: unknown, where: string, secrets: readonly (string | undefined)[] = []): DeliveryError {
+export function classifyError(
+  err: unknown,
+  where: string,
+  secrets: readonly (string | undefined)[] = [],
+): DeliveryError {
   if (err instanceof DeliveryError) return err;
   const code = errCode(err);
   const text = redact(errText(err), secrets);

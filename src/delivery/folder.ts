@@ -5,7 +5,14 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Target } from "../config/settings-schema.ts";
 import { classifyError, DeliveryError } from "./errors.ts";
-import { checkRemoteName, parseTargetUrl, remoteDirSegments, type TargetUrl, tempName, transliterate } from "./names.ts";
+import {
+  checkRemoteName,
+  parseTargetUrl,
+  remoteDirSegments,
+  type TargetUrl,
+  tempName,
+  transliterate,
+} from "./names.ts";
 import { throwIfAborted } from "./serial.ts";
 import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
 
@@ -23,13 +30,22 @@ export class FolderDeliverer implements Deliverer {
     const root = this.url.folder;
     const st = await stat(root).catch(() => null);
     if (!st?.isDirectory()) {
-      throw new DeliveryError("connect", `folder ${root} does not exist or is not a folder (share not mounted?)`, {
-        transient: true,
-      });
+      throw new DeliveryError(
+        "connect",
+        `folder ${root} does not exist or is not a folder (share not mounted?)`,
+        {
+          transient: true,
+        },
+      );
     }
   }
 
-  async upload(local: string, remoteDir: string, remoteName: string, opts: UploadOptions = {}): Promise<DeliveryReceipt> {
+  async upload(
+    local: string,
+    remoteDir: string,
+    remoteName: string,
+    opts: UploadOptions = {},
+  ): Promise<DeliveryReceipt> {
     const translit = this.target.transliterate ? transliterate : (s: string) => s;
     const dir = join(this.url.folder, ...remoteDirSegments(remoteDir).map(translit));
     const name = checkRemoteName(translit(remoteName));
@@ -51,22 +67,37 @@ export class FolderDeliverer implements Deliverer {
       await mkdir(dir, { recursive: true });
       step = "copy to";
       // flush: data is on the share's disk before the rename makes it visible.
-      await pipeline(createReadStream(local), createWriteStream(temp, { flush: true }), { signal: opts.signal });
+      await pipeline(createReadStream(local), createWriteStream(temp, { flush: true }), {
+        signal: opts.signal,
+      });
       step = "check size in";
       const size = (await stat(temp)).size;
       if (size !== bytes) {
-        throw new DeliveryError("size-mismatch", `copy to ${this.url.display}: size ${size} bytes, local ${bytes} bytes`, {
-          transient: true,
-          reply: `${size} != ${bytes}`,
-        });
+        throw new DeliveryError(
+          "size-mismatch",
+          `copy to ${this.url.display}: size ${size} bytes, local ${bytes} bytes`,
+          {
+            transient: true,
+            reply: `${size} != ${bytes}`,
+          },
+        );
       }
       step = "rename in";
       await rename(temp, final);
-      return { target: this.target.name, url: this.url.display, remotePath: final, bytes, reply: `${bytes} bytes copied` };
+      return {
+        target: this.target.name,
+        url: this.url.display,
+        remotePath: final,
+        bytes,
+        reply: `${bytes} bytes copied`,
+      };
     } catch (err) {
       await rm(temp, { force: true }).catch(() => undefined);
       if (opts.signal?.aborted) {
-        throw new DeliveryError("aborted", `copy to ${this.url.display} aborted`, { transient: true, cause: err });
+        throw new DeliveryError("aborted", `copy to ${this.url.display} aborted`, {
+          transient: true,
+          cause: err,
+        });
       }
       throw classifyError(err, `${step} ${this.url.display}`);
     }

@@ -34,7 +34,11 @@ describe("vsftpd", () => {
 
   it("wrong password: permanent auth error with the server's words, password never shown", async () => {
     const d = openDeliverer(
-      targetSchema.parse({ name: "leonov", url: `ftp://anonymous@127.0.0.1:${s.port}/`, password: "wrong-Password-77" }),
+      targetSchema.parse({
+        name: "leonov",
+        url: `ftp://anonymous@127.0.0.1:${s.port}/`,
+        password: "wrong-Password-77",
+      }),
     );
     const err = await d.upload(big, "", "x.pdf").catch((e) => e);
     await d.close();
@@ -49,7 +53,12 @@ describe("vsftpd", () => {
 
   it("FTPS: a self-signed certificate is refused while checks are on", async () => {
     const d = openDeliverer(
-      targetSchema.parse({ name: "t", url: `ftps://anonymous@127.0.0.1:${tls.port}/`, password: tls.password, timeoutSec: 10 }),
+      targetSchema.parse({
+        name: "t",
+        url: `ftps://anonymous@127.0.0.1:${tls.port}/`,
+        password: tls.password,
+        timeoutSec: 10,
+      }),
     );
     const err = await d.test().catch((e) => e);
     await d.close();
@@ -72,8 +81,33 @@ describe("vsftpd", () => {
     expect((await readFile(join(tls.root, "tls", "big.pdf"))).equals(bigBody)).toBe(true);
   });
 
+  it("an aborted upload stops, leaves no final file, and the deliverer still works", async () => {
+    const d = openDeliverer(
+      targetSchema.parse({ name: "t", url: `ftp://anonymous@127.0.0.1:${s.port}/abort`, password: s.password }),
+    );
+    try {
+      const ac = new AbortController();
+      const pending = d.upload(big, "", "a.pdf", { signal: ac.signal }).catch((e) => e);
+      setImmediate(() => ac.abort());
+      const err = await pending;
+      expect(err).toBeInstanceOf(DeliveryError);
+      expect(err.code).toBe("aborted");
+      await expect(access(join(s.root, "abort", "a.pdf"))).rejects.toThrow();
+      await d.upload(big, "", "a.pdf");
+    } finally {
+      await d.close();
+    }
+    expect((await readFile(join(s.root, "abort", "a.pdf"))).equals(bigBody)).toBe(true);
+  });
+
   it("plain FTP to an FTPS-only server is refused with its words", async () => {
-    const d = openDeliverer(targetSchema.parse({ name: "t", url: `ftp://anonymous@127.0.0.1:${tls.port}/`, password: tls.password }));
+    const d = openDeliverer(
+      targetSchema.parse({
+        name: "t",
+        url: `ftp://anonymous@127.0.0.1:${tls.port}/`,
+        password: tls.password,
+      }),
+    );
     const err = await d.test().catch((e) => e);
     await d.close();
     expect(err.code).toBe("auth");
@@ -90,7 +124,12 @@ describe("ftp-srv (misbehaving file system)", () => {
     await s?.stop();
   });
   const target = () =>
-    targetSchema.parse({ name: "korol", url: `ftp://${s.user}@127.0.0.1:${s.port}/in`, password: s.password, timeoutSec: 10 });
+    targetSchema.parse({
+      name: "korol",
+      url: `ftp://${s.user}@127.0.0.1:${s.port}/in`,
+      password: s.password,
+      timeoutSec: 10,
+    });
 
   it("connection dropped mid-upload: transient, no partial file under the final name; the retry succeeds", async () => {
     s.dropOnceAfterBytes = 200_000;
@@ -147,9 +186,12 @@ describe("ftp-srv (misbehaving file system)", () => {
 describe("FTP without a server", () => {
   it("connection refused is transient", async () => {
     const port = await freePort();
-    const err = await deliverFile(targetSchema.parse({ name: "down", url: `ftp://u@127.0.0.1:${port}/` }), big, "", "x.pdf").catch(
-      (e) => e,
-    );
+    const err = await deliverFile(
+      targetSchema.parse({ name: "down", url: `ftp://u@127.0.0.1:${port}/` }),
+      big,
+      "",
+      "x.pdf",
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(DeliveryError);
     expect(err.code).toBe("connect");
     expect(err.transient).toBe(true);
@@ -157,6 +199,8 @@ describe("FTP without a server", () => {
   });
 
   it("active mode is refused as a configuration error", () => {
-    expect(() => openDeliverer(targetSchema.parse({ name: "a", url: "ftp://h/", passive: false }))).toThrow(/active FTP mode/);
+    expect(() => openDeliverer(targetSchema.parse({ name: "a", url: "ftp://h/", passive: false }))).toThrow(
+      /active FTP mode/,
+    );
   });
 });

@@ -5,7 +5,14 @@ import { posix } from "node:path";
 import { Client, FTPError } from "basic-ftp";
 import type { Target } from "../config/settings-schema.ts";
 import { classifyError, DeliveryError } from "./errors.ts";
-import { checkRemoteName, parseTargetUrl, remoteDirSegments, type TargetUrl, tempName, transliterate } from "./names.ts";
+import {
+  checkRemoteName,
+  parseTargetUrl,
+  remoteDirSegments,
+  type TargetUrl,
+  tempName,
+  transliterate,
+} from "./names.ts";
 import { Serial, throwIfAborted } from "./serial.ts";
 import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
 
@@ -48,9 +55,13 @@ export class FtpDeliverer implements Deliverer {
     this.password = target.password ?? this.url.urlPassword;
     if (!target.passive) {
       // basic-ftp speaks passive mode only; an active-mode data channel would need our own listener.
-      throw new DeliveryError("config", `target ${target.name}: active FTP mode is not supported, use passive`, {
-        transient: false,
-      });
+      throw new DeliveryError(
+        "config",
+        `target ${target.name}: active FTP mode is not supported, use passive`,
+        {
+          transient: false,
+        },
+      );
     }
   }
 
@@ -87,7 +98,10 @@ export class FtpDeliverer implements Deliverer {
         secure: this.url.scheme === "ftps",
         secureOptions:
           this.url.scheme === "ftps"
-            ? { rejectUnauthorized: !this.target.insecureTls, ...(this.target.ca ? { ca: this.target.ca } : {}) }
+            ? {
+                rejectUnauthorized: !this.target.insecureTls,
+                ...(this.target.ca ? { ca: this.target.ca } : {}),
+              }
             : undefined,
       });
       this.loginDir = await client.pwd();
@@ -110,7 +124,12 @@ export class FtpDeliverer implements Deliverer {
     return client.pwd();
   }
 
-  upload(local: string, remoteDir: string, remoteName: string, opts: UploadOptions = {}): Promise<DeliveryReceipt> {
+  upload(
+    local: string,
+    remoteDir: string,
+    remoteName: string,
+    opts: UploadOptions = {},
+  ): Promise<DeliveryReceipt> {
     return this.serial.run(() => this.uploadNow(local, remoteDir, remoteName, opts));
   }
 
@@ -159,7 +178,10 @@ export class FtpDeliverer implements Deliverer {
       };
     } catch (err) {
       if (opts.signal?.aborted) {
-        throw new DeliveryError("aborted", `upload to ${this.url.display} aborted`, { transient: true, cause: err });
+        throw new DeliveryError("aborted", `upload to ${this.url.display} aborted`, {
+          transient: true,
+          cause: err,
+        });
       }
       const e = this.fail(err, step);
       // Best effort: do not leave a half-written temp file behind when the server is still talking.

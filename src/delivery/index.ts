@@ -8,8 +8,8 @@ import { SftpDeliverer } from "./sftp.ts";
 import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
 
 export { classifyError, DeliveryError, type DeliveryErrorCode } from "./errors.ts";
-export { hostKeyFingerprint } from "./sftp.ts";
 export { parseTargetUrl, transliterate } from "./names.ts";
+export { hostKeyFingerprint } from "./sftp.ts";
 export type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
 
 /** Chooses the transport by URL scheme. Throws DeliveryError `config` for a target that cannot work. */
@@ -48,7 +48,8 @@ export async function deliverFile(
       try {
         return await deliverer.upload(local, remoteDir, remoteName, { signal: opts.signal });
       } catch (err) {
-        if (!(err instanceof DeliveryError) || !err.transient || n >= attempts || opts.signal?.aborted) throw err;
+        if (!(err instanceof DeliveryError) || !err.transient || n >= attempts || opts.signal?.aborted)
+          throw err;
         await deliverer.close();
         await new Promise((r) => setTimeout(r, (opts.backoffMs ?? 1000) * 2 ** (n - 1)));
       }

@@ -3,10 +3,44 @@ import { fileURLToPath } from "node:url";
 import { DeliveryError } from "./errors.ts";
 
 const CYRILLIC: Record<string, string> = {
-  а: "a", б: "b", в: "v", г: "g", ґ: "g", д: "d", е: "e", ё: "yo", є: "ye", ж: "zh", з: "z",
-  и: "i", і: "i", ї: "yi", й: "y", к: "k", л: "l", м: "m", н: "n", о: "o", п: "p", р: "r",
-  с: "s", т: "t", у: "u", ф: "f", х: "kh", ц: "ts", ч: "ch", ш: "sh", щ: "shch", ъ: "",
-  ы: "y", ь: "", э: "e", ю: "yu", я: "ya", "№": "N",
+  а: "a",
+  б: "b",
+  в: "v",
+  г: "g",
+  ґ: "g",
+  д: "d",
+  е: "e",
+  ё: "yo",
+  є: "ye",
+  ж: "zh",
+  з: "z",
+  и: "i",
+  і: "i",
+  ї: "yi",
+  й: "y",
+  к: "k",
+  л: "l",
+  м: "m",
+  н: "n",
+  о: "o",
+  п: "p",
+  р: "r",
+  с: "s",
+  т: "t",
+  у: "u",
+  ф: "f",
+  х: "kh",
+  ц: "ts",
+  ч: "ch",
+  ш: "sh",
+  щ: "shch",
+  ъ: "",
+  ы: "y",
+  ь: "",
+  э: "e",
+  ю: "yu",
+  я: "ya",
+  "№": "N",
 };
 
 /**
@@ -34,6 +68,8 @@ export function tempName(remoteName: string): string {
   return `.${remoteName}.part`;
 }
 
+const hasControl = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f");
+
 function badPath(message: string): DeliveryError {
   return new DeliveryError("bad-path", message, { transient: false });
 }
@@ -43,7 +79,7 @@ export function remoteDirSegments(remoteDir: string): string[] {
   const segments = remoteDir.split(/[/\\]+/).filter((s) => s !== "" && s !== ".");
   for (const s of segments) {
     if (s === "..") throw badPath(`remote folder "${remoteDir}" must not contain ".."`);
-    if (/[\x00-\x1f]/.test(s)) throw badPath(`remote folder "${remoteDir}" contains control characters`);
+    if (hasControl(s)) throw badPath(`remote folder "${remoteDir}" contains control characters`);
   }
   return segments;
 }
@@ -52,7 +88,7 @@ export function checkRemoteName(remoteName: string): string {
   if (remoteName === "" || remoteName === "." || remoteName === "..") {
     throw badPath(`remote file name "${remoteName}" is not a file name`);
   }
-  if (/[/\\\x00-\x1f]/.test(remoteName)) {
+  if (/[/\\]/.test(remoteName) || hasControl(remoteName)) {
     throw badPath(`remote file name "${remoteName}" contains a path separator or control characters`);
   }
   return remoteName;
@@ -83,21 +119,30 @@ export function parseTargetUrl(raw: string): TargetUrl {
   try {
     url = new URL(raw);
   } catch {
-    throw new DeliveryError("config", "target URL is not a URL (expected ftp://, ftps://, sftp:// or file:///)", {
-      transient: false,
-    });
+    throw new DeliveryError(
+      "config",
+      "target URL is not a URL (expected ftp://, ftps://, sftp:// or file:///)",
+      {
+        transient: false,
+      },
+    );
   }
   const scheme = url.protocol.replace(/:$/, "");
   if (scheme !== "ftp" && scheme !== "ftps" && scheme !== "sftp" && scheme !== "file") {
-    throw new DeliveryError("config", `target URL scheme "${scheme}:" is not supported (ftp, ftps, sftp, file)`, {
-      transient: false,
-    });
+    throw new DeliveryError(
+      "config",
+      `target URL scheme "${scheme}:" is not supported (ftp, ftps, sftp, file)`,
+      {
+        transient: false,
+      },
+    );
   }
   const display = `${scheme}://${url.username ? `${url.username}@` : ""}${url.host}${url.pathname}`;
   if (scheme === "file") {
     return { scheme, host: "", port: 0, user: "", urlPassword: "", folder: fileURLToPath(url), display };
   }
-  if (!url.hostname) throw new DeliveryError("config", `target URL ${display} has no host`, { transient: false });
+  if (!url.hostname)
+    throw new DeliveryError("config", `target URL ${display} has no host`, { transient: false });
   const decode = (s: string) => {
     try {
       return decodeURIComponent(s);
@@ -114,7 +159,10 @@ export function parseTargetUrl(raw: string): TargetUrl {
     const decoded = rawSegments.map(decode);
     // `%2F` as the first segment means the server's root.
     const absolute = decoded[0]?.startsWith("/") ?? false;
-    const segs = decoded.join("/").split("/").filter((s) => s !== "");
+    const segs = decoded
+      .join("/")
+      .split("/")
+      .filter((s) => s !== "");
     folder = (absolute ? "/" : "") + segs.join("/");
   }
   return {

@@ -1,3 +1,5 @@
+import { DeliveryError } from "./errors.ts";
+
 /** Runs async tasks one after another: one control connection does one thing at a time. */
 export class Serial {
   private tail: Promise<unknown> = Promise.resolve();
@@ -9,11 +11,8 @@ export class Serial {
   }
 }
 
-/** Throws the signal's reason as an AbortError-like error when it has fired. */
+/** An upload asked to stop before it began. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    const e = new Error("upload aborted");
-    e.name = "AbortError";
-    throw e;
-  }
+  if (signal?.aborted)
+    throw new DeliveryError("aborted", "upload aborted before it started", { transient: true });
 }

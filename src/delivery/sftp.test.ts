@@ -65,7 +65,12 @@ describe("sftp", () => {
   });
 
   it("logs in with a private key instead of a password", async () => {
-    const r = await deliverFile(target({ password: undefined, privateKey: s.clientKey }), big, "key", "k.pdf");
+    const r = await deliverFile(
+      target({ password: undefined, privateKey: s.clientKey }),
+      big,
+      "key",
+      "k.pdf",
+    );
     expect(r.remotePath).toBe("/in/key/k.pdf");
     expect((await readFile(join(s.root, "in/key/k.pdf"))).equals(body)).toBe(true);
   });
@@ -109,7 +114,12 @@ describe("sftp", () => {
   });
 
   it("a home-relative URL (sftp://host/~/dir) lands below the login folder", async () => {
-    const r = await deliverFile(target({ url: `sftp://${s.user}@127.0.0.1:${s.port}/~/home-in` }), big, "", "h.pdf");
+    const r = await deliverFile(
+      target({ url: `sftp://${s.user}@127.0.0.1:${s.port}/~/home-in` }),
+      big,
+      "",
+      "h.pdf",
+    );
     expect(r.remotePath).toBe("/home-in/h.pdf");
   });
 });

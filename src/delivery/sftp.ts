@@ -7,7 +7,14 @@ import type { SFTPWrapper } from "ssh2";
 import SftpClient from "ssh2-sftp-client";
 import type { Target } from "../config/settings-schema.ts";
 import { classifyError, DeliveryError } from "./errors.ts";
-import { checkRemoteName, parseTargetUrl, remoteDirSegments, type TargetUrl, tempName, transliterate } from "./names.ts";
+import {
+  checkRemoteName,
+  parseTargetUrl,
+  remoteDirSegments,
+  type TargetUrl,
+  tempName,
+  transliterate,
+} from "./names.ts";
 import { Serial, throwIfAborted } from "./serial.ts";
 import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
 
@@ -17,7 +24,10 @@ export function hostKeyFingerprint(publicKeyBlob: Buffer): string {
 }
 
 function normaliseFingerprint(fp: string): string {
-  return `SHA256:${fp.trim().replace(/^SHA256:/i, "").replace(/=+$/, "")}`;
+  return `SHA256:${fp
+    .trim()
+    .replace(/^SHA256:/i, "")
+    .replace(/=+$/, "")}`;
 }
 
 export class SftpDeliverer implements Deliverer {
@@ -39,7 +49,11 @@ export class SftpDeliverer implements Deliverer {
   }
 
   private fail(err: unknown, doing: string): DeliveryError {
-    return classifyError(err, `${doing} ${this.url.display}`, [this.password, this.target.privateKey, this.target.passphrase]);
+    return classifyError(err, `${doing} ${this.url.display}`, [
+      this.password,
+      this.target.privateKey,
+      this.target.passphrase,
+    ]);
   }
 
   private async connect(): Promise<SftpClient> {
@@ -105,7 +119,12 @@ export class SftpDeliverer implements Deliverer {
     return posix.join(base, ...extra);
   }
 
-  upload(local: string, remoteDir: string, remoteName: string, opts: UploadOptions = {}): Promise<DeliveryReceipt> {
+  upload(
+    local: string,
+    remoteDir: string,
+    remoteName: string,
+    opts: UploadOptions = {},
+  ): Promise<DeliveryReceipt> {
     return this.serial.run(() => this.uploadNow(local, remoteDir, remoteName, opts));
   }
 
@@ -142,19 +161,32 @@ export class SftpDeliverer implements Deliverer {
       const size = (await client.stat(temp)).size;
       if (size !== bytes) {
         await client.delete(temp, true).catch(() => undefined);
-        throw new DeliveryError("size-mismatch", `upload to ${this.url.display}: remote size ${size} bytes, local ${bytes} bytes`, {
-          transient: true,
-          reply: `${size} != ${bytes}`,
-        });
+        throw new DeliveryError(
+          "size-mismatch",
+          `upload to ${this.url.display}: remote size ${size} bytes, local ${bytes} bytes`,
+          {
+            transient: true,
+            reply: `${size} != ${bytes}`,
+          },
+        );
       }
       step = "rename on";
       // SFTP v3 rename refuses an existing target; "send again" must replace it.
       if (await client.exists(final)) await client.delete(final);
       await client.rename(temp, final);
-      return { target: this.target.name, url: this.url.display, remotePath: final, bytes, reply: `${bytes} bytes written, renamed` };
+      return {
+        target: this.target.name,
+        url: this.url.display,
+        remotePath: final,
+        bytes,
+        reply: `${bytes} bytes written, renamed`,
+      };
     } catch (err) {
       if (opts.signal?.aborted) {
-        throw new DeliveryError("aborted", `upload to ${this.url.display} aborted`, { transient: true, cause: err });
+        throw new DeliveryError("aborted", `upload to ${this.url.display} aborted`, {
+          transient: true,
+          cause: err,
+        });
       }
       throw this.fail(err, step);
     } finally {
@@ -182,7 +214,9 @@ export class SftpDeliverer implements Deliverer {
       for await (const chunk of createReadStream(local, { highWaterMark: 32 * 1024 })) {
         const buf = chunk as Buffer;
         const at = position;
-        const p: Promise<void> = call<void>((done) => sftp.write(handle, buf, 0, buf.length, at, (err) => done(err))).then(() => {
+        const p: Promise<void> = call<void>((done) =>
+          sftp.write(handle, buf, 0, buf.length, at, (err) => done(err)),
+        ).then(() => {
           inFlight.delete(p);
         });
         p.catch(() => undefined); // reported through race/all below

@@ -24,7 +24,12 @@ export interface Deliverer {
    * the file goes to a temporary name, its remote size is checked, then it is renamed.
    * Throws DeliveryError.
    */
-  upload(local: string, remoteDir: string, remoteName: string, opts?: UploadOptions): Promise<DeliveryReceipt>;
+  upload(
+    local: string,
+    remoteDir: string,
+    remoteName: string,
+    opts?: UploadOptions,
+  ): Promise<DeliveryReceipt>;
   /** Connects, logs in and looks at the target folder; returns what it saw. Throws DeliveryError. */
   test(): Promise<string>;
   close(): Promise<void>;

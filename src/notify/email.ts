@@ -31,7 +31,12 @@ export function emailNotifier(cfg: EmailSettings, timeoutMs: number): Notifier {
         return info.response;
       } catch (err) {
         const e = err as Error & { code?: string; response?: string; responseCode?: number };
-        if (e.responseCode) throw new NotifyError("rejected", `e-mail ${cfg.host}: ${e.response ?? e.message}`, e.response ?? "");
+        if (e.responseCode)
+          throw new NotifyError(
+            "rejected",
+            `e-mail ${cfg.host}: ${e.response ?? e.message}`,
+            e.response ?? "",
+          );
         if (e.code === "ETIMEDOUT") throw new NotifyError("timeout", `e-mail ${cfg.host}: ${e.message}`);
         throw new NotifyError("network", `e-mail ${cfg.host}: ${e.code ? `${e.code}: ` : ""}${e.message}`);
       } finally {

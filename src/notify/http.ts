@@ -24,10 +24,17 @@ export async function post(
 ): Promise<HttpReply> {
   let res: Response;
   try {
-    res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
+    res = await fetch(url, {
+      method: "POST",
+      headers,
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: "error",
+    });
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    if (e.name === "TimeoutError") throw new NotifyError("timeout", `${label} ${hostOf(url)}: no answer in ${timeoutMs} ms`);
+    if (e.name === "TimeoutError")
+      throw new NotifyError("timeout", `${label} ${hostOf(url)}: no answer in ${timeoutMs} ms`);
     const why = e.cause?.code ?? e.cause?.message ?? e.message;
     throw new NotifyError("network", `${label} ${hostOf(url)}: ${why}`);
   }
@@ -38,7 +45,11 @@ export async function post(
     throw new NotifyError("network", `${label} ${hostOf(url)}: reply cut off (${(err as Error).message})`);
   }
   if (res.status < 200 || res.status > 299) {
-    throw new NotifyError("http", `${label} ${hostOf(url)}: HTTP ${res.status} ${text.slice(0, 300)}`, text.slice(0, 1000));
+    throw new NotifyError(
+      "http",
+      `${label} ${hostOf(url)}: HTTP ${res.status} ${text.slice(0, 300)}`,
+      text.slice(0, 1000),
+    );
   }
   return { status: res.status, text: text.slice(0, 1000) };
 }

@@ -5,12 +5,25 @@ import { type Fields, type FieldValue, renderTemplate } from "../rules/template.
 import { emailNotifier } from "./email.ts";
 import { smsNotifier } from "./sms.ts";
 import { telegramNotifier } from "./telegram.ts";
-import { type Channel, type NotificationResult, type NotifyEvent, type Notifier, NotifyError } from "./types.ts";
+import {
+  type Channel,
+  type NotificationResult,
+  type Notifier,
+  NotifyError,
+  type NotifyEvent,
+} from "./types.ts";
 import { webhookNotifier } from "./webhook.ts";
 
-export { signBody } from "./webhook.ts";
-export type { Channel, NotificationResult, NotifyEvent, NotifyMessage, Notifier, NotifyErrorCode } from "./types.ts";
+export type {
+  Channel,
+  NotificationResult,
+  Notifier,
+  NotifyErrorCode,
+  NotifyEvent,
+  NotifyMessage,
+} from "./types.ts";
 export { NotifyError } from "./types.ts";
+export { signBody } from "./webhook.ts";
 
 type NotifySettings = Pick<Settings, "recipients" | "channels" | "templates">;
 
@@ -24,7 +37,11 @@ export interface NotifyOptions {
 }
 
 /** The notifier for a channel, or null when the channel has no settings. */
-export function channelNotifier(channel: Channel, channels: Settings["channels"], timeoutMs = 15_000): Notifier | null {
+export function channelNotifier(
+  channel: Channel,
+  channels: Settings["channels"],
+  timeoutMs = 15_000,
+): Notifier | null {
   switch (channel) {
     case "sms":
       return channels.sms ? smsNotifier(channels.sms, timeoutMs) : null;
@@ -40,9 +57,10 @@ export function channelNotifier(channel: Channel, channels: Settings["channels"]
 function toFields(fields: Record<string, unknown>): Fields {
   const out: Fields = {};
   for (const [k, v] of Object.entries(fields)) {
-    out[k] = v === null || v === undefined || typeof v === "string" || typeof v === "number" || v instanceof Date
-      ? (v as FieldValue)
-      : String(v);
+    out[k] =
+      v === null || v === undefined || typeof v === "string" || typeof v === "number" || v instanceof Date
+        ? (v as FieldValue)
+        : String(v);
   }
   return out;
 }
@@ -50,7 +68,11 @@ function toFields(fields: Record<string, unknown>): Fields {
 const DEFAULT_TEMPLATES = defaultSettings().templates;
 
 /** Renders the event's message; a broken template falls back to the built-in one and says so. */
-export function renderMessage(event: NotifyEvent, fields: Fields, templates: Settings["templates"]): { text: string; warning?: string } {
+export function renderMessage(
+  event: NotifyEvent,
+  fields: Fields,
+  templates: Settings["templates"],
+): { text: string; warning?: string } {
   try {
     return { text: renderTemplate(templates[event], fields) };
   } catch (err) {
@@ -85,8 +107,17 @@ export async function notifyEvent(
             if (!notifier) throw new NotifyError("not-configured", `channel ${channel} is not set up`);
             return { ...base, ok: true, reply: await notifier.send(recipient, message) };
           } catch (err) {
-            const e = err instanceof NotifyError ? err : new NotifyError("network", (err as Error)?.message ?? String(err));
-            return { ...base, ok: false, error: e.message, code: e.code, ...(e.reply ? { reply: e.reply } : {}) };
+            const e =
+              err instanceof NotifyError
+                ? err
+                : new NotifyError("network", (err as Error)?.message ?? String(err));
+            return {
+              ...base,
+              ok: false,
+              error: e.message,
+              code: e.code,
+              ...(e.reply ? { reply: e.reply } : {}),
+            };
           }
         })(),
       );

@@ -27,7 +27,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
-      const s = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const s = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
       seen.push(s);
       respond(s, res);
     });
@@ -100,7 +105,13 @@ function settings(over: Partial<Record<keyof Settings, unknown>> = {}): Settings
     channels: {
       sms: { url: `${base}/sys/send.php`, login: "shop", password: "sms-Secret-1", sender: "Print" },
       telegram: { apiUrl: `${base}/tg`, token: "123:ABC-tok" },
-      email: { host: "127.0.0.1", port: smtpPort, user: "mailer", password: "smtp-Secret-3", from: "pdfupload@shop.example" },
+      email: {
+        host: "127.0.0.1",
+        port: smtpPort,
+        user: "mailer",
+        password: "smtp-Secret-3",
+        from: "pdfupload@shop.example",
+      },
       webhook: { secret: "hook-Secret-4" },
     },
     recipients: [
@@ -152,10 +163,17 @@ describe("notifyEvent: delivered to every channel", () => {
 
     const hook = seen.find((s) => s.path === "/hooks/pdf");
     expect(hook?.headers["x-pdfupload-event"]).toBe("delivered");
-    const expectedSig = `sha256=${createHmac("sha256", "hook-Secret-4").update(hook?.body ?? "").digest("hex")}`;
+    const expectedSig = `sha256=${createHmac("sha256", "hook-Secret-4")
+      .update(hook?.body ?? "")
+      .digest("hex")}`;
     expect(hook?.headers["x-pdfupload-signature"]).toBe(expectedSig);
     const payload = JSON.parse(hook?.body ?? "");
-    expect(payload).toMatchObject({ event: "delivered", text, recipient: "Ivan", fields: { plates: 8, bureau: "Leonov" } });
+    expect(payload).toMatchObject({
+      event: "delivered",
+      text,
+      recipient: "Ivan",
+      fields: { plates: 8, bureau: "Leonov" },
+    });
 
     expect(mails).toHaveLength(1);
     expect(mails[0].from).toBe("pdfupload@shop.example");
@@ -185,16 +203,22 @@ describe("notifyEvent: delivered to every channel", () => {
 describe("failures are results, never exceptions", () => {
   it("smsc.ua error field, Telegram ok:false, webhook 500, wrong SMTP password", async () => {
     respond = (req, res) => {
-      if (req.path.startsWith("/sys/send.php")) return json(res, 200, { error: "authorise error", error_code: 2 });
-      if (req.path.includes("/sendMessage")) return json(res, 400, { ok: false, error_code: 400, description: "Bad Request: chat not found" });
+      if (req.path.startsWith("/sys/send.php"))
+        return json(res, 200, { error: "authorise error", error_code: 2 });
+      if (req.path.includes("/sendMessage"))
+        return json(res, 400, { ok: false, error_code: 400, description: "Bad Request: chat not found" });
       res.writeHead(500).end("boom");
     };
     const s = settings();
-    s.channels.email = { ...s.channels.email!, password: "wrong" };
+    if (s.channels.email) s.channels.email.password = "wrong";
     const results = await notifyEvent("failed", { ...fields, error: "FTP 530" }, s);
     const by = Object.fromEntries(results.map((r) => [r.channel, r]));
     expect(by.sms).toMatchObject({ ok: false, code: "rejected", error: "SMS: authorise error (code 2)" });
-    expect(by.telegram).toMatchObject({ ok: false, code: "rejected", error: "Telegram: Bad Request: chat not found" });
+    expect(by.telegram).toMatchObject({
+      ok: false,
+      code: "rejected",
+      error: "Telegram: Bad Request: chat not found",
+    });
     expect(by.webhook).toMatchObject({ ok: false, code: "http" });
     expect(by.webhook.error).toMatch(/HTTP 500 boom/);
     expect(by.email).toMatchObject({ ok: false, code: "rejected" });
@@ -239,6 +263,8 @@ describe("failures are results, never exceptions", () => {
 
 describe("webhook signature", () => {
   it("is the hex HMAC-SHA256 of the exact body", () => {
-    expect(signBody('{"a":1}', "k")).toBe(`sha256=${createHmac("sha256", "k").update('{"a":1}').digest("hex")}`);
+    expect(signBody('{"a":1}', "k")).toBe(
+      `sha256=${createHmac("sha256", "k").update('{"a":1}').digest("hex")}`,
+    );
   });
 });

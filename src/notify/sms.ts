@@ -37,7 +37,11 @@ export function smsNotifier(cfg: SmsSettings, timeoutMs: number): Notifier {
         throw new NotifyError("rejected", `SMS: the answer is not JSON: ${text.slice(0, 200)}`, text);
       }
       if (reply.error !== undefined) {
-        throw new NotifyError("rejected", `SMS: ${reply.error}${reply.error_code !== undefined ? ` (code ${reply.error_code})` : ""}`, text);
+        throw new NotifyError(
+          "rejected",
+          `SMS: ${reply.error}${reply.error_code !== undefined ? ` (code ${reply.error_code})` : ""}`,
+          text,
+        );
       }
       return text;
     },

@@ -8,7 +8,8 @@ type TelegramSettings = NonNullable<Settings["channels"]["telegram"]>;
 export function telegramNotifier(cfg: TelegramSettings, timeoutMs: number): Notifier {
   return {
     async send(recipient, message) {
-      if (!recipient.telegramChatId) throw new NotifyError("no-address", `${recipient.name} has no Telegram chat id`);
+      if (!recipient.telegramChatId)
+        throw new NotifyError("no-address", `${recipient.name} has no Telegram chat id`);
       const url = `${cfg.apiUrl.replace(/\/+$/, "")}/bot${cfg.token}/sendMessage`;
       let text: string;
       try {
@@ -28,7 +29,7 @@ export function telegramNotifier(cfg: TelegramSettings, timeoutMs: number): Noti
         throw err;
       }
       const reply = safeJson(text);
-      if (!reply || reply.ok !== true) {
+      if (reply?.ok !== true) {
         throw new NotifyError("rejected", `Telegram: ${reply?.description ?? text.slice(0, 200)}`, text);
       }
       return text;

@@ -33,7 +33,13 @@ export function coloursSuffix(colorants: readonly string[]): string {
   const process = new Set<string>();
   const spots: string[] = [];
   for (const c of colorants) {
-    const p = PROCESS[c.trim().toLowerCase().replace(/^process\s*/, "")];
+    const p =
+      PROCESS[
+        c
+          .trim()
+          .toLowerCase()
+          .replace(/^process\s*/, "")
+      ];
     if (p) {
       process.add(p);
       continue;
@@ -64,13 +70,19 @@ export function removeBureauToken(fileName: string, bureaus: readonly (string | 
   return tokens.join("_") + ext;
 }
 
-export function findBureau(settings: Pick<Settings, "bureaus">, name: string | null | undefined): Bureau | undefined {
+export function findBureau(
+  settings: Pick<Settings, "bureaus">,
+  name: string | null | undefined,
+): Bureau | undefined {
   if (!name) return undefined;
   const n = name.trim().toLowerCase();
   return settings.bureaus.find((b) => b.name.trim().toLowerCase() === n);
 }
 
-export function findPress(settings: Pick<Settings, "presses">, name: string | null | undefined): Press | undefined {
+export function findPress(
+  settings: Pick<Settings, "presses">,
+  name: string | null | undefined,
+): Press | undefined {
   if (!name) return undefined;
   const n = name.trim().toLowerCase();
   return settings.presses.find((p) => p.name.trim().toLowerCase() === n);
@@ -102,7 +114,10 @@ export function jobFields(
   const plateW = press?.plateWidthMm ?? sheet?.plateMm[0] ?? null;
   const plateH = press?.plateHeightMm ?? sheet?.plateMm[1] ?? null;
   const paper = analysis.sheets.find((s) => s.paperMm)?.paperMm ?? null;
-  const stripped = removeBureauToken(file, [...settings.bureaus, ...(analysis.bureau ? [analysis.bureau] : [])]);
+  const stripped = removeBureauToken(file, [
+    ...settings.bureaus,
+    ...(analysis.bureau ? [analysis.bureau] : []),
+  ]);
   const dot = stripped.lastIndexOf(".");
   const plateKey = plateW !== null && plateH !== null ? [`${plateW}x${plateH}`, `${plateH}x${plateW}`] : [];
   const plateFolder = plateKey.map((k) => bureau?.plateFolders[k]).find((v) => v !== undefined) ?? "";

@@ -59,13 +59,24 @@ export function planDeliveries(
     ownerLabel: string,
     base: Pick<DeliveryPlan, "bureau" | "press" | "notify">,
   ): DeliveryPlan => {
-    const plan: DeliveryPlan = { kind, target: null, remoteDir: null, remoteName: null, problem: null, missing: null, ...base };
+    const plan: DeliveryPlan = {
+      kind,
+      target: null,
+      remoteDir: null,
+      remoteName: null,
+      problem: null,
+      missing: null,
+      ...base,
+    };
     const problem = (p: PlanProblem, missing: string) => ({ ...plan, problem: p, missing });
     if (!owner) return plan; // caller handled
     if (!owner.target) return problem("no-target", `${ownerLabel} has no delivery target`);
     plan.target = owner.target;
     if (!targetNames.has(owner.target)) {
-      return problem("unknown-target", `${ownerLabel} sends to target "${owner.target}", which is not configured`);
+      return problem(
+        "unknown-target",
+        `${ownerLabel} sends to target "${owner.target}", which is not configured`,
+      );
     }
     try {
       plan.remoteDir = renderRule(owner.folder, "folder", fields);
@@ -88,13 +99,23 @@ export function planDeliveries(
   let bureauPlan: DeliveryPlan;
   if (!analysis.bureau) {
     bureauPlan = {
-      kind: "bureau", target: null, remoteDir: null, remoteName: null, notify: false, ...common,
+      kind: "bureau",
+      target: null,
+      remoteDir: null,
+      remoteName: null,
+      notify: false,
+      ...common,
       problem: "no-bureau",
       missing: "no CTP bureau found (no mark, no file-name token, no hot-folder bureau)",
     };
   } else if (!bureau) {
     bureauPlan = {
-      kind: "bureau", target: null, remoteDir: null, remoteName: null, notify: false, ...common,
+      kind: "bureau",
+      target: null,
+      remoteDir: null,
+      remoteName: null,
+      notify: false,
+      ...common,
       problem: "unknown-bureau",
       missing: `bureau "${analysis.bureau}" is not configured`,
     };
@@ -111,10 +132,22 @@ export function planDeliveries(
   let previewPlan: DeliveryPlan;
   const previewBase = { ...common, notify: false };
   if (!pressName) {
-    previewPlan = { kind: "preview", target: null, remoteDir: null, remoteName: null, ...previewBase, problem: "no-press", missing: "no press found" };
+    previewPlan = {
+      kind: "preview",
+      target: null,
+      remoteDir: null,
+      remoteName: null,
+      ...previewBase,
+      problem: "no-press",
+      missing: "no press found",
+    };
   } else if (!press) {
     previewPlan = {
-      kind: "preview", target: null, remoteDir: null, remoteName: null, ...previewBase,
+      kind: "preview",
+      target: null,
+      remoteDir: null,
+      remoteName: null,
+      ...previewBase,
       problem: "unknown-press",
       missing: `press "${pressName}" is not configured`,
     };
@@ -140,7 +173,12 @@ export type RulePreview =
 export function previewRule(
   template: string,
   analysis: Analysis,
-  opts: { kind?: RuleKind; settings?: Pick<Settings, "presses" | "bureaus">; originalName?: string; date?: Date } = {},
+  opts: {
+    kind?: RuleKind;
+    settings?: Pick<Settings, "presses" | "bureaus">;
+    originalName?: string;
+    date?: Date;
+  } = {},
 ): RulePreview {
   const settings = opts.settings ?? { presses: [], bureaus: [] };
   const fields = jobFields(analysis, settings, { originalName: opts.originalName, date: opts.date });

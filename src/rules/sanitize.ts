@@ -1,6 +1,7 @@
 // What a rule may produce on a server: a relative folder and a plain file name. Values come
 // from operators' file names, so nothing in them may climb out of the target folder.
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
 const SEPARATORS_AND_CONTROLS = /[/\\\u0000-\u001f\u007f]/g;
 const MAX_NAME_BYTES = 200;
 

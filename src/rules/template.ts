@@ -33,7 +33,8 @@ export function parseTemplate(template: string): Part[] {
       i++;
     } else if (c === "{") {
       const end = template.indexOf("}", i);
-      if (end < 0) throw new TemplateError("bad-template", `"{" at position ${i + 1} of "${template}" is never closed`);
+      if (end < 0)
+        throw new TemplateError("bad-template", `"{" at position ${i + 1} of "${template}" is never closed`);
       const inner = template.slice(i + 1, end);
       const m = /^\s*([A-Za-z][A-Za-z0-9]*)\s*(?::(.*))?$/.exec(inner);
       if (!m) throw new TemplateError("bad-template", `"{${inner}}" in "${template}" is not a field name`);
@@ -42,7 +43,10 @@ export function parseTemplate(template: string): Part[] {
       parts.push({ field: m[1], format: m[2] ?? null });
       i = end;
     } else if (c === "}") {
-      throw new TemplateError("bad-template", `"}" at position ${i + 1} of "${template}" has no "{" (write "}}" for a brace)`);
+      throw new TemplateError(
+        "bad-template",
+        `"}" at position ${i + 1} of "${template}" has no "{" (write "}}" for a brace)`,
+      );
     } else {
       text += c;
     }
@@ -103,7 +107,11 @@ export function renderTemplate(template: string, fields: Fields, opts: RenderOpt
     let s: string;
     if (v instanceof Date) s = formatDate(v, part.format ?? "YYYY-MM-DD");
     else if (part.format !== null) {
-      throw new TemplateError("bad-format", `{${part.field}:${part.format}}: only dates take a format`, part.field);
+      throw new TemplateError(
+        "bad-format",
+        `{${part.field}:${part.format}}: only dates take a format`,
+        part.field,
+      );
     } else if (typeof v === "number") s = formatNumber(v);
     else s = v ?? "";
     out += opts.escape ? opts.escape(s) : s;

@@ -49,10 +49,19 @@ export async function startFtpSrv(): Promise<FtpSrvTest> {
   };
 
   class HookedFs extends FileSystem {
-    override write(fileName: string, opts?: { append?: boolean; start?: unknown }): any {
-      const { stream: file, clientPath } = super.write(fileName, opts) as { stream: Writable; clientPath: string };
+    override write(
+      fileName: string,
+      opts?: { append?: boolean; start?: unknown },
+    ): { stream: Writable; clientPath: string } {
+      const { stream: file, clientPath } = super.write(fileName, opts) as {
+        stream: Writable;
+        clientPath: string;
+      };
       state.stored.push(clientPath);
-      const connection = this.connection as any;
+      const connection = this.connection as unknown as {
+        connector?: { socket?: { destroy(): void } };
+        commandSocket?: { destroy(): void };
+      };
       let bytes = 0;
       const stream = new Writable({
         write(chunk: Buffer, _enc, cb) {
@@ -90,7 +99,7 @@ export async function startFtpSrv(): Promise<FtpSrvTest> {
     log: quiet,
     greeting: "pdfupload test server",
   });
-  server.on("login", ({ connection, username, password }: any, resolve: any, reject: any) => {
+  server.on("login", ({ connection, username, password }, resolve, reject) => {
     if (username === state.user && password === state.password) {
       resolve({ fs: new HookedFs(connection, { root, cwd: "/" }) });
     } else {

@@ -65,7 +65,11 @@ export async function startSftpServer(): Promise<SftpTestServer> {
     mtime: Math.floor(st.mtimeMs / 1000),
   });
   const statusFor = (err: NodeJS.ErrnoException) =>
-    err.code === "ENOENT" ? STATUS_CODE.NO_SUCH_FILE : err.code === "EACCES" ? STATUS_CODE.PERMISSION_DENIED : STATUS_CODE.FAILURE;
+    err.code === "ENOENT"
+      ? STATUS_CODE.NO_SUCH_FILE
+      : err.code === "EACCES"
+        ? STATUS_CODE.PERMISSION_DENIED
+        : STATUS_CODE.FAILURE;
 
   const clients = new Set<ssh2.Connection>();
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
@@ -74,7 +78,11 @@ export async function startSftpServer(): Promise<SftpTestServer> {
     client.on("authentication", (ctx) => {
       if (ctx.username !== user) return ctx.reject(["password", "publickey"]);
       if (ctx.method === "password" && same(ctx.password, password)) return ctx.accept();
-      if (ctx.method === "publickey" && ctx.key.algo === allowed.type && same(ctx.key.data, allowed.getPublicSSH())) {
+      if (
+        ctx.method === "publickey" &&
+        ctx.key.algo === allowed.type &&
+        same(ctx.key.data, allowed.getPublicSSH())
+      ) {
         if (!ctx.signature) return ctx.accept(); // the client asks whether this key would do
         if (ctx.blob && allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) return ctx.accept();
       }
@@ -96,7 +104,8 @@ export async function startSftpServer(): Promise<SftpTestServer> {
             b.writeUInt32BE(id);
             return b;
           };
-          const fail = (id: number, err: unknown) => sftp.status(id, statusFor(err as NodeJS.ErrnoException), (err as Error).message);
+          const fail = (id: number, err: unknown) =>
+            sftp.status(id, statusFor(err as NodeJS.ErrnoException), (err as Error).message);
 
           sftp.on("REALPATH", (id, p) => {
             const abs = posix.normalize(p.startsWith("/") ? p : `/${p}`);
@@ -127,7 +136,13 @@ export async function startSftpServer(): Promise<SftpTestServer> {
           sftp.on("OPEN", (id, p, flags) => {
             try {
               let mode = "r";
-              if (flags & OPEN_MODE.WRITE) mode = flags & OPEN_MODE.APPEND ? "a" : flags & OPEN_MODE.TRUNC || flags & OPEN_MODE.CREAT ? "w" : "r+";
+              if (flags & OPEN_MODE.WRITE)
+                mode =
+                  flags & OPEN_MODE.APPEND
+                    ? "a"
+                    : flags & OPEN_MODE.TRUNC || flags & OPEN_MODE.CREAT
+                      ? "w"
+                      : "r+";
               const fd = fs.openSync(local(p), mode);
               sftp.handle(id, newHandle({ fd, path: p, written: 0 }));
             } catch (err) {
@@ -168,7 +183,11 @@ export async function startSftpServer(): Promise<SftpTestServer> {
             if (f.dir.length === 0) return sftp.status(id, STATUS_CODE.EOF);
             const names = f.dir.splice(0).map((n) => {
               const st = fs.statSync(join(local(f.path), n));
-              return { filename: n, longname: `${st.isDirectory() ? "d" : "-"}rw-r--r-- 1 u g ${st.size} Jan 1 00:00 ${n}`, attrs: attrsOf(st) };
+              return {
+                filename: n,
+                longname: `${st.isDirectory() ? "d" : "-"}rw-r--r-- 1 u g ${st.size} Jan 1 00:00 ${n}`,
+                attrs: attrsOf(st),
+              };
             });
             sftp.name(id, names);
           });
@@ -182,7 +201,8 @@ export async function startSftpServer(): Promise<SftpTestServer> {
           });
           sftp.on("RENAME", (id, from, to) => {
             try {
-              if (fs.existsSync(local(to))) throw Object.assign(new Error("target exists"), { code: "EEXIST" });
+              if (fs.existsSync(local(to)))
+                throw Object.assign(new Error("target exists"), { code: "EEXIST" });
               fs.renameSync(local(from), local(to));
               sftp.status(id, STATUS_CODE.OK);
             } catch (err) {
