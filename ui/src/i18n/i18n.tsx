@@ -1,0 +1,176 @@
+// Two languages, one dictionary each (en.ts is the key list, ru.ts must match it). Dates and
+// numbers go through Intl in the user's locale; API error codes become words here.
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { ApiError } from "../api/client.ts";
+import { en, type Key } from "./en.ts";
+import { ru } from "./ru.ts";
+
+export type Lang = "ru" | "en";
+export const LANGS: Lang[] = ["ru", "en"];
+const DICTS: Record<Lang, Record<Key, string>> = { en, ru };
+const STORE_KEY = "pdfupload.lang";
+
+/** Saved choice, else the first of the browser's languages we speak, else English. */
+export function detectLang(): Lang {
+  try {
+    const saved = localStorage.getItem(STORE_KEY);
+    if (saved === "ru" || saved === "en") return saved;
+  } catch {
+    /* storage blocked */
+  }
+  for (const l of navigator.languages ?? [navigator.language]) {
+    const base = l.toLowerCase().slice(0, 2);
+    if (base === "ru" || base === "en") return base;
+  }
+  return "en";
+}
+
+/** The browser's own locale when it is in the chosen language (en-US vs en-GB dates), else a default. */
+function localeFor(lang: Lang): string {
+  const nav = navigator.languages?.find((l) => l.toLowerCase().startsWith(lang));
+  return nav ?? (lang === "ru" ? "ru-RU" : "en-GB");
+}
+
+export type Vars = Record<string, string | number>;
+
+export interface Formatters {
+  locale: string;
+  date(iso: string | null | undefined): string;
+  dateTime(iso: string | null | undefined): string;
+  time(iso: string | null | undefined): string;
+  num(n: number | null | undefined, digits?: number): string;
+  money(n: number | null | undefined): string;
+  area(n: number | null | undefined): string;
+  percent(n: number | null | undefined): string;
+  ms(n: number | null | undefined): string;
+  bytes(n: number | null | undefined): string;
+  month(m: number, style?: "short" | "long"): string;
+}
+
+export interface I18n {
+  lang: Lang;
+  setLang(l: Lang): void;
+  t(key: Key, vars?: Vars): string;
+  /** A key built at run time (step names, error codes): falls back to `fallback` when unknown. */
+  tx(key: string, fallback: string, vars?: Vars): string;
+  /** Words for an API error: the code's text when we have one, else the server's message. */
+  errorText(e: unknown): string;
+  f: Formatters;
+}
+
+const Ctx = createContext<I18n | null>(null);
+
+function fill(s: string, vars?: Vars): string {
+  return vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s;
+}
+
+function formatters(locale: string): Formatters {
+  const dash = "—";
+  const d = new Intl.DateTimeFormat(locale, { year: "numeric", month: "2-digit", day: "2-digit" });
+  const dt = new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+  const tm = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const nf = new Map<number, Intl.NumberFormat>();
+  const numf = (digits: number) => {
+    const known = nf.get(digits);
+    if (known) return known;
+    const made = new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+    nf.set(digits, made);
+    return made;
+  };
+  const money = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const parse = (iso: string | null | undefined) => {
+    if (!iso) return null;
+    const x = new Date(iso);
+    return Number.isNaN(x.getTime()) ? null : x;
+  };
+  return {
+    locale,
+    date: (iso) => {
+      const x = parse(iso);
+      return x ? d.format(x) : dash;
+    },
+    dateTime: (iso) => {
+      const x = parse(iso);
+      return x ? dt.format(x) : dash;
+    },
+    time: (iso) => {
+      const x = parse(iso);
+      return x ? tm.format(x) : dash;
+    },
+    num: (n, digits = 0) => (n == null ? dash : numf(digits).format(n)),
+    money: (n) => (n == null ? dash : money.format(n)),
+    area: (n) => (n == null ? dash : numf(2).format(n)),
+    percent: (n) => (n == null ? dash : `${numf(1).format(n)} %`),
+    ms: (n) => {
+      if (n == null) return dash;
+      if (n < 1000) return `${numf(0).format(n)} ms`;
+      if (n < 60_000) return `${numf(1).format(n / 1000)} s`;
+      return `${Math.floor(n / 60_000)} min ${Math.round((n % 60_000) / 1000)} s`;
+    },
+    bytes: (n) => {
+      if (n == null) return dash;
+      const units = ["B", "KB", "MB", "GB"];
+      let v = n;
+      let i = 0;
+      while (v >= 1024 && i < units.length - 1) {
+        v /= 1024;
+        i++;
+      }
+      return `${numf(i ? 1 : 0).format(v)} ${units[i]}`;
+    },
+    month: (m, style = "short") =>
+      new Intl.DateTimeFormat(locale, { month: style }).format(new Date(2020, m - 1, 1)),
+  };
+}
+
+export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Lang }) {
+  const [lang, setLangState] = useState<Lang>(initial ?? detectLang);
+  const setLang = useCallback((l: Lang) => {
+    setLangState(l);
+    try {
+      localStorage.setItem(STORE_KEY, l);
+    } catch {
+      /* storage blocked: the choice lasts for this page */
+    }
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  const value = useMemo<I18n>(() => {
+    const dict = DICTS[lang];
+    const t = (key: Key, vars?: Vars) => fill(dict[key] ?? en[key] ?? key, vars);
+    const tx = (key: string, fallback: string, vars?: Vars) => {
+      const s = (dict as Record<string, string>)[key];
+      return s === undefined ? fallback : fill(s, vars);
+    };
+    return {
+      lang,
+      setLang,
+      t,
+      tx,
+      errorText: (e: unknown) => {
+        if (e instanceof ApiError) {
+          const words = tx(`error.${e.code}`, "");
+          if (!words) return e.message || e.code;
+          // Field problems (bad settings) and the server's detail are worth seeing too.
+          return e.message && e.code !== "network" && e.message !== words ? `${words} (${e.message})` : words;
+        }
+        return e instanceof Error ? e.message : String(e);
+      },
+      f: formatters(localeFor(lang)),
+    };
+  }, [lang, setLang]);
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useI18n(): I18n {
+  const v = useContext(Ctx);
+  if (!v) throw new Error("useI18n outside I18nProvider");
+  return v;
+}

@@ -1,0 +1,116 @@
+// One page (complect): thumbnail that opens the proof, plate and paper, separations with ink
+// coverage, and the Signa marks as read.
+import { fileUrl } from "../../api/client.ts";
+import type { Sheet } from "../../api/types.ts";
+import { useI18n } from "../../i18n/i18n.tsx";
+import { swatch } from "../../lib/jobs.ts";
+
+export function PageCard({
+  jobId,
+  sheet,
+  out,
+  onOpen,
+}: {
+  jobId: number;
+  sheet: Sheet;
+  out?: { page: number; proof: string | null; thumbnail: string | null; warning?: string };
+  onOpen?: () => void;
+}) {
+  const { t, tx, f } = useI18n();
+  const marks = Object.entries(sheet.marks ?? {});
+  return (
+    <article className="page-card" data-page={sheet.page}>
+      <h3>
+        {t("job.page")} {sheet.page}
+      </h3>
+      {out?.thumbnail ? (
+        <button
+          type="button"
+          className="thumb-large"
+          onClick={onOpen}
+          disabled={!onOpen}
+          aria-label={t("job.openProofPage", { n: sheet.page })}
+        >
+          <img
+            src={fileUrl(jobId, out.thumbnail)}
+            alt={t("job.thumbnailOf", { n: sheet.page })}
+            loading="lazy"
+          />
+        </button>
+      ) : (
+        <div className="thumb-none muted">{t("job.noProof")}</div>
+      )}
+      {out?.warning ? <p className="warn small">{out.warning}</p> : null}
+      <p className="small">
+        {t("job.plate")}: {sheet.plateMm.join(" × ")} mm
+        {sheet.paperMm ? (
+          <>
+            {" · "}
+            {t("job.paper")}: {sheet.paperMm.join(" × ")} mm{" "}
+            <span className="how">{tx(`by.${sheet.paperBy}`, String(sheet.paperBy))}</span>
+          </>
+        ) : null}
+      </p>
+      <table className="inks">
+        <caption className="visually-hidden">{t("journal.inksPerPage")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("job.separation")}</th>
+            <th scope="col" className="num">
+              {t("job.coverage")}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {sheet.colorants.map((c) => {
+            const v = sheet.inks?.[c];
+            return (
+              <tr key={c}>
+                <th scope="row">
+                  <i className="sw" style={{ background: swatch(c) }} /> {c}
+                </th>
+                <td className="num">
+                  {v == null ? (
+                    "—"
+                  ) : (
+                    <>
+                      <span
+                        className="ink-bar"
+                        style={{ width: `${Math.min(100, v) * 0.6}px`, background: swatch(c) }}
+                        aria-hidden="true"
+                      />
+                      {f.percent(v)}
+                    </>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+          {Object.entries(sheet.inks ?? {})
+            .filter(([c]) => !sheet.colorants.includes(c))
+            .map(([c, v]) => (
+              <tr key={c}>
+                <th scope="row">
+                  <i className="sw" style={{ background: swatch(c) }} /> {c}
+                </th>
+                <td className="num">{f.percent(v)}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+      {marks.length ? (
+        <details>
+          <summary>{t("job.marks", { n: marks.length })}</summary>
+          <dl className="marks">
+            {marks.map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{v || "—"}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      ) : null}
+    </article>
+  );
+}
