@@ -17,6 +17,9 @@ export async function openStore(opts: { databaseUrl?: string | null; sqlitePath:
     // Bigint counts come back as strings by default; our counts fit in a double.
     pg.types.setTypeParser(20, (v: string) => Number(v));
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process;
+    // the pool opens a new one on the next query.
+    pool.on("error", () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db as Kysely<unknown>, "postgres");
     return { db, engine: "postgres", close: () => db.destroy() };

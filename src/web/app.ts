@@ -15,6 +15,7 @@ import { eventsRoutes } from "./routes/events.routes.ts";
 import { exportRoutes } from "./routes/export.routes.ts";
 import { healthRoutes } from "./routes/health.routes.ts";
 import { jobsRoutes } from "./routes/jobs.routes.ts";
+import { opsRoutes } from "./routes/ops.routes.ts";
 import { reportsRoutes } from "./routes/reports.routes.ts";
 import { settingsRoutes } from "./routes/settings.routes.ts";
 import { uploadsRoutes } from "./routes/uploads.routes.ts";
@@ -48,7 +49,7 @@ export async function buildWebApp(ctx: AppContext, opts: { logger?: boolean } = 
     reply.code(status).send({ error: { code: err.code ?? (status >= 500 ? "internal" : "bad-request"), message: err.message } });
   });
 
-  for (const routes of [healthRoutes, authRoutes, jobsRoutes, exportRoutes, eventsRoutes, uploadsRoutes, reportsRoutes, settingsRoutes])
+  for (const routes of [healthRoutes, authRoutes, jobsRoutes, exportRoutes, eventsRoutes, uploadsRoutes, reportsRoutes, settingsRoutes, opsRoutes])
     await routes(app, ctx);
 
   if (fs.existsSync(path.join(UI_DIST, "index.html"))) {
