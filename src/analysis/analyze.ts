@@ -9,6 +9,7 @@ import {
   orderFromFileName,
 } from "../pipeline/steps/identify/index.ts";
 import { analysisError, type InspectFacts, inspect } from "../pipeline/steps/inspect/index.ts";
+import { checkPageSizes, checkStreams } from "../pipeline/steps/inspect/limits.ts";
 import { contentBox, readSigna } from "../pipeline/steps/read-signa/index.ts";
 import type { Analysis, AnalysisError } from "./types.ts";
 
@@ -33,6 +34,11 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
 
   const { facts, pdf } = inspected;
   try {
+    // Limits before any heavy reading: a sheet no press takes, a stream that would inflate to GBs.
+    const limit =
+      checkPageSizes(facts.boxes, settings.analysis.maxPageMm) ??
+      (await checkStreams(pdf.doc, settings.analysis.maxStreamMb * 1024 * 1024));
+    if (limit) return rejected(facts, limit, opts);
     const signa = readSigna(pdf.doc);
     const pages: IdentifyPage[] = facts.boxes.map((b, i) => ({
       page: b.page,

@@ -4,6 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { analyzeFile } from "../analysis/analyze.ts";
+import { closeSharedPool } from "../isolation/pdf-pool.ts";
+import { analyzeIsolated } from "../isolation/isolated.ts";
 import type { Analysis } from "../analysis/types.ts";
 import { dataPaths, readRuntime } from "../config/runtime.ts";
 import { parseSettingsYaml } from "../config/settings-file.ts";
@@ -41,11 +43,16 @@ export function registerAnalyzeCommands(program: Command): void {
     .option("--json", "one JSON object per line")
     .option("--inks", "also measure ink coverage per separation (renders each page)")
     .option("--config <file>", "settings YAML to use instead of the stored settings")
-    .action(async (files: string[], o: { json?: boolean; inks?: boolean; config?: string }) => {
+    .option("--in-process", "read in this process, without the child process and its time/memory limits")
+    .action(async (files: string[], o: { json?: boolean; inks?: boolean; config?: string; inProcess?: boolean }) => {
       const settings = await loadSettings(o.config);
       let refused = false;
+      const read = (file: string) => {
+        const opts = { settings, fileName: path.basename(file) };
+        return o.inProcess ? analyzeFile(file, opts) : analyzeIsolated(file, opts);
+      };
       for (const file of files) {
-        let a = await analyzeFile(file, { settings, fileName: path.basename(file) });
+        let a = await read(file);
         if (o.inks && !a.error) {
           const { measureInks } = await import("../pipeline/steps/render/index.ts");
           a = await measureInks(file, a, settings.render);
@@ -53,6 +60,7 @@ export function registerAnalyzeCommands(program: Command): void {
         if (a.error) refused = true;
         process.stdout.write(o.json ? `${JSON.stringify(a)}\n` : printHuman(a));
       }
+      await closeSharedPool();
       process.exitCode = refused ? 2 : 0;
     });
   program
@@ -63,7 +71,8 @@ export function registerAnalyzeCommands(program: Command): void {
     .option("--config <file>", "settings YAML to use instead of the stored settings")
     .action(async (file: string, o: { out: string; config?: string }) => {
       const settings = await loadSettings(o.config);
-      const a = await analyzeFile(file, { settings, fileName: path.basename(file) });
+      const a = await analyzeIsolated(file, { settings, fileName: path.basename(file) });
+      await closeSharedPool();
       if (a.error) {
         process.stderr.write(printHuman(a));
         process.exitCode = 2;

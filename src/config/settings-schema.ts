@@ -134,6 +134,16 @@ export const settingsSchema = z.strictObject({
       marks: markSchema.optional(),
       maxFileMb: z.number().positive().default(2048),
       maxPages: z.number().int().positive().default(500),
+      /** A page side longer than this (mm) is refused: no press takes it, and rendering it would not end. */
+      maxPageMm: z.number().positive().default(5000),
+      /** Largest decompressed stream or decoded image (MB): refuses "PDF bombs" before MuPDF inflates them. */
+      maxStreamMb: z.number().positive().default(512),
+      /** PDF work (analysis, crop) runs in child processes: per file time limit… */
+      timeLimitSec: z.number().positive().default(300),
+      /** …and memory limit (resident set of the child, MuPDF's WASM heap included). */
+      memoryLimitMb: z.number().int().min(128).default(1536),
+      /** How many such child processes may run at once. */
+      workers: z.number().int().min(1).max(32).default(2),
     })
     .prefault({}),
   render: z

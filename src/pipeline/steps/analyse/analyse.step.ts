@@ -1,8 +1,8 @@
 // Runs the analysis engine (inspect → read-signa → identify) and books the figures the journal
 // and reports count: press, bureau, plates, m² of plate and money at today's plate cost.
-import { analyzeFile } from "../../../analysis/analyze.ts";
 import type { Analysis } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
+import { analyzeIsolated } from "../../../isolation/isolated.ts";
 import type { Step } from "../../step.ts";
 
 /** The press most sheets name (a file normally goes to one press). */
@@ -28,11 +28,13 @@ export function bookFigures(a: Analysis, settings: Settings): { areaM2: number; 
 
 export const analyseStep: Step = {
   name: "analyse",
-  async run({ job, settings, log }) {
-    const analysis = await analyzeFile(job.work_path as string, {
+  async run({ job, settings, log, signal }) {
+    // In a child process under the analysis time and memory limits: a hostile file fails its own job only.
+    const analysis = await analyzeIsolated(job.work_path as string, {
       settings,
       fileName: job.file_name,
       defaultBureau: job.default_bureau ?? undefined,
+      signal,
     });
     for (const w of analysis.warnings) await log(`warning: ${w}`, "warn");
     const { areaM2, money } = bookFigures(analysis, settings);

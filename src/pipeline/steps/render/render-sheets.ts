@@ -6,14 +6,14 @@ import os from "node:os";
 import path from "node:path";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
-import { type Rect, writeCroppedPdf } from "./crop-pdf.ts";
+import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
 import { renderPageWithMupdf } from "./mupdf-fallback.ts";
 import { runPool } from "./pool.ts";
 import { writePreviewPdf } from "./preview-pdf.ts";
 import { writeProofImages } from "./proof-images.ts";
 import { RenderError } from "./render-error.ts";
-import { measurePass, orderInks, PROCESS_INKS, round2, tiffsepPage } from "./separations.ts";
+import { orderInks, PROCESS_INKS, rasterPage, round2 } from "./separations.ts";
 
 export type RenderSettings = Settings["render"];
 export type RenderEngine = "ghostscript" | "mupdf";
@@ -49,7 +49,11 @@ export interface RenderInput {
   signal?: AbortSignal;
   /** Where the cropped copy and rasters go (default os.tmpdir()); put it on the data volume for big files. */
   tmpDir?: string;
+  /** Runs the MuPDF crop (default: in this process; the pipeline passes the isolated one). */
+  crop?: Cropper;
 }
+
+export type Cropper = (src: string, dest: string, rects: (Rect | null | undefined)[]) => CropResult | Promise<CropResult>;
 
 interface Job {
   pdfPath: string;
@@ -59,6 +63,7 @@ interface Job {
   tmpDir?: string;
   /** null: no preview, no proofs (ink coverage only). */
   outDir: string | null;
+  crop?: Cropper;
 }
 
 const APPROX_WARNING =
@@ -104,7 +109,7 @@ async function run(job: Job): Promise<RenderResult> {
     const tCrop = performance.now();
     const maxPage = Math.max(0, ...job.analysis.sheets.map((s) => s.page));
     const rects = Array.from({ length: maxPage }, (_, i) => sheets.get(i + 1)?.paperRectPt ?? null);
-    const crop = writeCroppedPdf(job.pdfPath, cropped, rects);
+    const crop = await (job.crop ?? writeCroppedPdf)(job.pdfPath, cropped, rects);
     warnings.push(...crop.warnings);
     const cropMs = since(tCrop);
 
@@ -171,8 +176,19 @@ async function run(job: Job): Promise<RenderResult> {
       const dir = path.join(tmp, `p${page}`);
       await mkdir(dir);
       try {
-        const pass = await tiffsepPage({ pdf: cropped, page, dpi, dir, timeoutMs, signal });
-        const inks = orderInks(await measurePass(pass), colorants);
+        const scan = crop.spots[index];
+        const listsSpots = colorants.some((c) => !(PROCESS_INKS as readonly string[]).includes(c));
+        const pass = await rasterPage({
+          pdf: cropped,
+          page,
+          dpi,
+          sizePt: [box[2] - box[0], box[3] - box[1]],
+          spots: listsSpots || scan.names.length > 0 || scan.incomplete,
+          dir,
+          timeoutMs,
+          signal,
+        });
+        const inks = orderInks(pass.coverage, colorants);
         if (proof && thumbnail)
           await writeProofImages({ file: pass.composite }, aspect, sizes, { proof, thumbnail });
         const result: PageRender = {

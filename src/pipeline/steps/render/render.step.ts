@@ -3,8 +3,22 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
 import type { Analysis } from "../../../analysis/types.ts";
-import type { Step } from "../../step.ts";
+import { CropLimitError, cropIsolated, limitsOf } from "../../../isolation/isolated.ts";
+import { sharedPool } from "../../../isolation/pdf-pool.ts";
+import { type Step, TransientError } from "../../step.ts";
 import { renderSheets, withInks } from "./index.ts";
+
+const DISK_FULL = /ENOSPC|no space left|disk full|EDQUOT|quota exceeded/i;
+/** Below this much free space a failed write is taken for a full disk. */
+const LOW_SPACE_BYTES = 64 * 1024 * 1024;
+
+async function lowOnSpace(dirs: string[]): Promise<boolean> {
+  for (const d of dirs) {
+    const st = await fsp.statfs(d).catch(() => null);
+    if (st && st.bavail * st.bsize < LOW_SPACE_BYTES) return true;
+  }
+  return false;
+}
 
 export const renderStep: Step = {
   name: "render",
@@ -15,7 +29,24 @@ export const renderStep: Step = {
     await fsp.mkdir(outDir, { recursive: true });
     // Rasters of big sheets go to the data volume, not a small /tmp.
     const tmpDir = path.join(paths.work, String(job.id));
-    const r = await renderSheets({ pdfPath: job.work_path as string, analysis, settings: settings.render, outDir, signal, tmpDir });
+    // The MuPDF crop runs in the PDF pool under the analysis limits, like the analysis itself.
+    const pool = sharedPool(settings.analysis.workers);
+    const crop = (src: string, dest: string, rects: Parameters<typeof cropIsolated>[2]) =>
+      cropIsolated(src, dest, rects, { pool, limits: limitsOf(settings), signal });
+    let r: Awaited<ReturnType<typeof renderSheets>>;
+    try {
+      r = await renderSheets({ pdfPath: job.work_path as string, analysis, settings: settings.render, outDir, signal, tmpDir, crop });
+    } catch (e) {
+      if (e instanceof CropLimitError) return { reject: e.error };
+      if (DISK_FULL.test(String((e as Error)?.message)) || (await lowOnSpace([outDir, paths.work])))
+        throw new TransientError(`disk full while writing proofs: ${(e as Error).message}`, "ENOSPC");
+      throw e;
+    }
+    // A page that failed because the disk is full is not the file's fault: retry the step later.
+    const failed = r.warnings.filter((w) => /not rendered|^preview:/.test(w));
+    if (failed.length && (failed.some((w) => DISK_FULL.test(w)) || (await lowOnSpace([outDir, paths.work])))) {
+      throw new TransientError(`disk full while writing proofs (${failed[0]})`, "ENOSPC");
+    }
     for (const w of r.warnings) await log(`render: ${w}`, "warn");
     const rel = (p: string | null | undefined) => (p ? path.relative(outDir, p) : null);
     return {

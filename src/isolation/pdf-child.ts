@@ -1,0 +1,53 @@
+// The child process that does PDF work for the pool (src/isolation/pdf-pool.ts): one task at a time,
+// over the IPC channel. A hostile file can only hang, bloat or crash this process; the pool kills it
+// and starts another.
+import { analyzeFile } from "../analysis/analyze.ts";
+import { writeCroppedPdf } from "../pipeline/steps/render/crop-pdf.ts";
+import type { ChildReply, ChildTask } from "./protocol.ts";
+
+async function perform(task: ChildTask): Promise<unknown> {
+  switch (task.kind) {
+    case "analyze":
+      return analyzeFile(task.path, task.options);
+    case "crop":
+      return writeCroppedPdf(task.src, task.dest, task.rects);
+    case "selftest": {
+      // Only when the pool was started with selfTest (tests of the limits themselves).
+      if (process.env.PDFUPLOAD_ISOLATION_SELFTEST !== "1") throw new Error("self-test tasks are disabled");
+      if (task.action === "spin") for (;;);
+      if (task.action === "crash") process.abort();
+      if (task.action === "wasm-hog") {
+        // MuPDF's WASM heap lives outside V8's: only the pool's RSS watchdog bounds it.
+        const mupdf = await import("mupdf");
+        const keep: unknown[] = [];
+        for (let i = 0; i < (task.mb ?? 1024) / 64; i++) {
+          const pix = new mupdf.Pixmap(mupdf.ColorSpace.DeviceRGB, [0, 0, 4096, 5462], false);
+          pix.clear(255);
+          keep.push(pix);
+        }
+        return keep.length;
+      }
+      if (task.action === "js-hog") {
+        const keep: number[][] = [];
+        for (;;) keep.push(new Array(1_000_000).fill(1.5));
+      }
+      return "ok";
+    }
+  }
+}
+
+process.on("message", (msg: { id: number; task: ChildTask }) => {
+  void (async () => {
+    let reply: ChildReply;
+    try {
+      reply = { id: msg.id, ok: true, value: await perform(msg.task) };
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      reply = { id: msg.id, ok: false, error: { name: err.name, code: err.code, message: err.message ?? String(e) } };
+    }
+    process.send?.(reply);
+  })();
+});
+// The pool went away (parent crashed or closed us): nothing to work for.
+process.on("disconnect", () => process.exit(0));
+process.send?.({ ready: true });

@@ -1,0 +1,306 @@
+// PDF work off the server's process: a small pool of child processes, one task each at a time, with a
+// time limit and a memory limit per task. MuPDF runs as WASM, and its heap is NOT bounded by V8's
+// `--max-old-space-size` (that only bounds the JS heap), so a watchdog here reads the child's resident
+// set from /proc and kills it past the limit. A killed or crashed child is replaced on the next task;
+// the pool and the jobs running beside it carry on.
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { ChildReply, ChildTask } from "./protocol.ts";
+
+export type LimitCode = "too-complex" | "too-large";
+
+/** The task broke a limit (time: too-complex, memory: too-large) or killed its process (crashed). */
+export class IsolationError extends Error {
+  constructor(
+    readonly code: LimitCode | "crashed" | "aborted",
+    message: string,
+  ) {
+    super(message);
+    this.name = "IsolationError";
+  }
+}
+
+/** An error the task itself threw in the child (the child survived). */
+export class TaskError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+    readonly remoteName?: string,
+  ) {
+    super(message);
+    this.name = "TaskError";
+  }
+}
+
+export interface TaskLimits {
+  timeLimitMs: number;
+  memoryLimitMb: number;
+  signal?: AbortSignal;
+}
+
+export interface PoolOptions {
+  size: number;
+  /** Lets the child run `selftest` tasks (spin, crash, memory hogs): tests of the limits only. */
+  selfTest?: boolean;
+  /** How often the watchdog reads the child's memory. */
+  watchMs?: number;
+}
+
+const CHILD = fileURLToPath(new URL("./pdf-child.ts", import.meta.url));
+const TSX = import.meta.resolve("tsx/esm");
+const PAGE = 4096;
+
+/** Resident memory of a process in bytes (Linux /proc), or null when it cannot be read. */
+export function residentBytes(pid: number): number | null {
+  try {
+    const statm = fs.readFileSync(`/proc/${pid}/statm`, "utf8").split(" ");
+    return Number(statm[1]) * PAGE;
+  } catch {
+    return null;
+  }
+}
+
+interface Slot {
+  child: ChildProcess;
+  memoryLimitMb: number;
+  ready: Promise<void>;
+  busy: boolean;
+  stderr: string;
+  /** Set when we killed it, so the exit handler knows why. */
+  killedFor: IsolationError | null;
+  onExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | null;
+  onReply: ((r: ChildReply) => void) | null;
+}
+
+let nextId = 1;
+
+export class PdfPool {
+  private slots: Slot[] = [];
+  private waiting: (() => void)[] = [];
+  private closed = false;
+  /** Children started so far (a restart after a kill counts): for tests and metrics. */
+  spawned = 0;
+
+  constructor(private readonly opts: PoolOptions) {}
+
+  get size(): number {
+    return this.opts.size;
+  }
+
+  /** Runs one task in a child; rejects with IsolationError on a limit, TaskError on a thrown error. */
+  async run<T>(task: ChildTask, limits: TaskLimits): Promise<T> {
+    if (this.closed) throw new IsolationError("aborted", "the PDF worker pool is closed");
+    const slot = await this.acquire(limits.memoryLimitMb);
+    try {
+      return (await this.runIn(slot, task, limits)) as T;
+    } finally {
+      this.release(slot);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const exits = this.slots.map((s) => this.kill(s, null));
+    this.slots = [];
+    for (const w of this.waiting.splice(0)) w();
+    await Promise.all(exits);
+  }
+
+  /** Pids of the live children (tests check that a killed one was replaced). */
+  pids(): number[] {
+    return this.slots.map((s) => s.child.pid ?? 0).filter(Boolean);
+  }
+
+  private async acquire(memoryLimitMb: number): Promise<Slot> {
+    for (;;) {
+      if (this.closed) throw new IsolationError("aborted", "the PDF worker pool is closed");
+      let slot = this.slots.find((s) => !s.busy);
+      if (slot && slot.memoryLimitMb !== memoryLimitMb) {
+        // The limit changed (settings): the JS heap cap is fixed at spawn, so start afresh.
+        await this.kill(slot, null);
+        slot = undefined;
+      }
+      if (!slot && this.slots.length < this.opts.size) {
+        slot = this.spawnSlot(memoryLimitMb);
+      }
+      if (slot) {
+        slot.busy = true;
+        try {
+          await slot.ready;
+          return slot;
+        } catch {
+          slot.busy = false;
+          this.drop(slot);
+          continue; // the child died while starting: try another
+        }
+      }
+      await new Promise<void>((r) => this.waiting.push(r));
+    }
+  }
+
+  private release(slot: Slot): void {
+    slot.busy = false;
+    if (slot.child.exitCode !== null || slot.child.signalCode !== null || slot.killedFor) this.drop(slot);
+    this.waiting.shift()?.();
+  }
+
+  private drop(slot: Slot): void {
+    this.slots = this.slots.filter((s) => s !== slot);
+  }
+
+  private spawnSlot(memoryLimitMb: number): Slot {
+    const env = { ...process.env };
+    if (this.opts.selfTest) env.PDFUPLOAD_ISOLATION_SELFTEST = "1";
+    else delete env.PDFUPLOAD_ISOLATION_SELFTEST;
+    // V8's own cap a bit under the total, so a JS-heap blow-up ends as a clean out-of-memory exit.
+    const jsHeap = Math.max(64, Math.floor(memoryLimitMb * 0.75));
+    const child = spawn(process.execPath, [`--max-old-space-size=${jsHeap}`, "--import", TSX, CHILD], {
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      serialization: "advanced",
+      env,
+    });
+    this.spawned++;
+    const slot: Slot = {
+      child,
+      memoryLimitMb,
+      busy: false,
+      stderr: "",
+      killedFor: null,
+      onExit: null,
+      onReply: null,
+      ready: Promise.resolve(),
+    };
+    child.stderr?.setEncoding("utf8").on("data", (d: string) => {
+      slot.stderr = (slot.stderr + d).slice(-8000);
+    });
+    slot.ready = new Promise<void>((resolve, reject) => {
+      const onMsg = (m: { ready?: boolean }) => {
+        if (m?.ready) {
+          child.off("message", onMsg);
+          resolve();
+        }
+      };
+      child.on("message", onMsg);
+      child.once("exit", (code, sig) => reject(new Error(`the PDF worker exited while starting (${code ?? sig})`)));
+      child.once("error", reject);
+    });
+    slot.ready.catch(() => {});
+    child.on("message", (m: ChildReply & { ready?: boolean }) => {
+      if (!m.ready) slot.onReply?.(m);
+    });
+    child.on("exit", (code, signal) => {
+      this.drop(slot);
+      slot.onExit?.(code, signal);
+    });
+    // Idle children must not keep the server (or a test run) alive.
+    child.unref();
+    (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private kill(slot: Slot, why: IsolationError | null): Promise<void> {
+    slot.killedFor = why ?? new IsolationError("aborted", "stopped");
+    this.drop(slot);
+    const c = slot.child;
+    if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      c.once("exit", () => resolve());
+      c.kill("SIGKILL");
+    });
+  }
+
+  private runIn(slot: Slot, task: ChildTask, limits: TaskLimits): Promise<unknown> {
+    const { child } = slot;
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (err: Error | null, value?: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        clearInterval(watch);
+        limits.signal?.removeEventListener("abort", onAbort);
+        slot.onReply = null;
+        slot.onExit = null;
+        if (err) reject(err);
+        else resolve(value);
+      };
+      const stop = (why: IsolationError) => {
+        void this.kill(slot, why);
+        finish(why);
+      };
+      const seconds = Math.round(limits.timeLimitMs / 100) / 10;
+      const timer = setTimeout(
+        () =>
+          stop(
+            new IsolationError(
+              "too-complex",
+              `Reading the PDF took longer than the limit of ${seconds} s and was stopped.`,
+            ),
+          ),
+        limits.timeLimitMs,
+      );
+      const limitBytes = limits.memoryLimitMb * 1024 * 1024;
+      const watch = setInterval(() => {
+        const rss = child.pid ? residentBytes(child.pid) : null;
+        if (rss !== null && rss > limitBytes) {
+          stop(
+            new IsolationError(
+              "too-large",
+              `Reading the PDF needed more than the memory limit of ${limits.memoryLimitMb} MB and was stopped.`,
+            ),
+          );
+        }
+      }, this.opts.watchMs ?? 50);
+      const onAbort = () => stop(new IsolationError("aborted", "cancelled"));
+      if (limits.signal?.aborted) return onAbort();
+      limits.signal?.addEventListener("abort", onAbort, { once: true });
+      slot.onReply = (r) => {
+        if (r.id !== id) return;
+        if (r.ok) finish(null, r.value);
+        else finish(new TaskError(r.error.message, r.error.code, r.error.name));
+      };
+      slot.onExit = (code, signal) => {
+        if (slot.killedFor) return finish(slot.killedFor);
+        // V8 ran out of its heap: the JS side of the memory limit.
+        if (/heap out of memory|Reached heap limit|Allocation failed/i.test(slot.stderr)) {
+          return finish(
+            new IsolationError(
+              "too-large",
+              `Reading the PDF needed more than the memory limit of ${limits.memoryLimitMb} MB and was stopped.`,
+            ),
+          );
+        }
+        finish(
+          new IsolationError(
+            "crashed",
+            `The PDF reader stopped unexpectedly on this file (${signal ?? `exit ${code}`}).`,
+          ),
+        );
+      };
+      child.send({ id, task }, (err) => {
+        if (err) finish(new IsolationError("crashed", `The PDF worker could not take the task: ${err.message}`));
+      });
+    });
+  }
+}
+
+let shared: PdfPool | null = null;
+
+/** The process-wide pool (analysis and crop share it); resized when the setting changes. */
+export function sharedPool(size: number): PdfPool {
+  if (!shared || shared.size !== size) {
+    const old = shared;
+    shared = new PdfPool({ size });
+    void old?.close();
+  }
+  return shared;
+}
+
+export async function closeSharedPool(): Promise<void> {
+  const p = shared;
+  shared = null;
+  await p?.close();
+}
