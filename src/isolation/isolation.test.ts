@@ -1,0 +1,115 @@
+// The PDF pool: analysis in a child process gives the same answer as in process; a file that runs
+// past the time limit or the memory limit (JS heap or MuPDF's WASM heap) fails with too-complex /
+// too-large, a crash with damaged, and the pool, the other jobs and the event loop carry on.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { analyzeFile } from "../analysis/analyze.ts";
+import { settingsSchema } from "../config/settings-schema.ts";
+import { fontBomb, heavyContent, writeFixture } from "../../test/fixtures/hostile.ts";
+import { testSettings, threeMarks, writeSheet } from "../../test/fixtures/signa.ts";
+import { analyzeIsolated, cropIsolated, CropLimitError } from "./isolated.ts";
+import { IsolationError, PdfPool, residentBytes } from "./pdf-pool.ts";
+
+const LIMITS = { timeLimitMs: 60_000, memoryLimitMb: 1024 };
+
+describe("PDF pool", () => {
+  let dir: string;
+  let pool: PdfPool;
+  let sheet: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdfupload-isolation-"));
+    pool = new PdfPool({ size: 2, selfTest: true });
+    sheet = await writeSheet(dir, "0537_Technoyug_Flier_Leonov.pdf", { pages: 2, marks: threeMarks({ bureau: "Leonov" }) });
+  });
+  afterAll(async () => {
+    await pool.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("analyses in a child process exactly as in process", async () => {
+    const settings = testSettings();
+    const inProcess = await analyzeFile(sheet, { settings });
+    const isolated = await analyzeIsolated(sheet, { settings, pool, limits: LIMITS });
+    expect(isolated).toEqual(inProcess);
+    expect(isolated.error).toBeNull();
+    expect(isolated.plates).toBe(10);
+    expect(pool.pids().every((p) => p !== process.pid)).toBe(true);
+  });
+
+  it("stops a file that runs past the time limit with too-complex, and the next file is read", async () => {
+    const slow = writeFixture(dir, "0001_slow.pdf", heavyContent());
+    const settings = testSettings();
+    const a = await analyzeIsolated(slow, { settings, pool, limits: { timeLimitMs: 400, memoryLimitMb: 1024 } });
+    expect(a.error?.code).toBe("too-complex");
+    expect(a.error?.message).toMatch(/longer than the limit of 0\.4 s/);
+    expect(a.order).toBe("0001"); // the file name's facts survive the stop
+    const next = await analyzeIsolated(sheet, { settings, pool, limits: LIMITS });
+    expect(next.error).toBeNull();
+  });
+
+  it("stops a file whose MuPDF heap passes the memory limit with too-large (RSS watchdog)", async () => {
+    // The stream-bomb check is switched off so that MuPDF really loads the 1 GB font into WASM memory.
+    const bomb = writeFixture(dir, "font-bomb.pdf", fontBomb(1024));
+    const settings = settingsSchema.parse({ ...testSettings(), analysis: { maxStreamMb: 100_000 } });
+    const a = await analyzeIsolated(bomb, { settings, pool, limits: { timeLimitMs: 60_000, memoryLimitMb: 300 } });
+    expect(a.error?.code).toBe("too-large");
+    expect(a.error?.message).toMatch(/memory limit of 300 MB/);
+  });
+
+  it("bounds MuPDF's WASM heap and the JS heap separately, and survives a crash", async () => {
+    const before = pool.spawned;
+    const limits = { timeLimitMs: 60_000, memoryLimitMb: 300 };
+    await expect(pool.run({ kind: "selftest", action: "wasm-hog", mb: 1024 }, limits)).rejects.toMatchObject({
+      code: "too-large",
+    });
+    await expect(pool.run({ kind: "selftest", action: "js-hog" }, limits)).rejects.toMatchObject({ code: "too-large" });
+    await expect(pool.run({ kind: "selftest", action: "crash" }, limits)).rejects.toMatchObject({ code: "crashed" });
+    expect(await pool.run({ kind: "selftest", action: "echo" }, limits)).toBe("ok");
+    expect(pool.spawned).toBeGreaterThanOrEqual(before + 3); // each killed child was replaced
+    const settings = testSettings();
+    expect((await analyzeIsolated(sheet, { settings, pool, limits: LIMITS })).error).toBeNull();
+  });
+
+  it("keeps the other jobs and the event loop going while one file hangs", async () => {
+    const hung = pool.run({ kind: "selftest", action: "spin" }, { timeLimitMs: 5000, memoryLimitMb: 1024 });
+    hung.catch(() => {});
+    // While the hung child spins, the second child reads a sheet and this process keeps answering.
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    const a = await analyzeIsolated(sheet, { settings: testSettings(), pool, limits: LIMITS });
+    clearInterval(ticker);
+    expect(a.error).toBeNull();
+    expect(ticks).toBeGreaterThan(0);
+    await expect(hung).rejects.toMatchObject({ code: "too-complex" });
+  });
+
+  it("cancels a task on the job's abort signal", async () => {
+    const ac = new AbortController();
+    const p = pool.run({ kind: "selftest", action: "spin" }, { ...LIMITS, signal: ac.signal });
+    setTimeout(() => ac.abort(), 200);
+    await expect(p).rejects.toBeInstanceOf(IsolationError);
+    await expect(p).rejects.toMatchObject({ code: "aborted" });
+  });
+
+  it("crops in a child process; a crop past the time limit is a CropLimitError", async () => {
+    const out = path.join(dir, "cropped.pdf");
+    const r = await cropIsolated(sheet, out, [[0, 0, 1000, 700], null], { pool, limits: LIMITS });
+    expect(r.boxes).toHaveLength(2);
+    expect(fs.existsSync(out)).toBe(true);
+    const big = writeFixture(dir, "big.pdf", heavyContent(200_000));
+    const e = await cropIsolated(big, path.join(dir, "never.pdf"), [null], {
+      pool,
+      limits: { timeLimitMs: 1, memoryLimitMb: 1024 },
+    }).catch((x) => x);
+    expect(e).toBeInstanceOf(CropLimitError);
+    expect((e as CropLimitError).error.code).toBe("too-complex");
+  });
+
+  it("reads the resident memory of a process", () => {
+    expect(residentBytes(process.pid)).toBeGreaterThan(10 * 1024 * 1024);
+    expect(residentBytes(2 ** 22 + 12345)).toBeNull();
+  });
+});
