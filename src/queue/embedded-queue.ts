@@ -2,6 +2,7 @@
 // so nothing is lost on a crash (processing rows go back to queued at start) and no job runs twice.
 import type { Logger } from "pino";
 import type { JobRow, JobsRepository } from "../store/jobs.repository.ts";
+import { isoIn, nowIso } from "../util/time.ts";
 import type { JobQueue } from "./job-queue.ts";
 
 export class EmbeddedQueue implements JobQueue {
@@ -67,10 +68,34 @@ export class EmbeddedQueue implements JobQueue {
       try {
         await this.run(job);
       } catch (e) {
-        // The runner records its own failures; this is a fault in recording itself (DB gone).
-        this.logger.error({ err: e, job: job.id }, "queue: job handler crashed; the job stays processing until restart");
+        // The runner records its own failures; this is a fault in recording itself (DB locked or gone).
+        this.logger.error({ err: e, job: job.id }, "queue: job handler crashed; the job goes back to the queue");
+        await this.handBack(job.id, id);
       } finally {
         this.running--;
+      }
+    }
+  }
+
+  /**
+   * Puts a job whose handler crashed back to `queued` (it resumes from its last completed step) as
+   * soon as the database answers again, so a locked or restarted database needs no restart of ours.
+   */
+  private async handBack(jobId: number, holder: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.jobs.db
+          .updateTable("jobs")
+          .set({ status: "queued", locked_by: null, locked_at: null, run_after: isoIn(1000), updated_at: nowIso() })
+          .where("id", "=", jobId)
+          .where("status", "=", "processing")
+          .where("locked_by", "=", holder)
+          .execute();
+        return;
+      } catch (e) {
+        if (this.stopping) return; // requeueStale hands it back at the next start
+        this.logger.warn({ err: e, job: jobId }, "queue: database still unavailable; will hand the job back");
+        await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 15_000)));
       }
     }
   }

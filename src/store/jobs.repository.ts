@@ -1,8 +1,13 @@
 // The journal: jobs, their deliveries, notifications and log lines. All SQL about jobs is here.
 import { type Kysely, type Selectable, sql } from "kysely";
 import type { Analysis } from "../analysis/types.ts";
-import { nowIso } from "../util/time.ts";
+import { isoIn, nowIso } from "../util/time.ts";
 import type { DB, DeliveriesTable, JobStatus, JobsTable, NotificationsTable } from "./schema.ts";
+
+/** Longer than any delay the runner schedules (backoff caps at 10 min): see claimNext. */
+const JOB_DELAY_MAX_MS = 15 * 60_000;
+/** Longer than any delivery delay (backoff caps at 30 min, a claim holds 15 min). */
+const DELIVERY_DELAY_MAX_MS = 35 * 60_000;
 
 export type JobRow = Selectable<JobsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
@@ -198,10 +203,13 @@ export class JobsRepository {
    */
   async claimNext(workerId: string, engine: "sqlite" | "postgres"): Promise<JobRow | null> {
     const at = nowIso();
+    // No retry is ever scheduled further out than the runner's longest backoff (10 min): a run_after
+    // beyond that was written before the clock jumped back, and is due now rather than hours late.
+    const beyond = isoIn(JOB_DELAY_MAX_MS);
     const lock = engine === "postgres" ? sql`for update skip locked` : sql``;
     const r = await sql<JobRow>`
       update jobs set status = 'processing', locked_by = ${workerId}, locked_at = ${at}, updated_at = ${at}
-      where id = (select id from jobs where status = 'queued' and run_after <= ${at} order by run_after, id limit 1 ${lock})
+      where id = (select id from jobs where status = 'queued' and (run_after <= ${at} or run_after > ${beyond}) order by run_after, id limit 1 ${lock})
       and status = 'queued'
       returning *`.execute(this.db);
     return r.rows[0] ?? null;
@@ -387,7 +395,7 @@ export class JobsRepository {
       .selectFrom("deliveries")
       .selectAll()
       .where("state", "=", "pending")
-      .where("next_at", "<=", nowIso())
+      .where((eb) => eb.or([eb("next_at", "<=", nowIso()), eb("next_at", ">", isoIn(DELIVERY_DELAY_MAX_MS))]))
       .orderBy("next_at")
       .limit(limit)
       .execute();
@@ -400,7 +408,7 @@ export class JobsRepository {
       .set({ next_at: new Date(Date.now() + holdMs).toISOString(), updated_at: nowIso() })
       .where("id", "=", id)
       .where("state", "=", "pending")
-      .where("next_at", "<=", nowIso())
+      .where((eb) => eb.or([eb("next_at", "<=", nowIso()), eb("next_at", ">", isoIn(DELIVERY_DELAY_MAX_MS))]))
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
