@@ -92,7 +92,7 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
     };
   } catch (e) {
     // MuPDF failing half-way through a file that opened: the file, not the program, is at fault.
-    const err = e as Error;
+    const err = e instanceof Error ? e : new Error(String(e)); // MuPDF.js may throw a bare string
     const tooComplex = err instanceof RangeError || /memory|recursion|too deep|nesting/i.test(err.message);
     return rejected(
       facts,

@@ -122,7 +122,7 @@ describe("fuzzing the PDF readers", () => {
     const fdsAfter = pool.pids().map(openFds);
     expect(pool.spawned).toBe(2);
     for (const [i, n] of fdsAfter.entries()) expect(n).toBeLessThanOrEqual((fdsBefore[i] || n) + 2);
-  });
+  }, Math.max(120_000, RUNS * 100));
 
   it("crops 400 mutated files with a result or a coded error each, leaving no partial output", async () => {
     const out = path.join(dir, "crop");

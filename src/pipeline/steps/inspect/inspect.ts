@@ -96,7 +96,7 @@ export function inspect(input: InspectInput): InspectResult {
     try {
       return openPdf(input.path);
     } catch (e) {
-      return e as Error;
+      return asError(e);
     }
   });
   if (opened.value instanceof Error) {
@@ -186,6 +186,11 @@ function readPages(doc: mupdf.PDFDocument, repaired: boolean): PageBoxes[] | Err
     }
     return out;
   } catch (e) {
-    return e as Error;
+    return asError(e);
   }
+}
+
+/** MuPDF.js sometimes throws a bare string (e.g. "TRYLATER" on a stream that ends early). */
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
 }
