@@ -38,12 +38,12 @@ export class DeliveryService {
     const plans = planDeliveries(analysis, settings, job.file_name);
     const rows: DeliveryRow[] = [];
     for (const p of plans) {
-      const local = p.kind === "bureau" ? (job.final_path as string) : previewPath;
+      const local = p.kind === "bureau" ? job.final_path : previewPath;
       const missing = p.missing ?? (local ? null : "no preview was made");
       rows.push(
         await this.deps.jobs.addDelivery({
           job_id: job.id,
-          kind: p.kind,
+          kind: p.kind === "bureau" ? "bureau" : "press",
           target: p.target ?? "",
           remote_dir: p.remoteDir ?? "",
           remote_name: p.remoteName ?? "",
