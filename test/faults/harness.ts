@@ -10,6 +10,8 @@ import { threeMarks, writeSheet } from "../fixtures/signa.ts";
 import { until } from "../helpers/wait.ts";
 
 export function shopSettings(outside: string, extra: Partial<Record<keyof Settings, unknown>> = {}) {
+  // Folder targets must exist (a missing one means an unmounted share).
+  for (const d of ["bureau", "press"]) fs.mkdirSync(path.join(outside, d), { recursive: true });
   return {
     presses: [{ name: "Speedmaster", plateWidthMm: 1030, plateHeightMm: 770, gripperMm: 40, plateCost: 10, previewTarget: "press" }],
     bureaus: [{ name: "Leonov", target: "bureau" }],
