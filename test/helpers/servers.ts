@@ -203,3 +203,181 @@ export const ENGINES: Engine[] = [
     },
   },
 ];
+
+/**
+ * smbd on 127.0.0.1 on an unprivileged port, sharing `dir` as `[pdfupload]` with the share
+ * section shipped in deploy/samba (its path and users adapted). Log in as `user`/`password`.
+ */
+export async function startSamba(
+  dir: string,
+): Promise<TestServer & { port: number; share: string; user: string; password: string }> {
+  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "pdfupload-smb-"));
+  for (const d of ["private", "lock", "state", "cache", "pid", "log"]) await fsp.mkdir(path.join(tmp, d));
+  const port = await freePort();
+  const user = os.userInfo().username;
+  const password = "smb-Test-pass1";
+  const shipped = fs.readFileSync(path.resolve("deploy/samba/smb-pdfupload.conf"), "utf8");
+  const share = shipped
+    .replace(/^(\s*path\s*=).*$/m, `$1 ${dir}`)
+    .replace(/^(\s*valid users\s*=).*$/m, `$1 ${user}`)
+    .replace(/^(\s*force user\s*=).*$/m, `$1 ${user}`)
+    .replace(/^(\s*force group\s*=).*$/m, `$1 ${os.userInfo().gid === 0 ? "root" : user}`);
+  const conf = path.join(tmp, "smb.conf");
+  await fsp.writeFile(
+    conf,
+    [
+      "[global]",
+      "   server role = standalone server",
+      "   workgroup = WORKGROUP",
+      "   interfaces = 127.0.0.1",
+      "   bind interfaces only = yes",
+      `   smb ports = ${port}`,
+      "   disable netbios = yes",
+      "   passdb backend = tdbsam",
+      `   private dir = ${path.join(tmp, "private")}`,
+      `   lock directory = ${path.join(tmp, "lock")}`,
+      `   state directory = ${path.join(tmp, "state")}`,
+      `   cache directory = ${path.join(tmp, "cache")}`,
+      `   pid directory = ${path.join(tmp, "pid")}`,
+      `   ncalrpc dir = ${path.join(tmp, "ncalrpc")}`,
+      `   log file = ${path.join(tmp, "log", "smbd.log")}`,
+      "   log level = 1",
+      "   load printers = no",
+      "   printing = bsd",
+      "   printcap name = /dev/null",
+      "   disable spoolss = yes",
+      "   server min protocol = SMB2",
+      "",
+      share,
+    ].join("\n"),
+  );
+  // The password goes on stdin twice (-s): no shell, no argument with the secret.
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn("smbpasswd", ["-c", conf, "-a", "-s", user], { stdio: ["pipe", "ignore", "pipe"] });
+    let err = "";
+    p.stderr?.on("data", (b) => {
+      err += String(b);
+    });
+    p.on("error", reject);
+    p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`smbpasswd failed: ${err}`))));
+    p.stdin?.end(`${password}\n${password}\n`);
+  });
+  const child = spawn(
+    "smbd",
+    ["--foreground", "--no-process-group", "--debug-stdout", `--configfile=${conf}`],
+    {
+      stdio: ["ignore", "ignore", "ignore"],
+      // Its own process group: on SIGTERM smbd signals its whole group, which must not be ours.
+      detached: true,
+    },
+  );
+  const stop = async () => {
+    await terminate(child, "SIGTERM");
+    await fsp.rm(tmp, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(port, 200);
+  } catch (e) {
+    const log = await fsp.readFile(path.join(tmp, "log", "smbd.log"), "utf8").catch(() => "");
+    await stop();
+    throw new Error(`smbd did not start: ${(e as Error).message}\n${log}`);
+  }
+  return { url: `//127.0.0.1/pdfupload`, port, share: "pdfupload", user, password, stop };
+}
+
+/** Copies a local file into the share with smbclient (what an operator's Explorer copy does). */
+export async function smbPut(
+  smb: { port: number; share: string; user: string; password: string },
+  local: string,
+  remoteName: string,
+): Promise<void> {
+  // Authentication file instead of user%password on the command line.
+  const auth = path.join(await fsp.mkdtemp(path.join(os.tmpdir(), "pdfupload-smbauth-")), "auth");
+  await fsp.writeFile(auth, `username = ${smb.user}\npassword = ${smb.password}\n`, { mode: 0o600 });
+  try {
+    // smbclient's -c takes its own command language; quote the names for it (not for a shell).
+    const q = (s: string) => `"${s.replace(/"/g, "")}"`;
+    await run("smbclient", [
+      `//127.0.0.1/${smb.share}`,
+      "-p",
+      String(smb.port),
+      "-A",
+      auth,
+      "-m",
+      "SMB3",
+      "-c",
+      `put ${q(local)} ${q(remoteName)}`,
+    ]);
+  } finally {
+    await fsp.rm(path.dirname(auth), { recursive: true, force: true });
+  }
+}
+
+/**
+ * nginx as a reverse proxy with the site shipped in deploy/nginx, adapted for a test: listens on
+ * a random 127.0.0.1 port with TLS (self-signed), proxies to `upstreamPort`, serves /assets from
+ * `assetsDir`. Runs from a temp prefix; stop() kills it and removes the prefix.
+ */
+export async function startNginx(o: {
+  upstreamPort: number;
+  assetsDir: string;
+  cert: { certFile: string; keyFile: string };
+}): Promise<TestServer & { port: number }> {
+  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), "pdfupload-nginx-"));
+  await fsp.chmod(tmp, 0o755);
+  const port = await freePort();
+  const httpPort = await freePort();
+  const shipped = fs.readFileSync(path.resolve("deploy/nginx/pdfupload.conf"), "utf8");
+  const site = shipped
+    .replace(/^\s*listen \[::\].*$/gm, "")
+    .replace(/listen 80;/, `listen 127.0.0.1:${httpPort};`)
+    .replace(/listen 443 ssl( http2)?;/, `listen 127.0.0.1:${port} ssl;`)
+    .replace(/server 127\.0\.0\.1:8080;/, `server 127.0.0.1:${o.upstreamPort};`)
+    .replace(/^(\s*ssl_certificate\s).*$/m, `$1${o.cert.certFile};`)
+    .replace(/^(\s*ssl_certificate_key\s).*$/m, `$1${o.cert.keyFile};`)
+    .replace(/\/opt\/pdfupload\/ui\/dist\/assets\//, `${o.assetsDir.replace(/\/?$/, "/")}`)
+    .replace(/\/var\/log\/nginx\//g, `${tmp}/`);
+  await fsp.writeFile(path.join(tmp, "site.conf"), site);
+  const conf = path.join(tmp, "nginx.conf");
+  await fsp.writeFile(
+    conf,
+    [
+      isRoot() ? "user root;" : "",
+      "worker_processes 1;",
+      "daemon off;",
+      `pid ${tmp}/nginx.pid;`,
+      `error_log ${tmp}/error.log warn;`,
+      "events { worker_connections 256; }",
+      "http {",
+      "  include /etc/nginx/mime.types;",
+      "  default_type application/octet-stream;",
+      `  client_body_temp_path ${tmp}/body;`,
+      `  proxy_temp_path ${tmp}/proxy;`,
+      `  fastcgi_temp_path ${tmp}/fastcgi;`,
+      `  uwsgi_temp_path ${tmp}/uwsgi;`,
+      `  scgi_temp_path ${tmp}/scgi;`,
+      `  include ${tmp}/site.conf;`,
+      "}",
+      "",
+    ].join("\n"),
+  );
+  const child = spawn("nginx", ["-p", tmp, "-c", conf, "-e", `${tmp}/error.log`], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (b) => {
+    stderr = (stderr + String(b)).slice(-4000);
+  });
+  const stop = async () => {
+    await terminate(child, "SIGQUIT");
+    await fsp.rm(tmp, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(port, 200);
+  } catch (e) {
+    const log = await fsp.readFile(path.join(tmp, "error.log"), "utf8").catch(() => "");
+    await stop();
+    throw new Error(`nginx did not start: ${(e as Error).message}\n${stderr}\n${log}`);
+  }
+  return { url: `https://127.0.0.1:${port}`, port, stop };
+}
