@@ -4,6 +4,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { registerAnalyzeCommands } from "./analyze.command.ts";
 import { registerConfigCommands } from "./config.command.ts";
 import { registerEnqueueCommand } from "./enqueue.command.ts";
+import { registerOpsCommands } from "./ops.command.ts";
 import { registerServeCommands } from "./serve.command.ts";
 import { registerStatusCommand } from "./status.command.ts";
 import { registerUserCommands } from "./user.command.ts";
@@ -24,6 +25,7 @@ registerAnalyzeCommands(program);
 registerConfigCommands(program);
 registerUserCommands(program);
 registerStatusCommand(program);
+registerOpsCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const err = e as Error & { problems?: unknown };
