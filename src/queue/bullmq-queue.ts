@@ -47,6 +47,7 @@ export class BullmqQueue implements JobQueue {
   readonly queue: Queue<Payload>;
   private readonly conn: Redis;
   private worker: Worker<Payload> | null = null;
+  private workerConn: Redis | null = null;
   private reconcileTimer: NodeJS.Timeout | null = null;
   private running = 0;
   private readonly workerId: string;
@@ -79,8 +80,11 @@ export class BullmqQueue implements JobQueue {
 
   work(concurrency: number): void {
     if (this.worker) return;
+    const conn = redisConnection(this.o.redisUrl);
+    conn.on("error", (e) => this.o.logger.warn({ err: e }, "queue: redis connection error"));
+    this.workerConn = conn;
     this.worker = new Worker<Payload>(QUEUE_NAME, (job, token) => this.process(job, token), {
-      connection: redisConnection(this.o.redisUrl),
+      connection: conn,
       concurrency,
       lockDuration: this.lockMs,
       stalledInterval: Math.max(1000, Math.round(this.lockMs / 2)),
@@ -202,7 +206,9 @@ export class BullmqQueue implements JobQueue {
     this.reconcileTimer = null;
     if (t) clearTimeout(t);
     if (this.worker) await this.worker.close();
-    await this.queue.close();
+    this.worker = null;
+    this.workerConn?.disconnect();
+    await this.queue.close().catch(() => {});
     this.conn.disconnect();
   }
 }

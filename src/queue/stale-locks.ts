@@ -9,7 +9,7 @@ import { nowIso } from "../util/time.ts";
 
 /** `host:pid[:n]` as context.ts and the embedded queue write it. */
 export function parseHolder(lockedBy: string | null): { host: string; pid: number } | null {
-  const m = /^(.*):(\d+)(?::\d+)?$/.exec(lockedBy ?? "");
+  const m = /^([^:/]+):(\d+)(?::\d+)?$/.exec(lockedBy ?? "");
   return m ? { host: m[1], pid: Number(m[2]) } : null;
 }
 
