@@ -45,12 +45,8 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
   const settingsRepo = new SettingsRepository(store.db, key);
   // Shared across processes (Redis pub/sub, else PostgreSQL NOTIFY) so the web sees workers' progress.
   const events = await createEventBus({ redisUrl: runtime.redisUrl, databaseUrl: runtime.databaseUrl, logger });
-  // Settings are read once per job; a short cache keeps the web from re-reading on every request.
-  let cached: { at: number; value: Settings } | null = null;
-  const settings = async () => {
-    if (!cached || Date.now() - cached.at > 2000) cached = { at: Date.now(), value: await settingsRepo.get() };
-    return cached.value;
-  };
+  // Read fresh each time (one small row): a job must see what the admin saved a moment ago.
+  const settings = () => settingsRepo.get();
   const deliveries = new DeliveryService({ jobs, events, logger, settings });
   const runner = new JobRunner({
     jobs,
@@ -74,10 +70,7 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
     jobs,
     users,
     settingsRepo,
-    settings: async () => {
-      cached = null;
-      return settings();
-    },
+    settings,
     events,
     queue,
     runner,

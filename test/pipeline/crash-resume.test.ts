@@ -67,6 +67,7 @@ targets:
   - { name: bureau, url: "file://${path.join(root, "bureau")}" }
 `,
     );
+    fs.mkdirSync(path.join(root, "bureau"));
     const staging = path.join(root, "staging");
     const names: string[] = [];
     for (let i = 0; i < 12; i++) {

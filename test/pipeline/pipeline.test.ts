@@ -36,6 +36,9 @@ describe.each(ENGINES)("on $name", (engine) => {
 
   beforeAll(async () => {
     outside = tempDir("pdfupload-pipeline-");
+    // A folder target must exist (an unmounted share is refused, not silently created).
+    fs.mkdirSync(path.join(outside, "bureau"));
+    fs.mkdirSync(path.join(outside, "press"));
     const started = await engine.start();
     stopEngine = started.stop;
     ctx = await tempContext(path.join(outside, "data"), started.env);
