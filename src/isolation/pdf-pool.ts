@@ -273,10 +273,11 @@ export class PdfPool {
             ),
           );
         }
+        const last = slot.stderr.trim().split("\n").filter(Boolean).slice(-3).join(" / ").slice(0, 300);
         finish(
           new IsolationError(
             "crashed",
-            `The PDF reader stopped unexpectedly on this file (${signal ?? `exit ${code}`}).`,
+            `The PDF reader stopped unexpectedly on this file (${signal ?? `exit ${code}`}${last ? `: ${last}` : ""}).`,
           ),
         );
       };
