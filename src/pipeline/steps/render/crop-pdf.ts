@@ -12,6 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import type * as mupdf from "mupdf";
+import { pageSpotNames, type SpotScan } from "./page-spots.ts";
 import { openPdfFile } from "./pdf-stream.ts";
 import { RenderError } from "./render-error.ts";
 
@@ -22,6 +23,8 @@ export interface CropResult {
   boxes: Rect[];
   /** /Rotate of each page (0, 90, 180, 270), by page index. */
   rotations: number[];
+  /** Spot colour names each page can paint, by page index. */
+  spots: SpotScan[];
   warnings: string[];
 }
 
@@ -80,6 +83,7 @@ export function writeCroppedPdf(src: string, dest: string, rects: (Rect | null |
     const warnings: string[] = [];
     const boxes: Rect[] = [];
     const rotations: number[] = [];
+    const spots: SpotScan[] = [];
     const changed: { num: number; gen: number; body: string }[] = [];
     const pages = doc.countPages();
     for (let i = 0; i < pages; i++) {
@@ -105,6 +109,7 @@ export function writeCroppedPdf(src: string, dest: string, rects: (Rect | null |
         }
       }
       boxes.push(box);
+      spots.push(pageSpotNames(page));
       const rot = page.getInheritable("Rotate");
       rotations.push(rot.isNumber() ? (((Math.round(rot.asNumber() / 90) * 90) % 360) + 360) % 360 : 0);
       putRect(doc, page, "MediaBox", box);
@@ -125,10 +130,10 @@ export function writeCroppedPdf(src: string, dest: string, rects: (Rect | null |
       const buf = doc.saveToBuffer("garbage=no");
       writeFileSync(dest, buf.asUint8Array());
       buf.destroy();
-      return { boxes, rotations, warnings };
+      return { boxes, rotations, spots, warnings };
     }
     appendUpdate(src, dest, doc, changed);
-    return { boxes, rotations, warnings };
+    return { boxes, rotations, spots, warnings };
   } finally {
     opened.close();
   }

@@ -18,14 +18,19 @@ export function proofDims(w: number, h: number, proofPx: number): [number, numbe
 }
 
 export interface ImageInput {
-  /** A file sharp reads (CMYK TIFF with ICC profile), or raw pixels. */
+  /** A file sharp reads (CMYK TIFF with ICC profile), or raw sRGB pixels. */
   file?: string;
-  raw?: { data: Uint8Array; width: number; height: number; channels: 3 };
+  raw?: { data: Uint8Array; channels: 3 };
+  /** Pixel size of the input. */
+  width: number;
+  height: number;
 }
 
 /**
- * Writes the proof (long side `proofPx`, aspect `aspectW:aspectH`) and the thumbnail (`thumbPx` wide).
- * The aspect comes from the crop box, so a pixel of rounding in the render cannot skew it.
+ * Writes the proof (long side `proofPx`, aspect `aspect[0]:aspect[1]`) and the thumbnail (`thumbPx`
+ * wide). The aspect comes from the crop box, so a pixel of rounding in the render cannot skew it.
+ * The render is made at (about) proof size, so usually a pixel is trimmed or repeated instead of a
+ * resample; a real resample uses lanczos3 only when it shrinks noticeably.
  */
 export async function writeProofImages(
   input: ImageInput,
@@ -33,20 +38,21 @@ export async function writeProofImages(
   sizes: ProofSizes,
   out: { proof: string; thumbnail: string },
 ): Promise<void> {
-  const src = () =>
-    input.file
-      ? sharp(input.file, { limitInputPixels: false })
-      : sharp(input.raw?.data, {
-          raw: { width: input.raw?.width ?? 0, height: input.raw?.height ?? 0, channels: 3 },
-          limitInputPixels: false,
-        });
   const [pw, ph] = proofDims(aspect[0], aspect[1], sizes.proofPx);
-  // Render once into sRGB at proof size; the thumbnail is made from that, not from the big raster.
-  const proof = await src()
-    .toColourspace("srgb")
-    .resize(pw, ph, { fit: "fill", kernel: "lanczos3" })
-    .jpeg({ quality: 88, chromaSubsampling: "4:4:4" })
-    .toBuffer();
+  const { width: w, height: h } = input;
+  let img = input.file
+    ? sharp(input.file, { limitInputPixels: false })
+    : sharp(input.raw?.data, { raw: { width: w, height: h, channels: 3 }, limitInputPixels: false });
+  if (Math.abs(w - pw) <= 2 && Math.abs(h - ph) <= 2) {
+    const [cw, ch] = [Math.min(w, pw), Math.min(h, ph)];
+    if (cw !== w || ch !== h) img = img.extract({ left: 0, top: 0, width: cw, height: ch });
+    if (cw !== pw || ch !== ph) img = img.extend({ right: pw - cw, bottom: ph - ch, extendWith: "copy" });
+  } else {
+    const kernel = pw / w > 0.85 && ph / h > 0.85 ? "linear" : "lanczos3";
+    img = img.resize(pw, ph, { fit: "fill", kernel });
+  }
+  // CMYK input goes to sRGB through the embedded ICC profile here (lcms inside libvips).
+  const proof = await img.toColourspace("srgb").jpeg({ quality: 86, optimiseCoding: false }).toBuffer();
   await writeFile(out.proof, proof);
   const th = Math.max(1, Math.round((sizes.thumbPx * ph) / pw));
   await sharp(proof).resize(sizes.thumbPx, th, { fit: "fill" }).jpeg({ quality: 82 }).toFile(out.thumbnail);

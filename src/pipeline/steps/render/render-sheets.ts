@@ -53,7 +53,11 @@ export interface RenderInput {
   crop?: Cropper;
 }
 
-export type Cropper = (src: string, dest: string, rects: (Rect | null | undefined)[]) => CropResult | Promise<CropResult>;
+export type Cropper = (
+  src: string,
+  dest: string,
+  rects: (Rect | null | undefined)[],
+) => CropResult | Promise<CropResult>;
 
 interface Job {
   pdfPath: string;
@@ -64,6 +68,7 @@ interface Job {
   /** null: no preview, no proofs (ink coverage only). */
   outDir: string | null;
   crop?: Cropper;
+  proofPages?: "all" | "first";
 }
 
 const APPROX_WARNING =
@@ -152,24 +157,18 @@ async function run(job: Job): Promise<RenderResult> {
       const aspect: [number, number] = rotated
         ? [box[3] - box[1], box[2] - box[0]]
         : [box[2] - box[0], box[3] - box[1]];
-      const dpi = passDpi(box, settings, withProofs);
-      const proof = job.outDir ? path.join(job.outDir, proofFileName(page)) : null;
-      const thumbnail = job.outDir ? path.join(job.outDir, thumbnailFileName(page)) : null;
+      const proofed = withProofs && (job.proofPages !== "first" || page === 1);
+      const dpi = passDpi(box, settings, proofed);
+      const proof = proofed && job.outDir ? path.join(job.outDir, proofFileName(page)) : null;
+      const thumbnail = proofed && job.outDir ? path.join(job.outDir, thumbnailFileName(page)) : null;
       const sizes = { proofPx: settings.proofPx, thumbPx: settings.thumbPx };
       if (engine === "mupdf") {
         const r = await renderPageWithMupdf({ pdf: cropped, page, dpi, timeoutMs, signal });
         const measured = new Map<string, number>(PROCESS_INKS.map((n, i) => [n, r.coverage[i]]));
         const inks = orderInks(measured, colorants);
         if (proof && thumbnail) {
-          await writeProofImages(
-            { raw: { data: r.rgb, width: r.width, height: r.height, channels: 3 } },
-            aspect,
-            sizes,
-            {
-              proof,
-              thumbnail,
-            },
-          );
+          const input = { raw: { data: r.rgb, channels: 3 as const }, width: r.width, height: r.height };
+          await writeProofImages(input, aspect, sizes, { proof, thumbnail });
         }
         return { page, proof, thumbnail, inks, inkTotal: total(inks), inkAreaPt: box, inksApproximate: true };
       }
@@ -189,8 +188,10 @@ async function run(job: Job): Promise<RenderResult> {
           signal,
         });
         const inks = orderInks(pass.coverage, colorants);
-        if (proof && thumbnail)
-          await writeProofImages({ file: pass.composite }, aspect, sizes, { proof, thumbnail });
+        if (proof && thumbnail) {
+          const input = { file: pass.composite, width: pass.width, height: pass.height };
+          await writeProofImages(input, aspect, sizes, { proof, thumbnail });
+        }
         const result: PageRender = {
           page,
           proof,

@@ -1,22 +1,13 @@
-// One Ghostscript `tiffsep` pass per page: a CMYK composite (with Ghostscript's output ICC profile
-// embedded; it feeds the proof and thumbnail) plus one 8-bit file per separation, process and spot,
-// overprint handled as on a plate. Ink coverage is read straight from the separation files.
+// One Ghostscript pass per page gives the CMYK composite (Ghostscript's output ICC profile embedded; it
+// feeds the proof and thumbnail) and the coverage of every separation, process and spot, overprint
+// handled as on a plate.
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import sharp from "sharp";
 import { GS_BASE, gsProblems, runGhostscript } from "./ghostscript.ts";
 import { RenderError } from "./render-error.ts";
+import { tiffChannelCoverage } from "./tiff-reader.ts";
 
 export const PROCESS_INKS = ["Cyan", "Magenta", "Yellow", "Black"] as const;
-
-export interface SeparationPass {
-  /** CMYK TIFF of the page, ICC profile embedded. */
-  composite: string;
-  /** Separation name (as in the PDF) → its 8-bit TIFF (0 = full ink, 255 = none). */
-  separations: Map<string, string>;
-  /** Ghostscript's complaints about the page, if any. */
-  problem: string | null;
-}
 
 /**
  * Undoes tiffsep's file-name escaping of a separation name: `%XX` stands for a byte that is not
@@ -39,64 +30,92 @@ export function decodeGsSeparationName(label: string): string {
   }
 }
 
-/**
- * Renders page `page` of `pdf` (already cropped) with tiffsep at `dpi` into `dir` (a temp dir we own,
- * so nothing in the output path is ever interpreted by gs: no `%d`, no `|pipe`).
- */
-export async function tiffsepPage(opts: {
+export interface RasterOptions {
   pdf: string;
   page: number;
   dpi: number;
+  /** Page size in points, to size Ghostscript's page buffer. */
+  sizePt: [number, number];
+  /** The page may paint spot colours: use tiffsep; otherwise a CMYK device suffices. */
+  spots: boolean;
   dir: string;
   timeoutMs: number;
   signal?: AbortSignal;
-}): Promise<SeparationPass> {
-  const base = path.join(opts.dir, "sep.tif");
-  const dpi = Math.round(opts.dpi * 1000) / 1000;
+}
+
+export interface PagePass {
+  /** CMYK TIFF of the page with Ghostscript's output ICC profile embedded: the proof's source. */
+  composite: string;
+  /** Coverage in percent by separation name (process inks always present). */
+  coverage: Map<string, number>;
+  device: "tiffsep" | "tiff32nc";
+  /** Raster size in pixels. */
+  width: number;
+  height: number;
+  /** Ghostscript's complaints about the page, if any. */
+  problem: string | null;
+}
+
+/**
+ * Renders page `page` of `pdf` (already cropped) once at `dpi` into `dir` (a temp dir we own, so nothing
+ * in the output path is ever interpreted by gs: no `%d`, no `|pipe`) and measures every separation.
+ *
+ * Pages with spot colours go through `tiffsep` (one file per separation, plus a CMYK composite with the
+ * spots simulated). Process-only pages go through `tiff32nc`, a CMYK device that also honours overprint
+ * natively and whose four channels are tiffsep's four process plates, about 3x faster.
+ */
+export async function rasterPage(o: RasterOptions): Promise<PagePass> {
+  const device = o.spots ? "tiffsep" : "tiff32nc";
+  const base = path.join(o.dir, "page.tif");
+  const dpi = Math.round(o.dpi * 1000) / 1000;
+  // A whole-page buffer avoids gs's two-pass banding (measured ~25 % faster); bounded for huge rasters.
+  const px = ((o.sizePt[0] * dpi) / 72) * ((o.sizePt[1] * dpi) / 72);
+  const maxBitmap = Math.min(Math.ceil(px * (o.spots ? 12 : 4) * 1.25) + (8 << 20), 512 << 20);
   const run = await runGhostscript(
     [
       ...GS_BASE,
-      "-sDEVICE=tiffsep",
+      `-sDEVICE=${device}`,
       `-r${dpi}`,
-      `-dFirstPage=${opts.page}`,
-      `-dLastPage=${opts.page}`,
+      `-dMaxBitmap=${maxBitmap}`,
+      `-dFirstPage=${o.page}`,
+      `-dLastPage=${o.page}`,
       "-sCompression=none",
       `-sOutputFile=${base}`,
       "-f",
-      opts.pdf,
+      o.pdf,
     ],
-    { timeoutMs: opts.timeoutMs, signal: opts.signal },
+    { timeoutMs: o.timeoutMs, signal: o.signal },
   );
-  const files = await readdir(opts.dir);
-  if (run.code !== 0 || !files.includes("sep.tif")) {
+  const output = `${run.stdout}\n${run.stderr}`;
+  const files = await readdir(o.dir);
+  if (run.code !== 0 || !files.includes("page.tif")) {
     throw new RenderError(
       "gs-failed",
-      `Ghostscript could not render page ${opts.page}: ${gsProblems(`${run.stdout}\n${run.stderr}`) ?? `exit code ${run.code}`}`,
+      `Ghostscript could not render page ${o.page}: ${gsProblems(output) ?? `exit code ${run.code}`}`,
     );
   }
-  const separations = new Map<string, string>();
-  for (const f of files) {
-    const m = /^sep\((.*)\)\.tif$/s.exec(f);
-    if (m) separations.set(decodeGsSeparationName(m[1]), path.join(opts.dir, f));
+  const coverage = new Map<string, number>();
+  let size = { width: 0, height: 0 };
+  if (device === "tiff32nc") {
+    const r = tiffChannelCoverage(base, true);
+    size = r;
+    PROCESS_INKS.forEach((name, i) => {
+      coverage.set(name, r.coverage[i] ?? 0);
+    });
+  } else {
+    for (const f of files) {
+      const m = /^page\((.*)\)\.tif$/s.exec(f);
+      if (!m) continue;
+      const r = tiffChannelCoverage(path.join(o.dir, f), false);
+      size = r;
+      coverage.set(decodeGsSeparationName(m[1]), r.coverage[0]);
+    }
   }
-  let problem = gsProblems(`${run.stdout}\n${run.stderr}`);
-  if (/Max spot colorants reached/i.test(run.stdout + run.stderr)) {
+  let problem = gsProblems(output);
+  if (/Max spot colorants reached/i.test(output)) {
     problem = `${problem ? `${problem} ` : ""}More spot colours than Ghostscript separates in one pass: some were measured as their CMYK equivalents.`;
   }
-  return { composite: base, separations, problem };
-}
-
-/** Percent of the image area covered by one separation file (0 = full ink in tiffsep's files). */
-export async function separationCoverage(file: string): Promise<number> {
-  const { data, info } = await sharp(file, { limitInputPixels: false })
-    .toColourspace("b-w")
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const ch = info.channels;
-  let ink = 0;
-  for (let i = 0; i < data.length; i += ch) ink += 255 - data[i];
-  const px = data.length / ch;
-  return px ? (ink / (255 * px)) * 100 : 0;
+  return { composite: base, coverage, device, width: size.width, height: size.height, problem };
 }
 
 /** Matches a separation name to the analysis's colorant names (exact, else by case and spaces). */
@@ -120,12 +139,5 @@ export function orderInks(measured: Map<string, number>, colorants: string[]): R
     const key = matchColorant(name, colorants);
     out[key] = round2((out[key] ?? 0) + v);
   }
-  return out;
-}
-
-/** Coverage of every separation file of a pass, by separation name. */
-export async function measurePass(pass: SeparationPass): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const [name, file] of pass.separations) out.set(name, await separationCoverage(file));
   return out;
 }

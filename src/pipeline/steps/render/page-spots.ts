@@ -1,0 +1,79 @@
+// Which spot colours a page can paint: the names of every Separation / DeviceN colour space reachable
+// from its resources (forms, images, shadings, patterns, annotations' appearances). Pages without
+// spots can be rasterised on a plain CMYK device, which Ghostscript does about three times faster.
+import type * as mupdf from "mupdf";
+
+const NOT_SPOTS = new Set(["Cyan", "Magenta", "Yellow", "Black", "All", "None"]);
+const MAX_OBJECTS = 20_000; // a pathological page stops the walk; the caller then assumes spots
+
+export interface SpotScan {
+  names: string[];
+  /** True when the walk gave up: treat the page as if it had spots. */
+  incomplete: boolean;
+}
+
+export function pageSpotNames(page: mupdf.PDFObject): SpotScan {
+  const names = new Set<string>();
+  const seen = new Set<number>();
+  let budget = MAX_OBJECTS;
+  let incomplete = false;
+
+  const colorSpace = (cs: mupdf.PDFObject, depth: number): void => {
+    if (depth > 8 || !cs || cs.isNull()) return;
+    if (!cs.isArray() || cs.length === 0) return;
+    const family = cs.get(0).isName() ? cs.get(0).asName() : "";
+    if (family === "Separation") {
+      const n = cs.get(1);
+      if (n.isName() && !NOT_SPOTS.has(n.asName())) names.add(n.asName());
+    } else if (family === "DeviceN") {
+      cs.get(1).forEach((n) => {
+        if (n.isName() && !NOT_SPOTS.has(n.asName())) names.add(n.asName());
+      });
+    } else if (family === "Indexed" || family === "Pattern") {
+      colorSpace(cs.get(1).resolve(), depth + 1);
+    }
+  };
+
+  const visit = (obj: mupdf.PDFObject, depth: number): boolean => {
+    if (!obj || obj.isNull()) return false;
+    if (obj.isIndirect()) {
+      const num = obj.asIndirect();
+      if (seen.has(num)) return false;
+      seen.add(num);
+    }
+    if (--budget < 0) {
+      incomplete = true;
+      return false;
+    }
+    return depth <= 32;
+  };
+
+  const resources = (res: mupdf.PDFObject, depth: number): void => {
+    if (!visit(res, depth)) return;
+    const r = res.resolve();
+    if (!r.isDictionary()) return;
+    r.get("ColorSpace").forEach((cs) => colorSpace(cs.resolve(), 0));
+    r.get("XObject").forEach((xo) => {
+      if (!visit(xo, depth)) return;
+      const x = xo.resolve();
+      const sub = x.get("Subtype").isName() ? x.get("Subtype").asName() : "";
+      if (sub === "Image") colorSpace(x.get("ColorSpace").resolve(), 0);
+      else if (sub === "Form") resources(x.get("Resources"), depth + 1);
+    });
+    r.get("Shading").forEach((sh) => colorSpace(sh.resolve().get("ColorSpace").resolve(), 0));
+    r.get("Pattern").forEach((pat) => {
+      if (!visit(pat, depth)) return;
+      const p = pat.resolve();
+      colorSpace(p.get("Shading").resolve().get("ColorSpace").resolve(), 0);
+      resources(p.get("Resources"), depth + 1);
+    });
+  };
+
+  resources(page.getInheritable("Resources"), 0);
+  page.get("Annots").forEach((a) => {
+    const ap = a.resolve().get("AP").get("N");
+    if (ap.isStream()) resources(ap.get("Resources"), 1);
+    else if (ap.isDictionary()) ap.forEach((state) => resources(state.resolve().get("Resources"), 1));
+  });
+  return { names: [...names], incomplete };
+}

@@ -1,0 +1,133 @@
+// Reads the uncompressed 8-bit TIFFs Ghostscript writes (`-sCompression=none`) strip by strip and sums
+// ink per channel, in bounded memory: no decode library, no colour conversion on the way.
+import { closeSync, openSync, readSync } from "node:fs";
+
+export interface TiffInfo {
+  width: number;
+  height: number;
+  samplesPerPixel: number;
+  strips: { offset: number; length: number }[];
+}
+
+const TAG = {
+  width: 256,
+  height: 257,
+  bps: 258,
+  compression: 259,
+  offsets: 273,
+  spp: 277,
+  counts: 279,
+  planar: 284,
+};
+const SIZE: Record<number, number> = { 1: 1, 3: 2, 4: 4, 16: 8 };
+
+function readAt(fd: number, pos: number, len: number): Buffer {
+  const b = Buffer.alloc(len);
+  const n = readSync(fd, b, 0, len, pos);
+  if (n < len) throw new Error("TIFF truncated");
+  return b;
+}
+
+export function readTiffInfo(fd: number): TiffInfo {
+  const head = readAt(fd, 0, 8);
+  const le = head.toString("latin1", 0, 2) === "II";
+  if (!le && head.toString("latin1", 0, 2) !== "MM") throw new Error("not a TIFF");
+  const u16 = (b: Buffer, o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+  const u32 = (b: Buffer, o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  const ifd = u32(head, 4);
+  const count = u16(readAt(fd, ifd, 2), 0);
+  const entries = readAt(fd, ifd + 2, count * 12);
+  const values = (i: number): number[] => {
+    const type = u16(entries, i * 12 + 2);
+    const n = u32(entries, i * 12 + 4);
+    const size = SIZE[type];
+    if (!size) return [];
+    const bytes = size * n;
+    const src =
+      bytes <= 4 ? entries.subarray(i * 12 + 8, i * 12 + 12) : readAt(fd, u32(entries, i * 12 + 8), bytes);
+    const out: number[] = [];
+    for (let k = 0; k < n; k++) {
+      if (size === 1) out.push(src[k]);
+      else if (size === 2) out.push(u16(src, k * 2));
+      else out.push(u32(src, k * 4));
+    }
+    return out;
+  };
+  const tags = new Map<number, number[]>();
+  for (let i = 0; i < count; i++) tags.set(u16(entries, i * 12), values(i));
+  const one = (t: number, dflt?: number) => {
+    const v = tags.get(t)?.[0] ?? dflt;
+    if (v === undefined) throw new Error(`TIFF tag ${t} missing`);
+    return v;
+  };
+  if (one(TAG.compression, 1) !== 1) throw new Error("TIFF is compressed");
+  if ((tags.get(TAG.bps) ?? [8]).some((b) => b !== 8)) throw new Error("TIFF is not 8 bits per sample");
+  if (one(TAG.planar, 1) !== 1) throw new Error("TIFF is planar");
+  const offsets = tags.get(TAG.offsets) ?? [];
+  const counts = tags.get(TAG.counts) ?? [];
+  return {
+    width: one(TAG.width),
+    height: one(TAG.height),
+    samplesPerPixel: one(TAG.spp, 1),
+    strips: offsets.map((offset, i) => ({ offset, length: counts[i] ?? 0 })),
+  };
+}
+
+/**
+ * Ink coverage in percent per channel of an uncompressed 8-bit TIFF. `inkIs255`: CMYK composites store
+ * ink as 255; tiffsep's separation files store it as 0.
+ */
+export function tiffChannelCoverage(
+  path: string,
+  inkIs255: boolean,
+): { width: number; height: number; coverage: number[] } {
+  const fd = openSync(path, "r");
+  try {
+    const info = readTiffInfo(fd);
+    const spp = info.samplesPerPixel;
+    const sums = new Float64Array(spp);
+    const chunk = Buffer.alloc((4 << 20) - ((4 << 20) % spp));
+    let total = 0;
+    for (const s of info.strips) {
+      let done = 0;
+      while (done < s.length) {
+        const n = readSync(fd, chunk, 0, Math.min(chunk.length, s.length - done), s.offset + done);
+        if (n <= 0) throw new Error("TIFF truncated");
+        // Strips hold whole pixels, chunks are a multiple of spp: channel = index mod spp.
+        if (spp === 1) {
+          let acc = 0;
+          for (let i = 0; i < n; i++) acc += chunk[i];
+          sums[0] += acc;
+        } else if (spp === 4) {
+          let c = 0;
+          let m = 0;
+          let y = 0;
+          let k = 0;
+          for (let i = 0; i < n; i += 4) {
+            c += chunk[i];
+            m += chunk[i + 1];
+            y += chunk[i + 2];
+            k += chunk[i + 3];
+          }
+          sums[0] += c;
+          sums[1] += m;
+          sums[2] += y;
+          sums[3] += k;
+        } else {
+          for (let i = 0; i < n; i++) sums[i % spp] += chunk[i];
+        }
+        done += n;
+        total += n;
+      }
+    }
+    const px = total / spp;
+    const coverage = Array.from(sums, (s) => {
+      if (!px) return 0;
+      const ink = inkIs255 ? s : 255 * px - s;
+      return (ink / (255 * px)) * 100;
+    });
+    return { width: info.width, height: info.height, coverage };
+  } finally {
+    closeSync(fd);
+  }
+}
