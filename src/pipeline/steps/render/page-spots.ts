@@ -52,7 +52,9 @@ export function pageSpotNames(page: mupdf.PDFObject): SpotScan {
     if (!visit(res, depth)) return;
     const r = res.resolve();
     if (!r.isDictionary()) return;
-    r.get("ColorSpace").forEach((cs) => colorSpace(cs.resolve(), 0));
+    r.get("ColorSpace").forEach((cs) => {
+      colorSpace(cs.resolve(), 0);
+    });
     r.get("XObject").forEach((xo) => {
       if (!visit(xo, depth)) return;
       const x = xo.resolve();
@@ -60,7 +62,9 @@ export function pageSpotNames(page: mupdf.PDFObject): SpotScan {
       if (sub === "Image") colorSpace(x.get("ColorSpace").resolve(), 0);
       else if (sub === "Form") resources(x.get("Resources"), depth + 1);
     });
-    r.get("Shading").forEach((sh) => colorSpace(sh.resolve().get("ColorSpace").resolve(), 0));
+    r.get("Shading").forEach((sh) => {
+      colorSpace(sh.resolve().get("ColorSpace").resolve(), 0);
+    });
     r.get("Pattern").forEach((pat) => {
       if (!visit(pat, depth)) return;
       const p = pat.resolve();
@@ -73,7 +77,10 @@ export function pageSpotNames(page: mupdf.PDFObject): SpotScan {
   page.get("Annots").forEach((a) => {
     const ap = a.resolve().get("AP").get("N");
     if (ap.isStream()) resources(ap.get("Resources"), 1);
-    else if (ap.isDictionary()) ap.forEach((state) => resources(state.resolve().get("Resources"), 1));
+    else if (ap.isDictionary())
+      ap.forEach((state) => {
+        resources(state.resolve().get("Resources"), 1);
+      });
   });
   return { names: [...names], incomplete };
 }
