@@ -20,6 +20,7 @@ export interface EventTransport {
 
 export class SharedEventBus extends EventBus {
   private readonly origin = crypto.randomBytes(6).toString("hex");
+  private subscribed: Promise<void> | null = null;
 
   constructor(
     private readonly transport: EventTransport,
@@ -28,8 +29,24 @@ export class SharedEventBus extends EventBus {
     super();
   }
 
-  /** Starts listening to the other processes. */
-  async start(): Promise<void> {
+  /**
+   * Starts listening to the other processes. Called on the first listener: workers only publish,
+   * so with many workers the broker does not fan every event out to processes that ignore it.
+   */
+  start(): Promise<void> {
+    this.subscribed ??= this.subscribe().catch((e) => {
+      this.subscribed = null;
+      this.logger.warn({ err: e }, "events: could not listen to other processes");
+    });
+    return this.subscribed;
+  }
+
+  override on(listener: (e: LiveEvent) => void): () => void {
+    void this.start();
+    return super.on(listener);
+  }
+
+  private async subscribe(): Promise<void> {
     await this.transport.subscribe((payload) => {
       try {
         const m = JSON.parse(payload) as { o: string; e: LiveEvent };
@@ -129,7 +146,5 @@ export async function createEventBus(o: {
   else if (o.databaseUrl?.startsWith("postgres"))
     transport = await postgresTransport(o.databaseUrl, o.logger);
   if (!transport) return new EventBus();
-  const bus = new SharedEventBus(transport, o.logger);
-  await bus.start();
-  return bus;
+  return new SharedEventBus(transport, o.logger);
 }

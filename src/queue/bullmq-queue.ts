@@ -18,6 +18,7 @@ import { nowIso } from "../util/time.ts";
 import type { JobQueue } from "./job-queue.ts";
 
 export const QUEUE_NAME = "pdfupload-jobs";
+const RECONCILE_LOCK = `${QUEUE_NAME}:reconcile-lock`;
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -97,14 +98,24 @@ export class BullmqQueue implements JobQueue {
     this.worker.on("stalled", (id) =>
       this.o.logger.warn({ bullJob: id }, "queue: a worker stopped holding a job; it goes to another worker"),
     );
+    const every = this.o.reconcileMs ?? 60_000;
     const tick = async () => {
       try {
-        const n = await this.reconcile();
+        // One worker of the installation reconciles per period: with 50 workers and a long
+        // backlog, 50 full scans a minute would load PostgreSQL and Redis for nothing.
+        const mine = await this.conn.set(
+          RECONCILE_LOCK,
+          this.workerId,
+          "PX",
+          Math.max(1000, every - 200),
+          "NX",
+        );
+        const n = mine ? await this.reconcile() : 0;
         if (n) this.o.logger.info({ jobs: n }, "queue: re-added jobs that had no queue entry");
       } catch (e) {
         this.o.logger.warn({ err: e }, "queue: reconcile failed, will retry");
       }
-      if (this.reconcileTimer) this.reconcileTimer = setTimeout(tick, this.o.reconcileMs ?? 60_000);
+      if (this.reconcileTimer) this.reconcileTimer = setTimeout(tick, every);
     };
     this.reconcileTimer = setTimeout(tick, 0);
   }
