@@ -320,6 +320,7 @@ export const en = {
   "delivery.nextAt": "next try at {at}",
   "kind.bureau": "bureau",
   "kind.press": "press",
+  "kind.preview": "press (preview)",
   "by.mark": "from a Signa mark",
   "by.plate-size": "by plate size",
   "by.trim-box": "from the trim box",

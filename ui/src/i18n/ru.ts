@@ -322,6 +322,7 @@ export const ru: Record<Key, string> = {
   "delivery.nextAt": "следующая попытка в {at}",
   "kind.bureau": "выводильщику",
   "kind.press": "на машину",
+  "kind.preview": "на машину (превью)",
   "by.mark": "по метке Signa",
   "by.plate-size": "по размеру пластины",
   "by.trim-box": "по TrimBox",

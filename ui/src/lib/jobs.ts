@@ -15,7 +15,8 @@ export function summarise(
   job: JobView,
   kind: DeliveryView["kind"],
 ): { state: DeliverySummary; list: DeliveryView[] } {
-  const list = job.deliveries.filter((d) => d.kind === kind);
+  // The press's copy is the preview; the pipeline may name that kind "preview".
+  const list = job.deliveries.filter((d) => (kind === "bureau" ? d.kind === "bureau" : d.kind !== "bureau"));
   if (!list.length) return { state: "none", list };
   const order: DeliverySummary[] = ["failed", "retrying", "pending", "skipped", "sent"];
   const states = list.map(deliveryState);
