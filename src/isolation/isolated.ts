@@ -50,6 +50,19 @@ export function rejectedAnalysis(fileName: string, error: AnalysisError, opts: A
   };
 }
 
+/**
+ * A crash is tried once more in a fresh child: MuPDF's heap can be left damaged by an earlier file,
+ * and the file that then meets it must not be blamed. A second crash is the file's own.
+ */
+async function runOnceMore<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return await task();
+  } catch (e) {
+    if (e instanceof IsolationError && e.code === "crashed") return task();
+    throw e;
+  }
+}
+
 /** `analyzeFile` in a child process with the settings' time and memory limits. */
 export async function analyzeIsolated(
   path: string,
@@ -60,7 +73,9 @@ export async function analyzeIsolated(
   const limits = given2 ?? limitsOf(options.settings);
   const fileName = options.fileName ?? basename(path);
   try {
-    return await pool.run<Analysis>({ kind: "analyze", path, options: { ...options, fileName } }, { ...limits, signal });
+    return await runOnceMore(() =>
+      pool.run<Analysis>({ kind: "analyze", path, options: { ...options, fileName } }, { ...limits, signal }),
+    );
   } catch (e) {
     if (e instanceof IsolationError && e.code !== "aborted")
       return rejectedAnalysis(fileName, isolationAnalysisError(e), options);
@@ -85,7 +100,9 @@ export async function cropIsolated(
   opts: { pool: PdfPool; limits: IsolationLimits; signal?: AbortSignal },
 ): Promise<CropResult> {
   try {
-    return await opts.pool.run<CropResult>({ kind: "crop", src, dest, rects }, { ...opts.limits, signal: opts.signal });
+    return await runOnceMore(() =>
+      opts.pool.run<CropResult>({ kind: "crop", src, dest, rects }, { ...opts.limits, signal: opts.signal }),
+    );
   } catch (e) {
     if (e instanceof TaskError) {
       const code = e.remoteName === "RenderError" && e.code ? e.code : "crop-failed";

@@ -155,7 +155,7 @@ export class PdfPool {
     else delete env.PDFUPLOAD_ISOLATION_SELFTEST;
     // V8's own cap a bit under the total, so a JS-heap blow-up ends as a clean out-of-memory exit.
     const jsHeap = Math.max(64, Math.floor(memoryLimitMb * 0.75));
-    const child = spawn(process.execPath, [`--max-old-space-size=${jsHeap}`, "--import", TSX, CHILD], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${jsHeap}`, "--expose-gc", "--import", TSX, CHILD], {
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
       env,

