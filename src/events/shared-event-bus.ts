@@ -99,7 +99,8 @@ export async function redisTransport(url: string, logger: Logger): Promise<Event
 /** LISTEN on one dedicated connection (reconnected if it drops); NOTIFY through the pool. */
 export async function postgresTransport(url: string, logger: Logger): Promise<EventTransport> {
   const { default: pg } = await import("pg");
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  let queue: Promise<void> = Promise.resolve();
   let client: InstanceType<typeof pg.Client> | null = null;
   let closed = false;
   let handler: ((payload: string) => void) | null = null;
@@ -120,8 +121,13 @@ export async function postgresTransport(url: string, logger: Logger): Promise<Ev
   pool.on("error", (e) => logger.warn({ err: e }, "events: postgres pool error"));
   return {
     kind: "postgres",
-    async publish(payload) {
-      await pool.query("select pg_notify($1, $2)", [EVENTS_CHANNEL, payload]);
+    publish(payload) {
+      // One NOTIFY after the other: two pool connections could commit them out of order.
+      const sent = queue
+        .then(() => pool.query("select pg_notify($1, $2)", [EVENTS_CHANNEL, payload]))
+        .then(() => {});
+      queue = sent.catch(() => {});
+      return sent;
     },
     async subscribe(onMessage) {
       handler = onMessage;
