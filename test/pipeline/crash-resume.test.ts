@@ -72,7 +72,7 @@ targets:
     const names: string[] = [];
     for (let i = 0; i < 12; i++) {
       const name = `${String(700 + i).padStart(4, "0")}_Crash_${i}_Leonov.pdf`;
-      await writeSheet(staging, name, { pages: 1 + (i % 3), marks: threeMarks({ bureau: "Leonov" }) });
+      await writeSheet(staging, name, { pages: 1 + (i % 3), marks: threeMarks({ bureau: "Leonov" }), artworkText: `Job ${i}` });
       names.push(name);
     }
     const input = path.join(data, "input");
@@ -105,6 +105,10 @@ targets:
       "all jobs finished",
     );
     const rows = await db.selectFrom("jobs").selectAll().orderBy("id").execute();
+    for (const r of rows.filter((x) => x.status !== "done")) {
+      const log = await db.selectFrom("job_log").selectAll().where("job_id", "=", r.id).execute();
+      console.error(r.id, r.file_name, r.timeline, log.map((l) => `${l.at} ${l.msg}`).join("\n"));
+    }
     // Exactly once each, all done.
     expect(rows.map((r) => r.file_name).sort()).toEqual([...names].sort());
     expect(rows.filter((r) => r.status !== "done").map((r) => `${r.file_name}: ${r.error_code} ${r.error_message}`)).toEqual([]);
