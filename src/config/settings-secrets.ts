@@ -10,6 +10,7 @@ function mapSecrets(s: Settings, f: Mapper): Settings {
   for (const t of copy.targets) {
     t.password = m(t.password);
     t.privateKey = m(t.privateKey);
+    t.passphrase = m(t.passphrase);
   }
   const c = copy.channels;
   if (c.sms) c.sms.password = m(c.sms.password) as string;
@@ -32,6 +33,7 @@ export function keepMaskedSecrets(edited: Settings, stored: Settings): Settings 
     const old = byName.get(t.name);
     if (t.password === SECRET_MASK) t.password = old?.password;
     if (t.privateKey === SECRET_MASK) t.privateKey = old?.privateKey;
+    if (t.passphrase === SECRET_MASK) t.passphrase = old?.passphrase;
   }
   const c = out.channels;
   const o = stored.channels;
