@@ -1,5 +1,6 @@
 // /metrics, the queue dashboard and live events between two contexts (as two processes would
 // have), on each engine: SQLite/embedded and PostgreSQL + Redis/BullMQ.
+import http from "node:http";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/context.ts";
@@ -124,6 +125,26 @@ describe.each(ENGINES)("operations on $name", (engine) => {
     expect(body).toMatch(/^pdfupload_step_duration_seconds_bucket\{le="2.5",step="render",status="ok"\} 0$/m);
     expect(body).toMatch(/^pdfupload_delivery_failures_total\{target="leonov-ftp",kind="bureau"\} 1$/m);
     expect(body).toMatch(/^pdfupload_deliveries\{target="leonov-ftp",state="pending"\} 1$/m);
+  });
+
+  it("ends open live streams when the web server shuts down (graceful stop does not hang on browsers)", async () => {
+    const server = await buildWebApp(web, { logger: false });
+    await server.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = server.server.address() as { port: number };
+    const ended = new Promise<string>((resolve, reject) => {
+      http
+        .get(`http://127.0.0.1:${port}/api/events`, (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => {
+            body += c;
+            if (body.includes("retry:")) void server.close();
+          });
+          res.on("end", () => resolve(body));
+        })
+        .on("error", reject);
+    });
+    expect(await ended).toContain("retry: 2000");
   });
 
   it("shows the queue dashboard to admins in BullMQ mode only", async () => {
