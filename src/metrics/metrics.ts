@@ -109,6 +109,8 @@ export function createMetrics(ctx: AppContext): Metrics {
           const last = seen.get(e.id) ?? "";
           for (const t of timeline)
             if (t.startedAt > last) steps.observe({ step: t.step, status: t.status }, t.ms / 1000);
+          // ISO strings, compared as text (Math.max would turn them into NaN).
+          // biome-ignore lint/complexity/useMathMinMax: strings, not numbers
           const newest = timeline.reduce((m, t) => (t.startedAt > m ? t.startedAt : m), last);
           seen.set(e.id, newest);
           if (seen.size > 10_000) seen.delete(seen.keys().next().value as number);

@@ -44,11 +44,9 @@ export async function opsRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   app.addHook("onClose", async () => metrics.stop());
   app.get("/metrics", async (req, reply) => {
     if (!metricsAllowed(ctx, req))
-      return reply
-        .code(403)
-        .send({
-          error: { code: "forbidden", message: "Metrics are open to this machine and to admins only." },
-        });
+      return reply.code(403).send({
+        error: { code: "forbidden", message: "Metrics are open to this machine and to admins only." },
+      });
     reply.header("cache-control", "no-store");
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
