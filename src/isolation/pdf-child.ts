@@ -42,6 +42,12 @@ process.on("message", (msg: { id: number; task: ChildTask }) => {
     try {
       reply = { id: msg.id, ok: true, value: await perform(msg.task) };
     } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) {
+        // A trap inside MuPDF (out-of-bounds access, unreachable): its heap can no longer be trusted.
+        // Die so the pool reports a crash and starts a clean child.
+        process.stderr.write(`MuPDF trapped: ${e.message}\n`, () => process.exit(70));
+        return;
+      }
       const err = e as Error & { code?: string };
       reply = { id: msg.id, ok: false, error: { name: err.name, code: err.code, message: err.message ?? String(e) } };
     }

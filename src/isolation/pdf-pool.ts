@@ -45,6 +45,8 @@ export interface PoolOptions {
   selfTest?: boolean;
   /** How often the watchdog reads the child's memory. */
   watchMs?: number;
+  /** A child is replaced after this many tasks, so damage a file left in MuPDF's heap cannot build up. */
+  maxTasksPerChild?: number;
 }
 
 const CHILD = fileURLToPath(new URL("./pdf-child.ts", import.meta.url));
@@ -66,6 +68,7 @@ interface Slot {
   memoryLimitMb: number;
   ready: Promise<void>;
   busy: boolean;
+  tasks: number;
   stderr: string;
   /** Set when we killed it, so the exit handler knows why. */
   killedFor: IsolationError | null;
@@ -141,6 +144,8 @@ export class PdfPool {
 
   private release(slot: Slot): void {
     slot.busy = false;
+    slot.tasks++;
+    if (slot.tasks >= (this.opts.maxTasksPerChild ?? 500) && !slot.killedFor) void this.kill(slot, null);
     if (slot.child.exitCode !== null || slot.child.signalCode !== null || slot.killedFor) this.drop(slot);
     this.waiting.shift()?.();
   }
@@ -165,6 +170,7 @@ export class PdfPool {
       child,
       memoryLimitMb,
       busy: false,
+      tasks: 0,
       stderr: "",
       killedFor: null,
       onExit: null,
