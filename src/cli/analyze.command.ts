@@ -4,13 +4,13 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { analyzeFile } from "../analysis/analyze.ts";
-import { closeSharedPool } from "../isolation/pdf-pool.ts";
-import { analyzeIsolated } from "../isolation/isolated.ts";
 import type { Analysis } from "../analysis/types.ts";
 import { dataPaths, readRuntime } from "../config/runtime.ts";
 import { parseSettingsYaml } from "../config/settings-file.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import { defaultSettings } from "../config/settings-schema.ts";
+import { analyzeIsolated } from "../isolation/isolated.ts";
+import { closeSharedPool } from "../isolation/pdf-pool.ts";
 import { withContext } from "./open-context.ts";
 
 async function loadSettings(configFile?: string): Promise<Settings> {

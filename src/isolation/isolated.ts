@@ -108,7 +108,8 @@ export async function cropIsolated(
       const code = e.remoteName === "RenderError" && e.code ? e.code : "crop-failed";
       throw new RenderError(code as RenderError["code"], e.message);
     }
-    if (e instanceof IsolationError && e.code !== "aborted") throw new CropLimitError(isolationAnalysisError(e));
+    if (e instanceof IsolationError && e.code !== "aborted")
+      throw new CropLimitError(isolationAnalysisError(e));
     throw e;
   }
 }

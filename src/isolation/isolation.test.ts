@@ -5,11 +5,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analyzeFile } from "../analysis/analyze.ts";
-import { settingsSchema } from "../config/settings-schema.ts";
 import { fontBomb, heavyContent, writeFixture } from "../../test/fixtures/hostile.ts";
 import { testSettings, threeMarks, writeSheet } from "../../test/fixtures/signa.ts";
-import { analyzeIsolated, cropIsolated, CropLimitError } from "./isolated.ts";
+import { analyzeFile } from "../analysis/analyze.ts";
+import { settingsSchema } from "../config/settings-schema.ts";
+import { analyzeIsolated, CropLimitError, cropIsolated } from "./isolated.ts";
 import { IsolationError, PdfPool, residentBytes } from "./pdf-pool.ts";
 
 const LIMITS = { timeLimitMs: 60_000, memoryLimitMb: 1024 };
@@ -22,7 +22,10 @@ describe("PDF pool", () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdfupload-isolation-"));
     pool = new PdfPool({ size: 2, selfTest: true });
-    sheet = await writeSheet(dir, "0537_Technoyug_Flier_Leonov.pdf", { pages: 2, marks: threeMarks({ bureau: "Leonov" }) });
+    sheet = await writeSheet(dir, "0537_Technoyug_Flier_Leonov.pdf", {
+      pages: 2,
+      marks: threeMarks({ bureau: "Leonov" }),
+    });
   });
   afterAll(async () => {
     await pool.close();
@@ -42,7 +45,11 @@ describe("PDF pool", () => {
   it("stops a file that runs past the time limit with too-complex, and the next file is read", async () => {
     const slow = writeFixture(dir, "0001_slow.pdf", heavyContent());
     const settings = testSettings();
-    const a = await analyzeIsolated(slow, { settings, pool, limits: { timeLimitMs: 400, memoryLimitMb: 1024 } });
+    const a = await analyzeIsolated(slow, {
+      settings,
+      pool,
+      limits: { timeLimitMs: 400, memoryLimitMb: 1024 },
+    });
     expect(a.error?.code).toBe("too-complex");
     expect(a.error?.message).toMatch(/longer than the limit of 0\.4 s/);
     expect(a.order).toBe("0001"); // the file name's facts survive the stop
@@ -54,7 +61,11 @@ describe("PDF pool", () => {
     // The stream-bomb check is switched off so that MuPDF really loads the 1 GB font into WASM memory.
     const bomb = writeFixture(dir, "font-bomb.pdf", fontBomb(1024));
     const settings = settingsSchema.parse({ ...testSettings(), analysis: { maxStreamMb: 100_000 } });
-    const a = await analyzeIsolated(bomb, { settings, pool, limits: { timeLimitMs: 60_000, memoryLimitMb: 300 } });
+    const a = await analyzeIsolated(bomb, {
+      settings,
+      pool,
+      limits: { timeLimitMs: 60_000, memoryLimitMb: 300 },
+    });
     expect(a.error?.code).toBe("too-large");
     expect(a.error?.message).toMatch(/memory limit of 300 MB/);
   });
@@ -65,8 +76,12 @@ describe("PDF pool", () => {
     await expect(pool.run({ kind: "selftest", action: "wasm-hog", mb: 1024 }, limits)).rejects.toMatchObject({
       code: "too-large",
     });
-    await expect(pool.run({ kind: "selftest", action: "js-hog" }, limits)).rejects.toMatchObject({ code: "too-large" });
-    await expect(pool.run({ kind: "selftest", action: "crash" }, limits)).rejects.toMatchObject({ code: "crashed" });
+    await expect(pool.run({ kind: "selftest", action: "js-hog" }, limits)).rejects.toMatchObject({
+      code: "too-large",
+    });
+    await expect(pool.run({ kind: "selftest", action: "crash" }, limits)).rejects.toMatchObject({
+      code: "crashed",
+    });
     expect(await pool.run({ kind: "selftest", action: "echo" }, limits)).toBe("ok");
     expect(pool.spawned).toBeGreaterThanOrEqual(before + 3); // each killed child was replaced
     const settings = testSettings();

@@ -49,7 +49,11 @@ process.on("message", (msg: { id: number; task: ChildTask }) => {
         return;
       }
       const err = e as Error & { code?: string };
-      reply = { id: msg.id, ok: false, error: { name: err.name, code: err.code, message: err.message ?? String(e) } };
+      reply = {
+        id: msg.id,
+        ok: false,
+        error: { name: err.name, code: err.code, message: err.message ?? String(e) },
+      };
     }
     // MuPDF.js frees WASM objects from finalizers. Run them now, inside this task: a file that left
     // MuPDF's heap damaged then fails here, instead of whichever file happens to be read at the next GC.

@@ -160,11 +160,15 @@ export class PdfPool {
     else delete env.PDFUPLOAD_ISOLATION_SELFTEST;
     // V8's own cap a bit under the total, so a JS-heap blow-up ends as a clean out-of-memory exit.
     const jsHeap = Math.max(64, Math.floor(memoryLimitMb * 0.75));
-    const child = spawn(process.execPath, [`--max-old-space-size=${jsHeap}`, "--expose-gc", "--import", TSX, CHILD], {
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-      serialization: "advanced",
-      env,
-    });
+    const child = spawn(
+      process.execPath,
+      [`--max-old-space-size=${jsHeap}`, "--expose-gc", "--import", TSX, CHILD],
+      {
+        stdio: ["ignore", "ignore", "pipe", "ipc"],
+        serialization: "advanced",
+        env,
+      },
+    );
     this.spawned++;
     const slot: Slot = {
       child,
@@ -188,7 +192,9 @@ export class PdfPool {
         }
       };
       child.on("message", onMsg);
-      child.once("exit", (code, sig) => reject(new Error(`the PDF worker exited while starting (${code ?? sig})`)));
+      child.once("exit", (code, sig) =>
+        reject(new Error(`the PDF worker exited while starting (${code ?? sig})`)),
+      );
       child.once("error", reject);
     });
     slot.ready.catch(() => {});
@@ -288,7 +294,8 @@ export class PdfPool {
         );
       };
       child.send({ id, task }, (err) => {
-        if (err) finish(new IsolationError("crashed", `The PDF worker could not take the task: ${err.message}`));
+        if (err)
+          finish(new IsolationError("crashed", `The PDF worker could not take the task: ${err.message}`));
       });
     });
   }

@@ -31,7 +31,9 @@ async function expectDoneAndSafe(ctx: AppContext, jobId: number) {
   expect(done.status).toBe("done");
   expect(fs.existsSync(done.final_path as string)).toBe(true);
   expect(done.final_path?.startsWith(ctx.paths.archive)).toBe(true);
-  const steps = timelineOf(done).filter((t) => t.status === "ok").map((t) => t.step);
+  const steps = timelineOf(done)
+    .filter((t) => t.status === "ok")
+    .map((t) => t.step);
   expect(steps).toEqual(["intake", "analyse", "render", "archive", "plan", "deliver"]);
   const all = await ctx.jobs.list({ limit: 100 });
   expect(all.rows.filter((r) => r.file_name === done.file_name)).toHaveLength(1); // never doubled
@@ -80,25 +82,29 @@ describe("database faults", () => {
     await expectDoneAndSafe(ctx, job.id);
   }, 200_000);
 
-  it.skipIf(!postgresBinDir())("PostgreSQL restarted mid-job: the job waits and finishes", async () => {
-    const pg: RestartablePostgres = await restartablePostgres();
-    cleanups.push(() => pg.destroy());
-    const outside = tempDir("pdfupload-pgrestart-");
-    const ctx = await tempContext(path.join(outside, "data"), { DATABASE_URL: pg.url });
-    cleanups.push(async () => {
-      await ctx.close();
-      await fsp.rm(outside, { recursive: true, force: true });
-    });
-    await ctx.settingsRepo.save(shopSettings(outside));
-    ctx.queue.work(1);
-    const job = await dropSheet(ctx, path.join(outside, "in"));
-    await stepStarted(ctx, job.id, "render");
-    await pg.stop();
-    await sleep(8_000); // down long enough for the render to end and its writes to fail
-    await pg.start();
-    await expectDoneAndSafe(ctx, job.id);
-    // And the store keeps serving new work after the restart.
-    const second = await dropSheet(ctx, path.join(outside, "in"));
-    await until(async () => (await ctx.jobs.get(second.id))?.status === "done", 120_000, "second job done");
-  }, 240_000);
+  it.skipIf(!postgresBinDir())(
+    "PostgreSQL restarted mid-job: the job waits and finishes",
+    async () => {
+      const pg: RestartablePostgres = await restartablePostgres();
+      cleanups.push(() => pg.destroy());
+      const outside = tempDir("pdfupload-pgrestart-");
+      const ctx = await tempContext(path.join(outside, "data"), { DATABASE_URL: pg.url });
+      cleanups.push(async () => {
+        await ctx.close();
+        await fsp.rm(outside, { recursive: true, force: true });
+      });
+      await ctx.settingsRepo.save(shopSettings(outside));
+      ctx.queue.work(1);
+      const job = await dropSheet(ctx, path.join(outside, "in"));
+      await stepStarted(ctx, job.id, "render");
+      await pg.stop();
+      await sleep(8_000); // down long enough for the render to end and its writes to fail
+      await pg.start();
+      await expectDoneAndSafe(ctx, job.id);
+      // And the store keeps serving new work after the restart.
+      const second = await dropSheet(ctx, path.join(outside, "in"));
+      await until(async () => (await ctx.jobs.get(second.id))?.status === "done", 120_000, "second job done");
+    },
+    240_000,
+  );
 });

@@ -14,7 +14,9 @@ import { until } from "../helpers/wait.ts";
 import { dropSheet, finished, shopSettings } from "./harness.ts";
 
 /** A TCP front for the FTP server: `hang` accepts and never replies; `forward` relays to `to`. */
-async function frontDoor(to: number): Promise<{ port: number; mode: "hang" | "forward"; accepted: number; close(): Promise<void> }> {
+async function frontDoor(
+  to: number,
+): Promise<{ port: number; mode: "hang" | "forward"; accepted: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const state = {
     port: 0,
@@ -58,7 +60,7 @@ describe("a delivery target that hangs", () => {
       url: `ftp://${ftp.user}@127.0.0.1:${door.port}/incoming`,
       password: ftp.password,
       timeoutSec: 2,
-    } as never;
+    };
     await ctx.settingsRepo.save(settings);
     ctx.queue.work(1);
     ctx.deliveries.start();

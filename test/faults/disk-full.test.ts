@@ -60,7 +60,8 @@ describe.skipIf(!mountable)("disk full (tmpfs)", () => {
     try {
       const job = await dropSheet(ctx, path.join(outside, "in"), { imageMb: 1 });
       await until(
-        async () => timelineOf(await jobNow(ctx, job.id)).some((t) => t.step === "render" && t.status === "retry"),
+        async () =>
+          timelineOf(await jobNow(ctx, job.id)).some((t) => t.step === "render" && t.status === "retry"),
         60_000,
         "a render retry",
       );
@@ -89,7 +90,8 @@ describe.skipIf(!mountable)("disk full (tmpfs)", () => {
     try {
       const job = await dropSheet(ctx, path.join(outside, "in"), { imageMb: 1 });
       await until(
-        async () => timelineOf(await jobNow(ctx, job.id)).some((t) => t.step === "archive" && t.status === "retry"),
+        async () =>
+          timelineOf(await jobNow(ctx, job.id)).some((t) => t.step === "archive" && t.status === "retry"),
         60_000,
         "an archive retry",
       );
@@ -99,7 +101,9 @@ describe.skipIf(!mountable)("disk full (tmpfs)", () => {
       const size = (await fsp.stat(waiting.work_path as string)).size;
       expect(size).toBeGreaterThan(1024 * 1024);
       // No half-written copy left on the full volume.
-      const leftovers = (await fsp.readdir(ctx.paths.archive, { recursive: true })).filter((f) => String(f).endsWith(".pdf") || String(f).includes(".part"));
+      const leftovers = (await fsp.readdir(ctx.paths.archive, { recursive: true })).filter(
+        (f) => String(f).endsWith(".pdf") || String(f).includes(".part"),
+      );
       expect(leftovers).toEqual([]);
 
       grow(ctx.paths.archive, "64m");
@@ -109,7 +113,10 @@ describe.skipIf(!mountable)("disk full (tmpfs)", () => {
       expect((await fsp.stat(done.final_path as string)).size).toBe(size);
       expect(fs.existsSync(path.join(ctx.paths.work, String(job.id)))).toBe(false);
       const sent = await ctx.jobs.deliveries(job.id);
-      expect(sent.find((d) => d.kind === "bureau"), JSON.stringify(sent)).toMatchObject({ state: "sent" });
+      expect(
+        sent.find((d) => d.kind === "bureau"),
+        JSON.stringify(sent),
+      ).toMatchObject({ state: "sent" });
     } finally {
       unmount(ctx.paths.archive);
     }

@@ -3,29 +3,45 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { AppContext } from "../../src/app/context.ts";
-import type { Settings } from "../../src/config/settings-schema.ts";
 import { acceptFile } from "../../src/intake/accept-file.ts";
 import type { JobRow, TimelineEntry } from "../../src/store/jobs.repository.ts";
 import { threeMarks, writeSheet } from "../fixtures/signa.ts";
 import { until } from "../helpers/wait.ts";
 
-export function shopSettings(outside: string, extra: Partial<Record<keyof Settings, unknown>> = {}) {
+export interface ShopSettings {
+  targets: Record<string, unknown>[];
+  [key: string]: unknown;
+}
+
+export function shopSettings(outside: string): ShopSettings {
   // Folder targets must exist (a missing one means an unmounted share).
   for (const d of ["bureau", "press"]) fs.mkdirSync(path.join(outside, d), { recursive: true });
   return {
-    presses: [{ name: "Speedmaster", plateWidthMm: 1030, plateHeightMm: 770, gripperMm: 40, plateCost: 10, previewTarget: "press" }],
+    presses: [
+      {
+        name: "Speedmaster",
+        plateWidthMm: 1030,
+        plateHeightMm: 770,
+        gripperMm: 40,
+        plateCost: 10,
+        previewTarget: "press",
+      },
+    ],
     bureaus: [{ name: "Leonov", target: "bureau" }],
     targets: [
       { name: "bureau", url: `file://${path.join(outside, "bureau")}` },
       { name: "press", url: `file://${path.join(outside, "press")}` },
     ],
-    ...extra,
   };
 }
 
 let n = 0;
 /** Writes a fresh Signa sheet (distinct content, so no duplicate refusal) and queues it. */
-export async function dropSheet(ctx: AppContext, dir: string, spec: Parameters<typeof writeSheet>[2] = {}): Promise<JobRow> {
+export async function dropSheet(
+  ctx: AppContext,
+  dir: string,
+  spec: Parameters<typeof writeSheet>[2] = {},
+): Promise<JobRow> {
   n++;
   fs.mkdirSync(dir, { recursive: true });
   const file = await writeSheet(dir, `05${String(n).padStart(2, "0")}_Fault_${process.pid}_Leonov.pdf`, {

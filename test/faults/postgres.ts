@@ -34,16 +34,48 @@ export async function restartablePostgres(): Promise<RestartablePostgres> {
     fs.chownSync(dir, uid, gid);
   }
   const data = path.join(dir, "data");
-  const [ic, ia] = asPostgres(path.join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
+  const [ic, ia] = asPostgres(path.join(bin, "initdb"), [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "--encoding=UTF8",
+    "--locale=C.UTF-8",
+    "--no-sync",
+  ]);
   await run(ic, ia);
   const port = await freePort();
   let child: ChildProcess | null = null;
 
   const start = async () => {
-    const [c, a] = asPostgres(path.join(bin, "postgres"), ["-D", data, "-p", String(port), "-h", "127.0.0.1", "-k", dir, "-c", "fsync=off", "-c", "max_connections=100"]);
+    const [c, a] = asPostgres(path.join(bin, "postgres"), [
+      "-D",
+      data,
+      "-p",
+      String(port),
+      "-h",
+      "127.0.0.1",
+      "-k",
+      dir,
+      "-c",
+      "fsync=off",
+      "-c",
+      "max_connections=100",
+    ]);
     child = spawn(c, a, { stdio: "ignore" });
     await waitForPort(port, 300);
-    const [q, qa] = asPostgres(path.join(bin, "psql"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-c", "select 1", "postgres"]);
+    const [q, qa] = asPostgres(path.join(bin, "psql"), [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-U",
+      "postgres",
+      "-c",
+      "select 1",
+      "postgres",
+    ]);
     for (let i = 0; ; i++) {
       try {
         await run(q, qa);
@@ -68,7 +100,15 @@ export async function restartablePostgres(): Promise<RestartablePostgres> {
     child = null;
   };
   await start();
-  const [cc, ca] = asPostgres(path.join(bin, "createdb"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "pdfupload"]);
+  const [cc, ca] = asPostgres(path.join(bin, "createdb"), [
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(port),
+    "-U",
+    "postgres",
+    "pdfupload",
+  ]);
   await run(cc, ca);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/pdfupload`,

@@ -75,7 +75,17 @@ describe("fuzzing the PDF readers", () => {
     // Children are not recycled here, so that damage one case leaves behind shows up as a crash.
     pool = new PdfPool({ size: 2, maxTasksPerChild: Number.POSITIVE_INFINITY });
     const corpus = await buildCorpus(path.join(dir, "corpus"));
-    const pick = ["default", "tes", "rotated", "trimBox", "objectStreams", "ownerPassword", "plain", "planeta", "noMarks"] as const;
+    const pick = [
+      "default",
+      "tes",
+      "rotated",
+      "trimBox",
+      "objectStreams",
+      "ownerPassword",
+      "plain",
+      "planeta",
+      "noMarks",
+    ] as const;
     bases = [
       ...pick.map((k) => new Uint8Array(fs.readFileSync(corpus[k]))),
       parentCycle(),
@@ -115,50 +125,76 @@ describe("fuzzing the PDF readers", () => {
     }
   }
 
-  it(`analyses ${2 * RUNS} mutated files with a result or a coded error each`, async () => {
-    const lane = (n: number) =>
-      fc.check(
-        fc.asyncProperty(caseArb, async ([base, muts]) => {
-          const problem = await analyseCase(n, base, muts);
-          if (problem) throw new Error(problem);
-        }),
-        { numRuns: RUNS, seed: SEED + n, endOnFailure: false, maxSkipsPerRun: 0 },
-      );
-    const fdsBefore = pool.pids().map(openFds);
-    const results = await Promise.all([lane(1), lane(2)]);
-    for (const r of results) {
-      if (r.failed) throw new Error(`fuzz case failed (seed ${r.seed}, path ${r.counterexamplePath}): ${String(r.errorInstance)}`);
-      expect(r.numRuns).toBe(RUNS);
-    }
-    // The same children read every case (none was killed but for crashes that did not repeat) and
-    // hold no more descriptors than before.
-    if (crashes.length) console.warn(`fuzz: ${crashes.length} child crash(es) that did not repeat in a fresh child:`, crashes);
-    expect(crashes.length).toBeLessThanOrEqual(Math.ceil(RUNS / 1000));
-    const fdsAfter = pool.pids().map(openFds);
-    expect(pool.spawned).toBe(2 + crashes.length);
-    for (const [i, n] of fdsAfter.entries()) expect(n).toBeLessThanOrEqual((fdsBefore[i] || n) + 2);
-  }, Math.max(120_000, RUNS * 100));
+  it(
+    `analyses ${2 * RUNS} mutated files with a result or a coded error each`,
+    async () => {
+      const lane = (n: number) =>
+        fc.check(
+          fc.asyncProperty(caseArb, async ([base, muts]) => {
+            const problem = await analyseCase(n, base, muts);
+            if (problem) throw new Error(problem);
+          }),
+          { numRuns: RUNS, seed: SEED + n, endOnFailure: false, maxSkipsPerRun: 0 },
+        );
+      const fdsBefore = pool.pids().map(openFds);
+      const results = await Promise.all([lane(1), lane(2)]);
+      for (const r of results) {
+        if (r.failed)
+          throw new Error(
+            `fuzz case failed (seed ${r.seed}, path ${r.counterexamplePath}): ${String(r.errorInstance)}`,
+          );
+        expect(r.numRuns).toBe(RUNS);
+      }
+      // The same children read every case (none was killed but for crashes that did not repeat) and
+      // hold no more descriptors than before.
+      if (crashes.length)
+        console.warn(
+          `fuzz: ${crashes.length} child crash(es) that did not repeat in a fresh child:`,
+          crashes,
+        );
+      expect(crashes.length).toBeLessThanOrEqual(Math.ceil(RUNS / 1000));
+      const fdsAfter = pool.pids().map(openFds);
+      expect(pool.spawned).toBe(2 + crashes.length);
+      for (const [i, n] of fdsAfter.entries()) expect(n).toBeLessThanOrEqual((fdsBefore[i] || n) + 2);
+    },
+    Math.max(120_000, RUNS * 100),
+  );
 
   it("crops 400 mutated files with a result or a coded error each, leaving no partial output", async () => {
     const out = path.join(dir, "crop");
     fs.mkdirSync(out, { recursive: true });
     const r = await fc.check(
-      fc.asyncProperty(caseArb, fc.array(fc.tuple(fc.integer({ min: -1e4, max: 1e5 }), fc.integer({ min: -1e4, max: 1e5 })), { maxLength: 2 }), async ([base, muts], corners) => {
-        let bytes = bases[base % bases.length];
-        for (const m of muts) bytes = applyMutation(bytes, m);
-        const src = path.join(out, "src.pdf");
-        const dest = path.join(out, "cropped.pdf");
-        fs.writeFileSync(src, bytes);
-        fs.rmSync(dest, { force: true });
-        const rect = corners.length === 2 ? ([corners[0][0], corners[0][1], corners[1][0], corners[1][1]] as [number, number, number, number]) : null;
-        try {
-          const c = await cropIsolated(src, dest, [rect, null], { pool, limits: LIMITS });
-          if (!c.boxes.every((b) => b.every(Number.isFinite))) throw new Error(`non-finite crop box ${JSON.stringify(c.boxes)}`);
-        } catch (e) {
-          if (e instanceof RenderError || e instanceof CropLimitError) return;
-          throw new Error(`${(e as Error).message} — ${save(bytes, String(e))}`);
-        }
-      }),
+      fc.asyncProperty(
+        caseArb,
+        fc.array(fc.tuple(fc.integer({ min: -1e4, max: 1e5 }), fc.integer({ min: -1e4, max: 1e5 })), {
+          maxLength: 2,
+        }),
+        async ([base, muts], corners) => {
+          let bytes = bases[base % bases.length];
+          for (const m of muts) bytes = applyMutation(bytes, m);
+          const src = path.join(out, "src.pdf");
+          const dest = path.join(out, "cropped.pdf");
+          fs.writeFileSync(src, bytes);
+          fs.rmSync(dest, { force: true });
+          const rect =
+            corners.length === 2
+              ? ([corners[0][0], corners[0][1], corners[1][0], corners[1][1]] as [
+                  number,
+                  number,
+                  number,
+                  number,
+                ])
+              : null;
+          try {
+            const c = await cropIsolated(src, dest, [rect, null], { pool, limits: LIMITS });
+            if (!c.boxes.every((b) => b.every(Number.isFinite)))
+              throw new Error(`non-finite crop box ${JSON.stringify(c.boxes)}`);
+          } catch (e) {
+            if (e instanceof RenderError || e instanceof CropLimitError) return;
+            throw new Error(`${(e as Error).message} — ${save(bytes, String(e))}`);
+          }
+        },
+      ),
       { numRuns: 400, seed: 91_000 },
     );
     if (r.failed) throw new Error(`crop fuzz case failed (seed ${r.seed}): ${String(r.errorInstance)}`);
@@ -188,7 +224,8 @@ describe("fuzzing the PDF readers", () => {
         });
         expect(r.pages.length).toBe(a.pages);
       } catch (e) {
-        if (!(e instanceof RenderError || e instanceof CropLimitError)) throw new Error(`${String(e)} — ${save(bytes, String(e))}`);
+        if (!(e instanceof RenderError || e instanceof CropLimitError))
+          throw new Error(`${String(e)} — ${save(bytes, String(e))}`);
       }
       expect(fs.readdirSync(tmp)).toEqual([]);
       fs.rmSync(outDir, { recursive: true, force: true });

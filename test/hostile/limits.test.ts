@@ -9,7 +9,14 @@ import { analyzeIsolated } from "../../src/isolation/isolated.ts";
 import { PdfPool } from "../../src/isolation/pdf-pool.ts";
 import { checkStreams, inflatedSize } from "../../src/pipeline/steps/inspect/limits.ts";
 import { openPdf } from "../../src/pipeline/steps/inspect/open-pdf.ts";
-import { flateBomb, fontBomb, hugePage, imageBomb, writeFixture, zerosDeflated } from "../fixtures/hostile.ts";
+import {
+  flateBomb,
+  fontBomb,
+  hugePage,
+  imageBomb,
+  writeFixture,
+  zerosDeflated,
+} from "../fixtures/hostile.ts";
 import { testSettings, threeMarks, writeSheet } from "../fixtures/signa.ts";
 import { tempDir } from "../helpers/temp-app.ts";
 
@@ -38,14 +45,17 @@ describe("analysis limits", () => {
     ["content stream", flateBomb(1024, 2)],
     ["one-layer content stream", flateBomb(600, 1)],
     ["embedded font", fontBomb(1024)],
-  ])("refuses a Flate bomb in a %s as too-large, quickly and without MuPDF inflating it", async (_what, bytes) => {
-    expect(bytes.length).toBeLessThan(700 * 1024);
-    const file = writeFixture(dir, "0100_bomb.pdf", bytes);
-    const a = await analyzeFile(file, { settings });
-    expect(a.error?.code).toBe("too-large");
-    expect(a.error?.message).toMatch(/inflates to more than 512 MB/);
-    expect(a.order).toBe("0100");
-  });
+  ])(
+    "refuses a Flate bomb in a %s as too-large, quickly and without MuPDF inflating it",
+    async (_what, bytes) => {
+      expect(bytes.length).toBeLessThan(700 * 1024);
+      const file = writeFixture(dir, "0100_bomb.pdf", bytes);
+      const a = await analyzeFile(file, { settings });
+      expect(a.error?.code).toBe("too-large");
+      expect(a.error?.message).toMatch(/inflates to more than 512 MB/);
+      expect(a.order).toBe("0100");
+    },
+  );
 
   it("the stream limit is configurable and a stream under it passes", async () => {
     const file = writeFixture(dir, "0101_small_bomb.pdf", flateBomb(40, 2));
@@ -75,13 +85,18 @@ describe("analysis limits", () => {
   it("keeps the file-size and page-count limits", async () => {
     const sheet = await writeSheet(dir, "0200_pages.pdf", { pages: 3 });
     const few = settingsSchema.parse({ ...settings, analysis: { maxPages: 2 } });
-    expect((await analyzeFile(sheet, { settings: few })).error?.message).toMatch(/3 pages, over the limit of 2 pages/);
+    expect((await analyzeFile(sheet, { settings: few })).error?.message).toMatch(
+      /3 pages, over the limit of 2 pages/,
+    );
     const tiny = settingsSchema.parse({ ...settings, analysis: { maxFileMb: 0.001 } });
     expect((await analyzeFile(sheet, { settings: tiny })).error?.code).toBe("too-large");
   });
 
   it("passes an ordinary sheet with a large image and does not decode its streams", async () => {
-    const sheet = await writeSheet(dir, "0300_big_image_Leonov.pdf", { marks: threeMarks({ bureau: "Leonov" }), imageMb: 24 });
+    const sheet = await writeSheet(dir, "0300_big_image_Leonov.pdf", {
+      marks: threeMarks({ bureau: "Leonov" }),
+      imageMb: 24,
+    });
     const strict = settingsSchema.parse({ ...settings, analysis: { maxStreamMb: 64 } });
     const a = await analyzeFile(sheet, { settings: strict });
     expect(a.error).toBeNull();

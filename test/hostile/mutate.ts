@@ -37,7 +37,8 @@ const HOSTILE = [
 ];
 
 // What a token edit may hit: numbers, references, names that steer the reader, keywords.
-const TOKEN = /-?\d+(\.\d+)?( \d+ R)?|\/(Parent|Kids|Count|Length|Filter|MediaBox|TrimBox|Resources|XObject|Contents|Type|Size|Root|Prev|W|Index|N|First)\b|\b(obj|endobj|stream|endstream|xref|trailer|startxref)\b/g;
+const TOKEN =
+  /-?\d+(\.\d+)?( \d+ R)?|\/(Parent|Kids|Count|Length|Filter|MediaBox|TrimBox|Resources|XObject|Contents|Type|Size|Root|Prev|W|Index|N|First)\b|\b(obj|endobj|stream|endstream|xref|trailer|startxref)\b/g;
 
 export function tokenPositions(bytes: Uint8Array): { at: number; len: number }[] {
   const text = Buffer.from(bytes).toString("latin1");
@@ -50,16 +51,28 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
   fc.record({
     kind: fc.constant("flip" as const),
-    edits: fc.array(fc.record({ pos: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 24 }),
+    edits: fc.array(fc.record({ pos: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }), {
+      minLength: 1,
+      maxLength: 24,
+    }),
   }),
   fc.record({
     kind: fc.constant("token" as const),
     which: fc.nat(),
-    replacement: fc.oneof(fc.constantFrom(...HOSTILE), fc.integer().map(String), fc.double({ noNaN: false }).map(String)),
+    replacement: fc.oneof(
+      fc.constantFrom(...HOSTILE),
+      fc.integer().map(String),
+      fc.double({ noNaN: false }).map(String),
+    ),
   }),
   fc.record({ kind: fc.constant("xref" as const), delta: fc.integer({ min: -5000, max: 5000 }) }),
   fc.record({ kind: fc.constant("loop" as const), which: fc.nat() }),
-  fc.record({ kind: fc.constant("splice" as const), from: fc.nat(), to: fc.nat(), len: fc.integer({ min: 1, max: 4096 }) }),
+  fc.record({
+    kind: fc.constant("splice" as const),
+    from: fc.nat(),
+    to: fc.nat(),
+    len: fc.integer({ min: 1, max: 4096 }),
+  }),
 );
 
 const cat = (...parts: (Uint8Array | string)[]) =>
@@ -88,7 +101,11 @@ export function applyMutation(src: Uint8Array, m: Mutation): Uint8Array {
       const mm = /startxref\s+(\d+)/.exec(text.slice(i));
       if (!mm) return b;
       const at = i + mm[0].length - mm[1].length;
-      return cat(b.subarray(0, at), String(Math.max(0, Number(mm[1]) + m.delta)), b.subarray(at + mm[1].length));
+      return cat(
+        b.subarray(0, at),
+        String(Math.max(0, Number(mm[1]) + m.delta)),
+        b.subarray(at + mm[1].length),
+      );
     }
     case "loop": {
       // Point a reference back at the object that holds it: /Parent, /Kids, XObjects drawing themselves.

@@ -36,8 +36,12 @@ describe("hostile and real-world files in one pipeline", () => {
     put("1005_Cut short_Leonov.pdf", truncate(sheet, 0.5));
     put("1006_Loop_Leonov.pdf", parentCycle());
     put("1007_Good one_Leonov.pdf", sheet);
-    put("1008_Good two_Leonov.pdf", await buildSheet({ pages: 1, marks: threeMarks({ bureau: "Leonov" }), artworkText: "second" }));
-    for (const r of await buildRealWorld(path.join(outside, "real"))) fs.copyFileSync(r.file, path.join(drop, path.basename(r.file)));
+    put(
+      "1008_Good two_Leonov.pdf",
+      await buildSheet({ pages: 1, marks: threeMarks({ bureau: "Leonov" }), artworkText: "second" }),
+    );
+    for (const r of await buildRealWorld(path.join(outside, "real")))
+      fs.copyFileSync(r.file, path.join(drop, path.basename(r.file)));
     for (const name of fs.readdirSync(drop)) {
       const r = await acceptFile(ctx, { file: path.join(drop, name), source: "test", move: true });
       jobs.set(name, r.job.id);
@@ -82,18 +86,22 @@ describe("hostile and real-world files in one pipeline", () => {
     expect(j.order_no).toBe(name.slice(0, 4)); // what the name says is still booked
   });
 
-  it.each(["1007_Good one_Leonov.pdf", "1008_Good two_Leonov.pdf", "1201_Brochure_ps2pdf.pdf", "1202_Redistilled_Leonov.pdf", "1203_Scan_Leonov.pdf"])(
-    "%s goes all the way to done, archived, with proofs",
-    async (name) => {
-      const j = await row(name);
-      expect(j.error_message).toBeNull();
-      expect(j.status).toBe("done");
-      expect(j.final_path?.startsWith(ctx.paths.archive)).toBe(true);
-      const outputs = JSON.parse(j.outputs as string);
-      expect(outputs.pages.length).toBe(j.pages);
-      for (const p of outputs.pages) expect(fs.existsSync(path.join(ctx.paths.proofs, String(j.id), p.proof))).toBe(true);
-    },
-  );
+  it.each([
+    "1007_Good one_Leonov.pdf",
+    "1008_Good two_Leonov.pdf",
+    "1201_Brochure_ps2pdf.pdf",
+    "1202_Redistilled_Leonov.pdf",
+    "1203_Scan_Leonov.pdf",
+  ])("%s goes all the way to done, archived, with proofs", async (name) => {
+    const j = await row(name);
+    expect(j.error_message).toBeNull();
+    expect(j.status).toBe("done");
+    expect(j.final_path?.startsWith(ctx.paths.archive)).toBe(true);
+    const outputs = JSON.parse(j.outputs as string);
+    expect(outputs.pages.length).toBe(j.pages);
+    for (const p of outputs.pages)
+      expect(fs.existsSync(path.join(ctx.paths.proofs, String(j.id), p.proof))).toBe(true);
+  });
 
   it("Signa figures are right next to the hostile files, and nothing is left in work/ or lost", async () => {
     const good = await row("1007_Good one_Leonov.pdf");
@@ -103,7 +111,9 @@ describe("hostile and real-world files in one pipeline", () => {
     expect(brochure.isSigna).toBe(false);
     // Every dropped file is in archive or quarantine, exactly once.
     const kept = [
-      ...(fs.readdirSync(ctx.paths.archive, { recursive: true }) as string[]).filter((f) => f.endsWith(".pdf")),
+      ...(fs.readdirSync(ctx.paths.archive, { recursive: true }) as string[]).filter((f) =>
+        f.endsWith(".pdf"),
+      ),
       ...fs.readdirSync(ctx.paths.quarantine).filter((f) => /\.pdf$/i.test(f)),
     ];
     expect(kept.length).toBe(jobs.size);

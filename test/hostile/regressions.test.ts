@@ -16,7 +16,10 @@ const CODES = ["empty", "not-pdf", "damaged", "encrypted", "too-large", "too-com
 
 /** Why each committed input is kept (file name → what it broke and the expected code). */
 const KNOWN: Record<string, { broke: string; code: string | null }> = {
-  "trylater-string-throw.pdf": { broke: "MuPDF threw the string TRYLATER; inspect called close() on it", code: "damaged" },
+  "trylater-string-throw.pdf": {
+    broke: "MuPDF threw the string TRYLATER; inspect called close() on it",
+    code: "damaged",
+  },
   "trylater-string-throw-2.pdf": { broke: "same, other mutation", code: "damaged" },
 };
 

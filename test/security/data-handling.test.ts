@@ -11,7 +11,7 @@ import type { Analysis } from "../../src/analysis/types.ts";
 import { type AppContext, createContext } from "../../src/app/context.ts";
 import { readRuntime } from "../../src/config/runtime.ts";
 import { settingsSchema } from "../../src/config/settings-schema.ts";
-import { remoteDirSegments, checkRemoteName } from "../../src/delivery/names.ts";
+import { checkRemoteName, remoteDirSegments } from "../../src/delivery/names.ts";
 import { type FtpSrvTest, startFtpSrv } from "../../src/delivery/testing/ftp-srv.ts";
 import { planDeliveries } from "../../src/rules/plan.ts";
 import { buildWebApp } from "../../src/web/app.ts";
@@ -58,7 +58,11 @@ describe("data handling", () => {
     app = await buildWebApp(ctx, { logger: false });
     await app.ready();
     await ctx.users.add("boss", SECRETS.admin, "admin");
-    const login = await app.inject({ method: "POST", url: "/api/login", payload: { name: "boss", password: SECRETS.admin } });
+    const login = await app.inject({
+      method: "POST",
+      url: "/api/login",
+      payload: { name: "boss", password: SECRETS.admin },
+    });
     cookie = String(login.headers["set-cookie"]).split(";")[0];
     csrf = login.json().csrf;
     for (const d of ["press"]) fs.mkdirSync(path.join(outside, d), { recursive: true });
@@ -71,16 +75,39 @@ describe("data handling", () => {
   });
 
   const admin = (method: "GET" | "PUT" | "POST", url: string, payload?: unknown) =>
-    app.inject({ method, url, headers: { cookie, "x-csrf-token": csrf }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    app.inject({
+      method,
+      url,
+      headers: { cookie, "x-csrf-token": csrf },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
 
   it("secrets saved through the API never come back: settings, export, database, test connection", async () => {
     const doc = {
-      presses: [{ name: "Speedmaster", plateWidthMm: 1030, plateHeightMm: 770, gripperMm: 40, previewTarget: "press" }],
+      presses: [
+        {
+          name: "Speedmaster",
+          plateWidthMm: 1030,
+          plateHeightMm: 770,
+          gripperMm: 40,
+          previewTarget: "press",
+        },
+      ],
       bureaus: [{ name: "Leonov", target: "bureau" }],
       targets: [
         // A wrong password on purpose: the failure is logged and recorded, the password must not be.
-        { name: "bureau", url: `ftp://${ftp.user}@127.0.0.1:${ftp.port}/in`, password: SECRETS.ftp, timeoutSec: 5 },
-        { name: "sftp", url: "sftp://u@127.0.0.1:1/x", privateKey: SECRETS.key, passphrase: SECRETS.passphrase },
+        {
+          name: "bureau",
+          url: `ftp://${ftp.user}@127.0.0.1:${ftp.port}/in`,
+          password: SECRETS.ftp,
+          timeoutSec: 5,
+        },
+        {
+          name: "sftp",
+          url: "sftp://u@127.0.0.1:1/x",
+          privateKey: SECRETS.key,
+          passphrase: SECRETS.passphrase,
+        },
         { name: "press", url: `file://${path.join(outside, "press")}` },
       ],
       channels: {
@@ -103,7 +130,11 @@ describe("data handling", () => {
     expect((await admin("PUT", "/api/settings", get.json())).statusCode).toBe(200);
     expect((await ctx.settingsRepo.get()).targets[0].password).toBe(SECRETS.ftp);
     // At rest: encrypted in the database file.
-    const dbBytes = ["", "-wal"].map((s) => (fs.existsSync(ctx.paths.sqlite + s) ? fs.readFileSync(ctx.paths.sqlite + s, "latin1") : "")).join("");
+    const dbBytes = ["", "-wal"]
+      .map((s) =>
+        fs.existsSync(ctx.paths.sqlite + s) ? fs.readFileSync(ctx.paths.sqlite + s, "latin1") : "",
+      )
+      .join("");
     expect(leaks(dbBytes)).toEqual([]);
     const test = await admin("POST", "/api/targets/bureau/test");
     expect(test.json().ok).toBe(false); // wrong password
@@ -112,10 +143,18 @@ describe("data handling", () => {
 
   it("a hostile file name and mark text go through the whole pipeline as data", async () => {
     ctx.queue.work(1);
-    const src = await writeSheet(outside, "upload.pdf", { pages: 1, marks: [...threeMarks({ bureau: "Leonov" }).filter((m) => m.creationName !== "Outputter"), { creationName: "Outputter", text: HOSTILE_MARK }] });
+    const src = await writeSheet(outside, "upload.pdf", {
+      pages: 1,
+      marks: [
+        ...threeMarks({ bureau: "Leonov" }).filter((m) => m.creationName !== "Outputter"),
+        { creationName: "Outputter", text: HOSTILE_MARK },
+      ],
+    });
     const boundary = "----pdfupload";
     const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${HOSTILE_NAME.replace(/"/g, "%22")}"\r\nContent-Type: application/pdf\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${HOSTILE_NAME.replace(/"/g, "%22")}"\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
       fs.readFileSync(src),
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
@@ -127,7 +166,11 @@ describe("data handling", () => {
     });
     expect(up.statusCode).toBe(201);
     const id = up.json().jobs[0].id as number;
-    await until(async () => ["done", "failed"].includes((await ctx.jobs.get(id))?.status ?? ""), 90_000, "job finished");
+    await until(
+      async () => ["done", "failed"].includes((await ctx.jobs.get(id))?.status ?? ""),
+      90_000,
+      "job finished",
+    );
     const job = await app.inject({ method: "GET", url: `/api/jobs/${id}` });
     expect(job.headers["content-type"]).toMatch(/^application\/json/);
     expect(job.headers["x-content-type-options"]).toBe("nosniff");
@@ -148,20 +191,32 @@ describe("data handling", () => {
       expect([400, 404], name).toContain(r.statusCode);
     }
     // CSV export neutralises a name that a spreadsheet would run as a formula.
-    await ctx.jobs.update(id, { file_name: "=HYPERLINK(\"http://evil\")" });
+    await ctx.jobs.update(id, { file_name: '=HYPERLINK("http://evil")' });
     const csv = await app.inject({ method: "GET", url: "/api/jobs/export.csv" });
     expect(csv.body).toContain(`"'=HYPERLINK(""http://evil"")"`);
   });
 
   it("an uploaded file name cannot climb out of the upload folder", async () => {
-    const names = ["../../escape.pdf", "..\\..\\escape2.pdf", "/etc/escape3.pdf", "a/../../../escape4.pdf", "....//escape5.pdf"];
+    const names = [
+      "../../escape.pdf",
+      "..\\..\\escape2.pdf",
+      "/etc/escape3.pdf",
+      "a/../../../escape4.pdf",
+      "....//escape5.pdf",
+    ];
     for (const name of names) {
       const boundary = "----x";
       const r = await app.inject({
         method: "POST",
         url: "/api/uploads",
-        headers: { cookie, "x-csrf-token": csrf, "content-type": `multipart/form-data; boundary=${boundary}` },
-        payload: Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 not really\r\n--${boundary}--\r\n`),
+        headers: {
+          cookie,
+          "x-csrf-token": csrf,
+          "content-type": `multipart/form-data; boundary=${boundary}`,
+        },
+        payload: Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 not really\r\n--${boundary}--\r\n`,
+        ),
       });
       expect(r.statusCode, name).toBe(201);
       const j = r.json().jobs[0];
@@ -172,14 +227,31 @@ describe("data handling", () => {
       }
     }
     const all = fs.readdirSync(path.dirname(outside));
-    for (const n of ["escape.pdf", "escape2.pdf", "escape3.pdf", "escape4.pdf", "escape5.pdf"]) expect(all).not.toContain(n);
+    for (const n of ["escape.pdf", "escape2.pdf", "escape3.pdf", "escape4.pdf", "escape5.pdf"])
+      expect(all).not.toContain(n);
     expect(fs.existsSync("/etc/escape3.pdf")).toBe(false);
   });
 
   it("rule templates cannot climb out of the target folder, whatever the file name holds", () => {
     const settings = settingsSchema.parse({
-      presses: [{ name: "Speedmaster", plateWidthMm: 1030, plateHeightMm: 770, previewTarget: "t", previewFolder: "../../{name}", previewName: "../{name}.pdf" }],
-      bureaus: [{ name: "Leonov", target: "t", folder: "{orderName}/../../../{name}", fileName: "..\\..\\{name}.pdf" }],
+      presses: [
+        {
+          name: "Speedmaster",
+          plateWidthMm: 1030,
+          plateHeightMm: 770,
+          previewTarget: "t",
+          previewFolder: "../../{name}",
+          previewName: "../{name}.pdf",
+        },
+      ],
+      bureaus: [
+        {
+          name: "Leonov",
+          target: "t",
+          folder: "{orderName}/../../../{name}",
+          fileName: "..\\..\\{name}.pdf",
+        },
+      ],
       targets: [{ name: "t", url: "file:///srv/out" }],
     });
     const fileName = "0537_..\\..\\etc_..%2fpasswd_Leonov.pdf";
@@ -194,22 +266,39 @@ describe("data handling", () => {
       bureauBy: "mark",
       order: "0537",
       orderName: "../../../etc/passwd",
-      sheets: [{ page: 1, press: "Speedmaster", pressBy: "mark", plateMm: [1030, 770], paperMm: null, paperBy: null, colorants: ["Cyan"], marks: {} }],
+      sheets: [
+        {
+          page: 1,
+          press: "Speedmaster",
+          pressBy: "mark",
+          plateMm: [1030, 770],
+          paperMm: null,
+          paperBy: null,
+          colorants: ["Cyan"],
+          marks: {},
+        },
+      ],
       warnings: [],
       error: null,
     } as Analysis;
     const plans = planDeliveries(analysis, settings, fileName);
     expect(plans.length).toBeGreaterThan(0);
     for (const p of plans) {
-      if (p.remoteDir !== null) expect(() => remoteDirSegments(p.remoteDir as string), `${p.kind} dir ${p.remoteDir}`).not.toThrow();
-      if (p.remoteName !== null) expect(() => checkRemoteName(p.remoteName as string), `${p.kind} name ${p.remoteName}`).not.toThrow();
+      if (p.remoteDir !== null)
+        expect(() => remoteDirSegments(p.remoteDir as string), `${p.kind} dir ${p.remoteDir}`).not.toThrow();
+      if (p.remoteName !== null)
+        expect(() => checkRemoteName(p.remoteName as string), `${p.kind} name ${p.remoteName}`).not.toThrow();
       expect(`${p.remoteDir}/${p.remoteName}`.split(/[/\\]/)).not.toContain("..");
     }
   });
 
   it("the logs of all the above hold no secret", async () => {
     // A failed delivery (wrong password) was logged at trace level with its error.
-    await until(async () => logText.includes("delivery") || logText.includes("deliver"), 10_000, "delivery logged");
+    await until(
+      async () => logText.includes("delivery") || logText.includes("deliver"),
+      10_000,
+      "delivery logged",
+    );
     expect(logText.length).toBeGreaterThan(1000);
     expect(leaks(logText)).toEqual([]);
   });

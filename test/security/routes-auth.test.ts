@@ -48,7 +48,7 @@ const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 const ROLES: Role[] = ["viewer", "operator", "admin"];
 
 /** Routes from `printRoutes({ commonPrefix: false })`: a tree whose lines hold paths relative to their parent. */
-export function routeTable(app: FastifyInstance): { method: string; url: string }[] {
+function routeTable(app: FastifyInstance): { method: string; url: string }[] {
   const out: { method: string; url: string }[] = [];
   const stack: string[] = [];
   for (const line of app.printRoutes({ commonPrefix: false }).split("\n")) {
@@ -58,15 +58,23 @@ export function routeTable(app: FastifyInstance): { method: string; url: string 
     stack.length = depth;
     stack.push(m[2]);
     const url = stack.join("");
-    for (const method of (m[3] ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const method of (m[3] ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (method !== "HEAD") out.push({ method, url });
     }
   }
   return out;
 }
 
-const concrete = (url: string) => url.replace(/:id\b/g, "999999").replace(/:name\b/g, "nothing").replace(/\*$/, "x");
-const isStatic = (url: string) => !url.startsWith("/api/") && url !== "/metrics" && !url.startsWith("/admin/queues");
+const concrete = (url: string) =>
+  url
+    .replace(/:id\b/g, "999999")
+    .replace(/:name\b/g, "nothing")
+    .replace(/\*$/, "x");
+const isStatic = (url: string) =>
+  !url.startsWith("/api/") && url !== "/metrics" && !url.startsWith("/admin/queues");
 
 describe("authorisation on every route", () => {
   let ctx: AppContext;
@@ -77,13 +85,22 @@ describe("authorisation on every route", () => {
   async function login(role: Role) {
     const name = `${role}-user`;
     await ctx.users.add(name, "a-long-Passw0rd", role);
-    const r = await app.inject({ method: "POST", url: "/api/login", payload: { name, password: "a-long-Passw0rd" } });
+    const r = await app.inject({
+      method: "POST",
+      url: "/api/login",
+      payload: { name, password: "a-long-Passw0rd" },
+    });
     expect(r.statusCode).toBe(200);
     const cookie = String(r.headers["set-cookie"]).split(";")[0];
     sessions[role] = { cookie, csrf: r.json().csrf };
   }
 
-  function call(method: string, url: string, who: Role | null, o: { csrf?: boolean; headers?: Record<string, string> } = {}) {
+  function call(
+    method: string,
+    url: string,
+    who: Role | null,
+    o: { csrf?: boolean; headers?: Record<string, string> } = {},
+  ) {
     const s = who ? sessions[who] : undefined;
     const headers: Record<string, string> = { ...o.headers };
     if (s) headers.cookie = s.cookie;
@@ -129,7 +146,10 @@ describe("authorisation on every route", () => {
         const noCsrf = await call(method, url, "admin", { csrf: false });
         expect(noCsrf.statusCode, `${method} ${url} without CSRF`).toBe(403);
         expect(noCsrf.json().error.code).toBe("csrf");
-        const wrong = await call(method, url, "admin", { csrf: false, headers: { "x-csrf-token": "forged" } });
+        const wrong = await call(method, url, "admin", {
+          csrf: false,
+          headers: { "x-csrf-token": "forged" },
+        });
         expect(wrong.statusCode, `${method} ${url} with a forged CSRF token`).toBe(403);
       }
       checked.push(`${method} ${url}`);
@@ -153,15 +173,22 @@ describe("authorisation on every route", () => {
     const journal = routeTable(app).filter((r) => POLICY[`${r.method} ${r.url}`] === "journal");
     expect(journal.length).toBeGreaterThanOrEqual(5);
     for (const { method, url } of journal) {
-      for (const who of [null, ...ROLES]) expect([401, 403]).not.toContain((await call(method, url, who)).statusCode);
+      for (const who of [null, ...ROLES])
+        expect([401, 403]).not.toContain((await call(method, url, who)).statusCode);
     }
     const s = await ctx.settingsRepo.get();
     await ctx.settingsRepo.save({ ...s, journal: { ...s.journal, private: true } });
     try {
       for (const { method, url } of [...journal, { method: "GET", url: "/api/events" }]) {
-        expect((await call(method, url, null)).statusCode, `${method} ${url} anonymous, private journal`).toBe(401);
+        expect(
+          (await call(method, url, null)).statusCode,
+          `${method} ${url} anonymous, private journal`,
+        ).toBe(401);
         if (url === "/api/events") continue; // a live stream: checked over HTTP below
-        for (const who of ROLES) expect([401, 403], `${method} ${url} as ${who}`).not.toContain((await call(method, url, who)).statusCode);
+        for (const who of ROLES)
+          expect([401, 403], `${method} ${url} as ${who}`).not.toContain(
+            (await call(method, url, who)).statusCode,
+          );
       }
     } finally {
       await ctx.settingsRepo.save({ ...s, journal: { ...s.journal, private: false } });
@@ -171,7 +198,10 @@ describe("authorisation on every route", () => {
   it("the live event stream opens for a reader", async () => {
     const address = await app.listen({ port: 0, host: "127.0.0.1" });
     const ac = new AbortController();
-    const r = await fetch(`${address}/api/events`, { signal: ac.signal, headers: { cookie: sessions.viewer?.cookie ?? "" } });
+    const r = await fetch(`${address}/api/events`, {
+      signal: ac.signal,
+      headers: { cookie: sessions.viewer?.cookie ?? "" },
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get("content-type")).toMatch(/text\/event-stream/);
     ac.abort();

@@ -20,16 +20,22 @@ function findings(files: string[], patterns: [RegExp, string][]): string[] {
     const lines = fs.readFileSync(f, "utf8").split("\n");
     lines.forEach((line, i) => {
       if (/^\s*(\/\/|\*)/.test(line)) return; // comments may name what they forbid
-      for (const [re, why] of patterns) if (re.test(line)) out.push(`${path.relative(ROOT, f)}:${i + 1}: ${why}: ${line.trim()}`);
+      for (const [re, why] of patterns)
+        if (re.test(line)) out.push(`${path.relative(ROOT, f)}:${i + 1}: ${why}: ${line.trim()}`);
     });
   }
   return out;
 }
 
 describe("no shell anywhere", () => {
-  const files = [...sources("src"), ...sources("bin"), ...sources("scripts"), ...sources("test"), ...sources("bench"), ...sources("deploy")].filter(
-    (f) => !f.endsWith("static-checks.test.ts"),
-  );
+  const files = [
+    ...sources("src"),
+    ...sources("bin"),
+    ...sources("scripts"),
+    ...sources("test"),
+    ...sources("bench"),
+    ...sources("deploy"),
+  ].filter((f) => !f.endsWith("static-checks.test.ts"));
 
   it("scans a real tree", () => {
     expect(files.length).toBeGreaterThan(50);
@@ -39,10 +45,16 @@ describe("no shell anywhere", () => {
     const problems = findings(files, [
       [/shell\s*:\s*(true|["'`])/, "shell option"],
       [/\b(exec|execSync)\b[^;]*from\s+["'](node:)?child_process["']/, "exec/execSync import (runs a shell)"],
-      [/import\s*\{[^}]*\b(exec|execSync)\b[^}]*\}\s*from\s+["'](node:)?child_process/, "exec/execSync import (runs a shell)"],
+      [
+        /import\s*\{[^}]*\b(exec|execSync)\b[^}]*\}\s*from\s+["'](node:)?child_process/,
+        "exec/execSync import (runs a shell)",
+      ],
       [/child_process\s*\.\s*(exec|execSync)\s*\(/, "child_process.exec"],
       [/\b(cp|childProcess|proc)\s*\.\s*(exec|execSync)\s*\(/, "exec through a module alias"],
-      [/\b(spawn|spawnSync|execFile|execFileSync)\s*\(\s*["'`](sh|bash|\/bin\/sh|\/bin\/bash|cmd|cmd\.exe|powershell)["'`]/, "a shell as the program"],
+      [
+        /\b(spawn|spawnSync|execFile|execFileSync)\s*\(\s*["'`](sh|bash|\/bin\/sh|\/bin\/bash|cmd|cmd\.exe|powershell)["'`]/,
+        "a shell as the program",
+      ],
       [/["'`]-c["'`]\s*,\s*`/, "a template string handed to -c"],
     ]);
     expect(problems).toEqual([]);
@@ -51,7 +63,10 @@ describe("no shell anywhere", () => {
   it("spawns only with an argument array", () => {
     // spawn(program, [args…] | identifier of an array, options): never spawn("gs -q " + file).
     const problems = findings(files, [
-      [/\b(spawn|spawnSync|execFile|execFileSync)\s*\(\s*["'`][^"'`]*\s[^"'`]*["'`]\s*[,)]/, "program string with spaces"],
+      [
+        /\b(spawn|spawnSync|execFile|execFileSync)\s*\(\s*["'`][^"'`]*\s[^"'`]*["'`]\s*[,)]/,
+        "program string with spaces",
+      ],
       [/\b(spawn|spawnSync|execFile|execFileSync)\s*\([^,()]*\+/, "program built by concatenation"],
     ]);
     expect(problems).toEqual([]);
@@ -72,7 +87,9 @@ describe("no raw HTML", () => {
   });
 
   it("the server builds no HTML from data", () => {
-    const problems = findings(sources("src"), [[/\.type\(\s*["']text\/html["']\s*\)\s*\.send\(\s*`[^`]*\$\{/, "HTML from a template string"]]);
+    const problems = findings(sources("src"), [
+      [/\.type\(\s*["']text\/html["']\s*\)\s*\.send\(\s*`[^`]*\$\{/, "HTML from a template string"],
+    ]);
     expect(problems).toEqual([]);
   });
 });
@@ -94,8 +111,13 @@ describe("dependencies pinned by the lock file", () => {
       expect(lock.packages[`node_modules/${name}`]?.version, name).toBe(version);
     }
     // `resolved` may be omitted (registry-neutral lock); the version and the sha512 pin each tarball.
-    const unpinned = Object.entries(lock.packages as Record<string, { version?: string; integrity?: string; link?: boolean }>)
-      .filter(([k, v]) => k.startsWith("node_modules/") && !v.link && (!v.version || !/^sha512-/.test(v.integrity ?? "")))
+    const unpinned = Object.entries(
+      lock.packages as Record<string, { version?: string; integrity?: string; link?: boolean }>,
+    )
+      .filter(
+        ([k, v]) =>
+          k.startsWith("node_modules/") && !v.link && (!v.version || !/^sha512-/.test(v.integrity ?? "")),
+      )
       .map(([k]) => k);
     expect(unpinned).toEqual([]);
   });

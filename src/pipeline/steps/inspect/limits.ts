@@ -162,7 +162,8 @@ export async function checkStreams(doc: mupdf.PDFDocument, maxBytes: number): Pr
     if (!filters || filters.length === 0) continue;
     const declared = dict.get("Length");
     let rawLen = declared.isNumber() ? declared.asNumber() : Number.POSITIVE_INFINITY;
-    const bound = (len: number) => filters.reduce((b, f) => b * (EXPANSION[f] ?? Number.POSITIVE_INFINITY), len);
+    const bound = (len: number) =>
+      filters.reduce((b, f) => b * (EXPANSION[f] ?? Number.POSITIVE_INFINITY), len);
     if (bound(rawLen) <= maxBytes) continue;
     if (!filters.every((f) => f === "FlateDecode" || f === "Fl")) continue;
     let raw: Uint8Array;
