@@ -1,8 +1,6 @@
 // file:///path — a mounted share (SMB/NFS) or a local folder.
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { copyFile, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import type { Target } from "../config/settings-schema.ts";
 import { classifyError, DeliveryError } from "./errors.ts";
 import {
@@ -66,10 +64,16 @@ export class FolderDeliverer implements Deliverer {
     try {
       await mkdir(dir, { recursive: true });
       step = "copy to";
-      // flush: data is on the share's disk before the rename makes it visible.
-      await pipeline(createReadStream(local), createWriteStream(temp, { flush: true }), {
-        signal: opts.signal,
-      });
+      // copyFile lets the kernel copy (copy_file_range; server-side copy on NFS/SMB); the fsync puts
+      // the data on the share's disk before the rename makes it visible.
+      await copyFile(local, temp);
+      throwIfAborted(opts.signal);
+      const handle = await open(temp, "r+");
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       step = "check size in";
       const size = (await stat(temp)).size;
       if (size !== bytes) {

@@ -83,7 +83,11 @@ describe("vsftpd", () => {
 
   it("an aborted upload stops, leaves no final file, and the deliverer still works", async () => {
     const d = openDeliverer(
-      targetSchema.parse({ name: "t", url: `ftp://anonymous@127.0.0.1:${s.port}/abort`, password: s.password }),
+      targetSchema.parse({
+        name: "t",
+        url: `ftp://anonymous@127.0.0.1:${s.port}/abort`,
+        password: s.password,
+      }),
     );
     try {
       const ac = new AbortController();
@@ -173,6 +177,16 @@ describe("ftp-srv (misbehaving file system)", () => {
     } finally {
       s.quotaBytes = null;
     }
+  });
+
+  it("a server that keeps fewer bytes than sent: size-mismatch, the file never gets its final name", async () => {
+    s.truncateOnce = true;
+    const err = await deliverFile(target(), big, "short", "x.pdf").catch((e) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect(err.code).toBe("size-mismatch");
+    expect(err.transient).toBe(true);
+    await expect(access(join(s.root, "in/short/x.pdf"))).rejects.toThrow();
+    expect(await readdir(join(s.root, "in/short"))).toEqual([]); // the short temp file was removed
   });
 
   it("wrong password on another server: still auth, permanent", async () => {

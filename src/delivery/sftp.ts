@@ -208,7 +208,7 @@ export class SftpDeliverer implements Deliverer {
     const handle = await call<Buffer>((done) => sftp.open(remote, "w", done));
     let position = 0;
     let failed: unknown = null;
-    // Several WRITEs in flight, as OpenSSH's sftp does: one at a time costs a round trip per 32 KiB.
+    // 64 WRITEs of 32 KiB in flight, as OpenSSH's sftp does: one at a time costs a round trip each.
     const inFlight = new Set<Promise<void>>();
     try {
       for await (const chunk of createReadStream(local, { highWaterMark: 32 * 1024 })) {
@@ -222,7 +222,7 @@ export class SftpDeliverer implements Deliverer {
         p.catch(() => undefined); // reported through race/all below
         inFlight.add(p);
         position += buf.length;
-        if (inFlight.size >= 16) await Promise.race(inFlight);
+        if (inFlight.size >= 64) await Promise.race(inFlight);
       }
       await Promise.all(inFlight);
     } catch (err) {

@@ -18,6 +18,8 @@ export interface FtpSrvTest {
   dropOnceAfterBytes: number | null;
   /** Fail writes past this many bytes of one file with ENOSPC. */
   quotaBytes: number | null;
+  /** Silently keep only the first half of the next upload (a broken server or disk). */
+  truncateOnce: boolean;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startFtpSrv(): Promise<FtpSrvTest> {
     stored: [],
     dropOnceAfterBytes: null,
     quotaBytes: null,
+    truncateOnce: false,
     stop: async () => {},
   };
 
@@ -63,11 +66,17 @@ export async function startFtpSrv(): Promise<FtpSrvTest> {
         commandSocket?: { destroy(): void };
       };
       let bytes = 0;
+      const truncate = state.truncateOnce;
+      state.truncateOnce = false;
       const stream = new Writable({
         write(chunk: Buffer, _enc, cb) {
           bytes += chunk.length;
           if (state.quotaBytes !== null && bytes > state.quotaBytes) {
             cb(Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" }));
+            return;
+          }
+          if (truncate && bytes > 100_000) {
+            cb();
             return;
           }
           file.write(chunk, (err) => {

@@ -94,6 +94,8 @@ export async function startSftpServer(): Promise<SftpTestServer> {
         const session = acceptSession();
         session.on("sftp", (acceptSftp) => {
           const sftp = acceptSftp();
+          // The client's EOF ends the subsystem: close our side too, or OpenSSH's sftp waits forever.
+          sftp.on("end", () => sftp.end());
           const handles = new Map<number, { fd?: number; dir?: string[]; path: string; written: number }>();
           let next = 1;
           const handleOf = (h: Buffer) => handles.get(h.readUInt32BE(0));
