@@ -112,6 +112,13 @@ describe("journal", () => {
     const r = row("0537_Technoyug_Flier");
     await r.locator(".plates").hover();
     await expect(r.locator(".hint-pop").first().textContent()).resolves.toContain("PANTONE Warm Red C");
+    // Proofs come from the render step; say what it logged if it made none.
+    const id = Number(await r.getAttribute("data-job"));
+    const outputs = JSON.parse((await server.ctx.jobs.get(id))?.outputs ?? "{}");
+    if (!outputs.pages?.some((pg: { proof: string | null }) => pg.proof)) {
+      const log = (await server.ctx.jobs.logLines(id)).map((l) => `${l.level} ${l.msg}`).join("\n");
+      throw new Error(`job ${id} has no proofs; its log:\n${log}`);
+    }
     const eye = r.locator(".thumb-btn");
     await eye.waitFor({ timeout: 30_000 });
     await eye.hover();
@@ -304,5 +311,32 @@ describe("journal", () => {
     await p.reload();
     await expect(p.locator("h1").textContent()).resolves.toBe("Journal");
     await ru.close();
+  });
+
+  it("fits a phone: nothing but the table scrolls sideways, keyboard reaches the rows", async () => {
+    const phone = await browser.newContext({
+      baseURL: server.url,
+      locale: "en-GB",
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+    });
+    const p = await phone.newPage();
+    await p.goto("/");
+    await p.locator("tr.job-row").first().waitFor();
+    const widths = await p.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    expect(widths[0]).toBeLessThanOrEqual(widths[1]);
+    await shot(p, "journal-phone");
+    // Tab from the top: skip link first, then on to a file link.
+    await p.keyboard.press("Tab");
+    await expect(p.evaluate(() => document.activeElement?.className)).resolves.toBe("skip");
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await p.keyboard.press("Tab");
+      reached = await p.evaluate(() => document.activeElement?.classList.contains("file-link") ?? false);
+    }
+    expect(reached).toBe(true);
+    await p.keyboard.press("Enter");
+    await p.waitForURL(/\/jobs\/\d+$/);
+    await phone.close();
   });
 });
