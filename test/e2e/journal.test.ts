@@ -241,7 +241,7 @@ describe("journal", () => {
   it("deletes a row only after confirming", async () => {
     const r = row("0601_Буклет «Весна»");
     await until(
-      async () => (await r.getAttribute("data-status")) !== "processing",
+      async () => ["done", "failed"].includes((await r.getAttribute("data-status")) ?? ""),
       "the upload to be processed",
     );
     await r.locator('button[aria-label^="Delete"]').click();
