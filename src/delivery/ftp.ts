@@ -45,7 +45,8 @@ export class FtpDeliverer implements Deliverer {
   private readonly password: string;
   private client: Client | null = null;
   /** Control-connection replies as they arrive, including ones no command was waiting for. */
-  private heard: { code: number; message: string }[] = [];
+  private heard: { seq: number; code: number; message: string }[] = [];
+  private heardSeq = 0;
   private loginDir = "/";
   private readonly serial = new Serial();
 
@@ -84,7 +85,7 @@ export class FtpDeliverer implements Deliverer {
       if (!text.startsWith("< ")) return;
       for (const line of text.slice(2).split(/\r?\n/)) {
         const m = /^(\d{3}) (.*)$/.exec(line);
-        if (m) this.heard.push({ code: Number(m[1]), message: line });
+        if (m) this.heard.push({ seq: ++this.heardSeq, code: Number(m[1]), message: line });
       }
       if (this.heard.length > 50) this.heard.splice(0, this.heard.length - 50);
     };
@@ -196,16 +197,16 @@ export class FtpDeliverer implements Deliverer {
 
   /** STOR; when the data connection breaks, the server's reply (if it sends one) is the real reason. */
   private async uploadFrom(client: Client, local: string, remote: string) {
-    const mark = this.heard.length;
+    const mark = this.heardSeq;
     try {
       return await client.uploadFrom(createReadStream(local), remote);
     } catch (err) {
       if (err instanceof FTPError || client.closed) throw err;
       // Replies come in order: once NOOP is answered, any verdict on the STOR has arrived.
       await client.send("NOOP").catch(() => undefined);
-      const verdict = this.heard.slice(mark).find((r) => r.code >= 400);
+      const verdict = this.heard.find((r) => r.seq > mark && r.code >= 400);
       client.close(); // the session's state is unknown now; the next upload logs in afresh
-      if (verdict) throw new FTPError(verdict);
+      if (verdict) throw new FTPError({ code: verdict.code, message: verdict.message });
       throw err;
     }
   }
