@@ -39,7 +39,7 @@ export interface AppContext {
 export async function createContext(runtime: Runtime, logger: Logger): Promise<AppContext> {
   const paths = dataPaths(runtime.dataDir);
   const key = loadOrCreateKey(paths.keyFile);
-  const store = await openStore({ databaseUrl: runtime.databaseUrl, sqlitePath: paths.sqlite });
+  const store = await openStore({ databaseUrl: runtime.databaseUrl, sqlitePath: paths.sqlite, poolMax: runtime.dbPoolMax });
   const jobs = new JobsRepository(store.db);
   const users = new UsersRepository(store.db);
   const settingsRepo = new SettingsRepository(store.db, key);

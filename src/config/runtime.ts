@@ -26,6 +26,8 @@ export interface Runtime {
   metricsAccess: "local" | "open" | "admin";
   /** A bearer token that also opens /metrics (for a Prometheus on another machine). */
   metricsToken: string | null;
+  /** PostgreSQL connections per process (workers × this must fit max_connections). */
+  dbPoolMax: number;
 }
 
 function num(v: string | undefined, fallback: number): number {
@@ -50,6 +52,7 @@ export function readRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     queueLockSec: Math.max(1, num(env.PDFUPLOAD_QUEUE_LOCK_SEC, 30)),
     metricsAccess: env.PDFUPLOAD_METRICS === "open" || env.PDFUPLOAD_METRICS === "admin" ? env.PDFUPLOAD_METRICS : "local",
     metricsToken: env.PDFUPLOAD_METRICS_TOKEN || null,
+    dbPoolMax: Math.max(1, num(env.PDFUPLOAD_DB_POOL, 10)),
   };
 }
 

@@ -11,12 +11,13 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export async function openStore(opts: { databaseUrl?: string | null; sqlitePath: string }): Promise<Store> {
+export async function openStore(opts: { databaseUrl?: string | null; sqlitePath: string; poolMax?: number }): Promise<Store> {
   if (opts.databaseUrl?.startsWith("postgres")) {
     const { default: pg } = await import("pg");
     // Bigint counts come back as strings by default; our counts fit in a double.
     pg.types.setTypeParser(20, (v: string) => Number(v));
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // Per process; many workers × this must stay under max_connections (or go through PgBouncer).
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 10 });
     // An idle connection dropped by the server (restart, failover) must not crash the process;
     // the pool opens a new one on the next query.
     pool.on("error", () => {});
