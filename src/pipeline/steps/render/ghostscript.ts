@@ -43,9 +43,14 @@ export interface GsOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   cwd?: string;
+  /**
+   * Makes `timeoutMs` an idle limit: polled every 250 ms, any change of the returned value (e.g. the
+   * number of pages written so far) restarts the clock. Used for multi-page runs: each page gets the limit.
+   */
+  progress?: () => number;
 }
 
-const KEEP = 64 * 1024; // gs can be chatty on broken files: keep the head of its output only
+const KEEP = 256 * 1024; // gs can be chatty on broken files: keep the head of its output only
 
 /**
  * Runs gs and resolves with its exit status and output. Rejects with `render-timeout` when it runs past
@@ -93,6 +98,7 @@ export function runGhostscript(args: string[], opts: GsOptions): Promise<GsRun> 
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     const done = () => {
       clearTimeout(timer);
+      clearInterval(timer);
       if (killTimer) clearTimeout(killTimer);
       opts.signal?.removeEventListener("abort", onAbort);
     };
@@ -112,15 +118,22 @@ export function runGhostscript(args: string[], opts: GsOptions): Promise<GsRun> 
   });
 }
 
-/** Options every run shares: no prompts, no access outside what the command line names. */
-export const GS_BASE = ["-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dNOINTERPOLATE"];
+/**
+ * Options every run shares: no prompts, no access outside what the command line names, no scan of the
+ * system's fonts (PDF fonts are embedded; gs falls back to its own). Quiet, except where a multi-page
+ * run needs gs's "Page N" lines to tell which page a complaint belongs to.
+ */
+export const GS_BASE = ["-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dNOINTERPOLATE", "-dNOPLATFONTS"];
+
+const CHATTER =
+  /^(GPL Ghostscript|Copyright|This software|see the file COPYING|Processing pages|Page \d+$|Querying operating system|Loading )/i;
 
 /** Ghostscript's error lines (`**** Error: …` and what follows) in one short sentence. */
 export function gsProblems(stderr: string): string | null {
   const lines = stderr
     .split("\n")
     .map((l) => l.trim().replace(/^\*+\s*/, ""))
-    .filter((l) => l && !/^GPL Ghostscript|^Copyright|^This software/i.test(l));
+    .filter((l) => l && !CHATTER.test(l));
   if (!lines.some((l) => /error/i.test(l))) return null;
   const uniq = [...new Set(lines)].slice(0, 4).join(" ");
   return uniq.length > 300 ? `${uniq.slice(0, 297)}...` : uniq;

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSettings } from "../../../config/settings-schema.ts";
 import { RenderError, renderSheets } from "./index.ts";
-import { brokenPage, buildOverprintPdf, fixtureAnalysis, slowPage } from "./test-fixtures.ts";
+import { brokenPage, buildOverprintPdf, fixtureAnalysis, pageSpecs, slowPage } from "./test-fixtures.ts";
 import { processesMentioning } from "./test-reference.ts";
 
 const settings = { ...defaultSettings().render, proofPx: 300, inkDpi: 72, concurrency: 2 };
@@ -76,6 +76,36 @@ describe("render failures", () => {
       expect(existsSync(p.proof as string)).toBe(true);
     }
     expect(r.pages[1].inks["PANTONE 185 C"]).toBeCloseTo(12, 0);
+    expect(readdirSync(tmpDir)).toEqual([]);
+  });
+
+  it("pages rendered in one gs run: a slow page mid-run is stopped, the rest are redone and come out", async () => {
+    const std = pageSpecs();
+    const pdf = path.join(dir, "batch.pdf");
+    // All process-only, so one device and resolution: at concurrency 1 they go in runs of three.
+    writeFileSync(
+      pdf,
+      await buildOverprintPdf({ pages: [std[0], slowPage(8), std[2], brokenPage(), std[3]] }),
+    );
+    const tmpDir = freshTmp("batch");
+    const r = await renderSheets({
+      pdfPath: pdf,
+      analysis: fixtureAnalysis(pdf, 5),
+      settings: { ...settings, proofPx: 150, timeoutSec: 8, concurrency: 1 },
+      outDir: path.join(dir, "out-batch"),
+      tmpDir,
+    });
+    expect(r.pages.map((p) => p.page)).toEqual([1, 2, 3, 4, 5]);
+    expect(r.pages[1].warning).toMatch(/ran past 8 s and was stopped/);
+    expect(r.pages[1].proof).toBeNull();
+    expect(r.pages[3].warning).toMatch(/Ghostscript reported problems on this page/);
+    for (const i of [0, 2, 4]) {
+      expect(r.pages[i].warning, `page ${i + 1}`).toBeUndefined();
+      expect(existsSync(r.pages[i].proof as string)).toBe(true);
+    }
+    expect(r.pages[0].inks.Cyan).toBeCloseTo(60, 0);
+    expect(r.pages[2].inks.Black).toBeCloseTo(82.5, 0);
+    expect(processesMentioning(tmpDir)).toEqual([]);
     expect(readdirSync(tmpDir)).toEqual([]);
   });
 

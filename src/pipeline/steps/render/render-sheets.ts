@@ -13,7 +13,7 @@ import { runPool } from "./pool.ts";
 import { writePreviewPdf } from "./preview-pdf.ts";
 import { writeProofImages } from "./proof-images.ts";
 import { RenderError } from "./render-error.ts";
-import { orderInks, PROCESS_INKS, rasterPage, round2 } from "./separations.ts";
+import { orderInks, PROCESS_INKS, rasterPages, round2 } from "./separations.ts";
 
 export type RenderSettings = Settings["render"];
 export type RenderEngine = "ghostscript" | "mupdf";
@@ -148,101 +148,134 @@ async function run(job: Job): Promise<RenderResult> {
       previewMs = since(t);
     };
 
-    const pageTask = (index: number) => async (): Promise<PageRender> => {
+    // What each page needs: its box, inks to report, proof or not, and so its resolution and device.
+    const sizes = { proofPx: settings.proofPx, thumbPx: settings.thumbPx };
+    const plans: PagePlan[] = crop.boxes.map((box, index) => {
       const page = index + 1;
-      const box = crop.boxes[index];
-      const sheet = sheets.get(page);
-      const colorants = sheet?.colorants ?? [];
+      const colorants = sheets.get(page)?.colorants ?? [];
       const rotated = crop.rotations[index] % 180 !== 0;
-      const aspect: [number, number] = rotated
-        ? [box[3] - box[1], box[2] - box[0]]
-        : [box[2] - box[0], box[3] - box[1]];
       const proofed = withProofs && (job.proofPages !== "first" || page === 1);
-      const dpi = passDpi(box, settings, proofed);
-      const proof = proofed && job.outDir ? path.join(job.outDir, proofFileName(page)) : null;
-      const thumbnail = proofed && job.outDir ? path.join(job.outDir, thumbnailFileName(page)) : null;
-      const sizes = { proofPx: settings.proofPx, thumbPx: settings.thumbPx };
-      if (engine === "mupdf") {
-        const r = await renderPageWithMupdf({ pdf: cropped, page, dpi, timeoutMs, signal });
-        const measured = new Map<string, number>(PROCESS_INKS.map((n, i) => [n, r.coverage[i]]));
-        const inks = orderInks(measured, colorants);
-        if (proof && thumbnail) {
-          const input = { raw: { data: r.rgb, channels: 3 as const }, width: r.width, height: r.height };
-          await writeProofImages(input, aspect, sizes, { proof, thumbnail });
-        }
-        return { page, proof, thumbnail, inks, inkTotal: total(inks), inkAreaPt: box, inksApproximate: true };
-      }
-      const dir = path.join(tmp, `p${page}`);
-      await mkdir(dir);
+      const scan = crop.spots[index];
+      const listsSpots = colorants.some((c) => !(PROCESS_INKS as readonly string[]).includes(c));
+      return {
+        page,
+        box,
+        colorants,
+        aspect: rotated ? [box[3] - box[1], box[2] - box[0]] : [box[2] - box[0], box[3] - box[1]],
+        dpi: passDpi(box, settings, proofed),
+        spots: listsSpots || (scan?.names.length ?? 0) > 0 || (scan?.incomplete ?? true),
+        proof: proofed && job.outDir ? path.join(job.outDir, proofFileName(page)) : null,
+        thumbnail: proofed && job.outDir ? path.join(job.outDir, thumbnailFileName(page)) : null,
+      };
+    });
+    const rendered = new Map<number, PageRender>();
+    const failures = new Map<number, unknown>();
+
+    const mupdfTask = (plan: PagePlan) => async () => {
       try {
-        const scan = crop.spots[index];
-        const listsSpots = colorants.some((c) => !(PROCESS_INKS as readonly string[]).includes(c));
-        const pass = await rasterPage({
+        const r = await renderPageWithMupdf({
           pdf: cropped,
-          page,
-          dpi,
-          sizePt: [box[2] - box[0], box[3] - box[1]],
-          spots: listsSpots || scan.names.length > 0 || scan.incomplete,
-          dir,
+          page: plan.page,
+          dpi: plan.dpi,
           timeoutMs,
           signal,
         });
-        const inks = orderInks(pass.coverage, colorants);
-        if (proof && thumbnail) {
-          const input = { file: pass.composite, width: pass.width, height: pass.height };
-          await writeProofImages(input, aspect, sizes, { proof, thumbnail });
+        const measured = new Map<string, number>(PROCESS_INKS.map((n, i) => [n, r.coverage[i]]));
+        const inks = orderInks(measured, plan.colorants);
+        if (plan.proof && plan.thumbnail) {
+          const input = { raw: { data: r.rgb, channels: 3 as const }, width: r.width, height: r.height };
+          await writeProofImages(input, plan.aspect, sizes, { proof: plan.proof, thumbnail: plan.thumbnail });
         }
-        const result: PageRender = {
-          page,
-          proof,
-          thumbnail,
-          inks,
-          inkTotal: total(inks),
-          inkAreaPt: box,
-          inksApproximate: false,
-        };
-        if (pass.problem) result.warning = `Ghostscript reported problems on this page: ${pass.problem}`;
-        return result;
-      } finally {
-        await rm(dir, { recursive: true, force: true }); // rasters are big: free disk as we go
+        rendered.set(plan.page, pageResult(plan, inks, true));
+      } catch (e) {
+        if ((e as RenderError).code === "render-aborted") throw e;
+        failures.set(plan.page, e);
+      }
+    };
+
+    // Ghostscript: consecutive pages that share device and resolution render in one process (its start-up
+    // costs about as much as a page at proof size); a page that fails is retried alone.
+    const gsTask = (group: PagePlan[]) => async () => {
+      const queue: PagePlan[][] = [group];
+      for (let g = queue.shift(); g; g = queue.shift()) {
+        const dir = await mkdtemp(path.join(tmp, "pages-"));
+        try {
+          const r = await rasterPages({
+            pdf: cropped,
+            pages: g.map((p) => p.page),
+            dpi: g[0].dpi,
+            sizePt: [
+              Math.max(...g.map((p) => p.box[2] - p.box[0])),
+              Math.max(...g.map((p) => p.box[3] - p.box[1])),
+            ],
+            spots: g[0].spots,
+            dir,
+            timeoutMs,
+            signal,
+          });
+          for (const pass of r.done) {
+            const plan = g.find((p) => p.page === pass.page) as PagePlan;
+            try {
+              const inks = orderInks(pass.coverage, plan.colorants);
+              if (plan.proof && plan.thumbnail) {
+                const input = { file: pass.composite, width: pass.width, height: pass.height };
+                await writeProofImages(input, plan.aspect, sizes, {
+                  proof: plan.proof,
+                  thumbnail: plan.thumbnail,
+                });
+              }
+              const result = pageResult(plan, inks, false);
+              if (pass.problem)
+                result.warning = `Ghostscript reported problems on this page: ${pass.problem}`;
+              rendered.set(plan.page, result);
+            } catch (e) {
+              failures.set(plan.page, e);
+            }
+          }
+          for (const f of r.failed) failures.set(f.page, f.error);
+          for (const page of r.notStarted) queue.push(g.filter((p) => p.page === page));
+        } catch (e) {
+          if ((e as RenderError).code === "render-aborted") throw e;
+          for (const p of g) failures.set(p.page, e);
+        } finally {
+          await rm(dir, { recursive: true, force: true }); // rasters are big: free disk as we go
+        }
       }
     };
 
     const tasks: (() => Promise<unknown>)[] = [];
     if (withProofs) tasks.push(previewTask); // first: usually the longest single task
-    const pageCount = crop.boxes.length;
-    for (let i = 0; i < pageCount; i++) tasks.push(pageTask(i));
+    if (engine === "mupdf") for (const plan of plans) tasks.push(mupdfTask(plan));
+    else for (const group of groupPages(plans, settings.concurrency)) tasks.push(gsTask(group));
     const tPages = performance.now();
     const settled = await runPool(tasks, settings.concurrency, signal);
     if (signal?.aborted) throw new RenderError("render-aborted", "rendering was cancelled");
 
-    const pageResults = settled.slice(withProofs ? 1 : 0) as PromiseSettledResult<PageRender>[];
     if (withProofs && settled[0].status === "rejected") {
       warnings.push(`preview: ${errText(settled[0].reason)}`);
       await rm(path.join(job.outDir as string, PREVIEW_FILE_NAME), { force: true });
     }
+    for (const r of settled.slice(withProofs ? 1 : 0)) {
+      if (r.status === "rejected") throw r.reason; // only cancellation gets here
+    }
     const pages: PageRender[] = [];
-    for (const [i, r] of pageResults.entries()) {
-      if (r.status === "fulfilled") {
-        pages.push(r.value);
+    for (const plan of plans) {
+      const ok = rendered.get(plan.page);
+      if (ok) {
+        pages.push(ok);
         continue;
       }
-      const page = i + 1;
-      const colorants = sheets.get(page)?.colorants ?? [];
       if (job.outDir) {
         // A half-written proof must not pass for a good one.
-        await rm(path.join(job.outDir, proofFileName(page)), { force: true });
-        await rm(path.join(job.outDir, thumbnailFileName(page)), { force: true });
+        await rm(path.join(job.outDir, proofFileName(plan.page)), { force: true });
+        await rm(path.join(job.outDir, thumbnailFileName(plan.page)), { force: true });
       }
       pages.push({
-        page,
+        ...pageResult(plan, orderInks(new Map(), plan.colorants), engine === "mupdf"),
         proof: null,
         thumbnail: null,
-        inks: orderInks(new Map(), colorants),
         inkTotal: 0,
-        inkAreaPt: crop.boxes[i],
-        inksApproximate: engine === "mupdf",
-        warning: `not rendered: ${errText(r.reason)}`,
+        warning: `not rendered: ${errText(failures.get(plan.page) ?? "unknown failure")}`,
       });
     }
     for (const p of pages) if (p.warning) warnings.push(`page ${p.page}: ${p.warning}`);
@@ -259,6 +292,48 @@ async function run(job: Job): Promise<RenderResult> {
 }
 
 const total = (inks: Record<string, number>) => round2(Object.values(inks).reduce((a, b) => a + b, 0));
+
+interface PagePlan {
+  page: number;
+  box: Rect;
+  colorants: string[];
+  /** Width : height of the page as shown (after /Rotate). */
+  aspect: [number, number];
+  dpi: number;
+  spots: boolean;
+  proof: string | null;
+  thumbnail: string | null;
+}
+
+function pageResult(plan: PagePlan, inks: Record<string, number>, approximate: boolean): PageRender {
+  return {
+    page: plan.page,
+    proof: plan.proof,
+    thumbnail: plan.thumbnail,
+    inks,
+    inkTotal: total(inks),
+    inkAreaPt: plan.box,
+    inksApproximate: approximate,
+  };
+}
+
+/**
+ * Runs of consecutive pages with the same device and resolution, cut so that every lane of the pool gets
+ * about two groups (a group's pages are post-processed after its gs run, so lanes should interleave).
+ */
+export function groupPages<T extends { dpi: number; spots: boolean }>(
+  plans: T[],
+  concurrency: number,
+): T[][] {
+  const size = Math.min(8, Math.max(1, Math.ceil(plans.length / (concurrency * 2))));
+  const groups: T[][] = [];
+  for (const p of plans) {
+    const g = groups.at(-1);
+    if (g && g.length < size && g[0].spots === p.spots && Math.abs(g[0].dpi - p.dpi) < 1e-6) g.push(p);
+    else groups.push([p]);
+  }
+  return groups;
+}
 
 /** Preview PDF, proof and thumbnail per page, ink coverage per page and separation. */
 export function renderSheets(input: RenderInput): Promise<RenderResult> {

@@ -1,6 +1,7 @@
 // One Ghostscript pass per page gives the CMYK composite (Ghostscript's output ICC profile embedded; it
 // feeds the proof and thumbnail) and the coverage of every separation, process and spot, overprint
 // handled as on a plate.
+import { readdirSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { GS_BASE, gsProblems, runGhostscript } from "./ghostscript.ts";
@@ -32,18 +33,22 @@ export function decodeGsSeparationName(label: string): string {
 
 export interface RasterOptions {
   pdf: string;
-  page: number;
+  /** Consecutive page numbers, ascending; one Ghostscript process renders them all. */
+  pages: number[];
   dpi: number;
-  /** Page size in points, to size Ghostscript's page buffer. */
+  /** Largest page size in points, to size Ghostscript's page buffer. */
   sizePt: [number, number];
-  /** The page may paint spot colours: use tiffsep; otherwise a CMYK device suffices. */
+  /** The pages may paint spot colours: use tiffsep; otherwise a CMYK device suffices. */
   spots: boolean;
+  /** An empty temp dir we own: nothing in the output path is ever interpreted by gs (no `|pipe`). */
   dir: string;
+  /** Per page: the run is stopped when no page was finished for this long. */
   timeoutMs: number;
   signal?: AbortSignal;
 }
 
 export interface PagePass {
+  page: number;
   /** CMYK TIFF of the page with Ghostscript's output ICC profile embedded: the proof's source. */
   composite: string;
   /** Coverage in percent by separation name (process inks always present). */
@@ -56,66 +61,132 @@ export interface PagePass {
   problem: string | null;
 }
 
+export interface RasterResult {
+  done: PagePass[];
+  /** Pages that failed, with why (the page being drawn when gs was stopped or died). */
+  failed: { page: number; error: RenderError }[];
+  /** Pages gs never reached (after a failure): render them again on their own. */
+  notStarted: number[];
+}
+
+const seqName = (i: number) => `p${String(i).padStart(4, "0")}`;
+
+/** Splits gs's (non-quiet) output into the text printed while drawing each page ("Page N" lines). */
+export function outputByPage(output: string): Map<number, string> {
+  const out = new Map<number, string>();
+  let page = 0;
+  for (const line of output.split("\n")) {
+    const m = /^Page (\d+)\s*$/.exec(line);
+    if (m) {
+      page = Number(m[1]);
+      out.set(page, "");
+      continue;
+    }
+    // gs's end-of-file summary repeats what was already said at the page.
+    if (/^The following errors were encountered|^\s*\*{4} This file had errors/.test(line)) page = -1;
+    if (page > 0) out.set(page, `${out.get(page)}${line}\n`);
+  }
+  return out;
+}
+
 /**
- * Renders page `page` of `pdf` (already cropped) once at `dpi` into `dir` (a temp dir we own, so nothing
- * in the output path is ever interpreted by gs: no `%d`, no `|pipe`) and measures every separation.
+ * Renders `pages` of `pdf` (already cropped) at `dpi` in ONE Ghostscript process and measures every
+ * separation of each page.
  *
  * Pages with spot colours go through `tiffsep` (one file per separation, plus a CMYK composite with the
  * spots simulated). Process-only pages go through `tiff32nc`, a CMYK device that also honours overprint
  * natively and whose four channels are tiffsep's four process plates, about 3x faster.
  */
-export async function rasterPage(o: RasterOptions): Promise<PagePass> {
+export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
   const device = o.spots ? "tiffsep" : "tiff32nc";
-  const base = path.join(o.dir, "page.tif");
   const dpi = Math.round(o.dpi * 1000) / 1000;
   // A whole-page buffer avoids gs's two-pass banding (measured ~25 % faster); bounded for huge rasters.
   const px = ((o.sizePt[0] * dpi) / 72) * ((o.sizePt[1] * dpi) / 72);
   const maxBitmap = Math.min(Math.ceil(px * (o.spots ? 12 : 4) * 1.25) + (8 << 20), 512 << 20);
-  const run = await runGhostscript(
-    [
-      ...GS_BASE,
-      `-sDEVICE=${device}`,
-      `-r${dpi}`,
-      `-dMaxBitmap=${maxBitmap}`,
-      `-dFirstPage=${o.page}`,
-      `-dLastPage=${o.page}`,
-      "-sCompression=none",
-      `-sOutputFile=${base}`,
-      "-f",
-      o.pdf,
-    ],
-    { timeoutMs: o.timeoutMs, signal: o.signal },
-  );
-  const output = `${run.stdout}\n${run.stderr}`;
-  const files = await readdir(o.dir);
-  if (run.code !== 0 || !files.includes("page.tif")) {
-    throw new RenderError(
-      "gs-failed",
-      `Ghostscript could not render page ${o.page}: ${gsProblems(output) ?? `exit code ${run.code}`}`,
+  const first = o.pages[0];
+  const last = o.pages[o.pages.length - 1];
+  const composites = () => readdirSync(o.dir).filter((f) => /^p\d{4}\.tif$/.test(f)).length;
+  let output = "";
+  let stopped: RenderError | null = null;
+  let code: number | null = null;
+  try {
+    const run = await runGhostscript(
+      [
+        ...GS_BASE.filter((a) => a !== "-q"), // "Page N" lines tell which page a complaint is about
+        `-sDEVICE=${device}`,
+        `-r${dpi}`,
+        `-dMaxBitmap=${maxBitmap}`,
+        `-dFirstPage=${first}`,
+        `-dLastPage=${last}`,
+        "-sCompression=none",
+        `-sOutputFile=${path.join(o.dir, "p%04d.tif")}`,
+        "-f",
+        o.pdf,
+      ],
+      { timeoutMs: o.timeoutMs, signal: o.signal, progress: o.pages.length > 1 ? composites : undefined },
     );
+    output = `${run.stdout}\n${run.stderr}`;
+    code = run.code;
+  } catch (e) {
+    if (!(e instanceof RenderError) || e.code === "render-aborted" || e.code === "gs-missing") throw e;
+    stopped = e;
   }
-  const coverage = new Map<string, number>();
-  let size = { width: 0, height: 0 };
-  if (device === "tiff32nc") {
-    const r = tiffChannelCoverage(base, true);
-    size = r;
-    PROCESS_INKS.forEach((name, i) => {
-      coverage.set(name, r.coverage[i] ?? 0);
-    });
-  } else {
-    for (const f of files) {
-      const m = /^page\((.*)\)\.tif$/s.exec(f);
-      if (!m) continue;
-      const r = tiffChannelCoverage(path.join(o.dir, f), false);
+  const files = await readdir(o.dir);
+  const written = files.filter((f) => /^p\d{4}\.tif$/.test(f)).length;
+  const byPage = outputByPage(output);
+  // A clean exit wrote every page; otherwise the last file written may be half a page.
+  const clean = !stopped && code === 0;
+  let complete = clean ? written : Math.max(0, written - 1);
+  if (clean && written !== o.pages.length) {
+    // gs skipped a page it could not draw at all: files no longer line up with pages. Redo one by one.
+    if (o.pages.length > 1) return { done: [], failed: [], notStarted: o.pages };
+    complete = 0;
+  }
+  const done: PagePass[] = [];
+  for (let i = 0; i < complete; i++) {
+    const page = o.pages[i];
+    const seq = seqName(i + 1);
+    const composite = path.join(o.dir, `${seq}.tif`);
+    const coverage = new Map<string, number>();
+    let size = { width: 0, height: 0 };
+    if (device === "tiff32nc") {
+      const r = tiffChannelCoverage(composite, true);
       size = r;
-      coverage.set(decodeGsSeparationName(m[1]), r.coverage[0]);
+      PROCESS_INKS.forEach((name, k) => {
+        coverage.set(name, r.coverage[k] ?? 0);
+      });
+    } else {
+      const prefix = `${seq}(`;
+      for (const f of files) {
+        if (!f.startsWith(prefix) || !f.endsWith(").tif")) continue;
+        const r = tiffChannelCoverage(path.join(o.dir, f), false);
+        size = r;
+        coverage.set(decodeGsSeparationName(f.slice(prefix.length, -").tif".length)), r.coverage[0]);
+      }
     }
+    const text = byPage.get(page) ?? "";
+    let problem = gsProblems(text);
+    if (/Max spot colorants reached/i.test(text)) {
+      problem = `${problem ? `${problem} ` : ""}More spot colours than Ghostscript separates in one pass: some were measured as their CMYK equivalents.`;
+    }
+    done.push({ page, composite, coverage, device, width: size.width, height: size.height, problem });
   }
-  let problem = gsProblems(output);
-  if (/Max spot colorants reached/i.test(output)) {
-    problem = `${problem ? `${problem} ` : ""}More spot colours than Ghostscript separates in one pass: some were measured as their CMYK equivalents.`;
+  const failed: RasterResult["failed"] = [];
+  const notStarted: number[] = [];
+  if (complete < o.pages.length) {
+    const page = o.pages[complete];
+    const why =
+      stopped ??
+      new RenderError(
+        "gs-failed",
+        `Ghostscript could not render page ${page}: ${gsProblems(byPage.get(page) ?? output) ?? `exit code ${code}`}`,
+      );
+    // A page that died alone is final; one that died in company is retried alone for a clear verdict.
+    if (o.pages.length === 1 || stopped) failed.push({ page, error: why });
+    else notStarted.push(page);
+    notStarted.push(...o.pages.slice(complete + 1));
   }
-  return { composite: base, coverage, device, width: size.width, height: size.height, problem };
+  return { done, failed, notStarted };
 }
 
 /** Matches a separation name to the analysis's colorant names (exact, else by case and spaces). */

@@ -12,7 +12,7 @@ const MM = 72 / 25.4;
 export const SHEET_PT: Rect = [0, 0, 400, 300];
 export const PAPER_PT: Rect = [50, 40, 350, 240];
 
-interface PageSpec {
+export interface PageSpec {
   /** Content stream operators, drawn in page space. */
   ops: string;
   colorSpaces?: Record<string, unknown[]>;
@@ -162,6 +162,8 @@ function addPage(doc: PDFDocument, spec: PageSpec): PDFPage {
 }
 
 export interface FixtureOptions {
+  /** Pages instead of the four standard ones. */
+  pages?: PageSpec[];
   /** Extra pages appended after the four standard ones. */
   extraPages?: PageSpec[];
   /** Save with object streams (xref stream): exercises the incremental crop on both xref kinds. */
@@ -173,7 +175,7 @@ export async function buildOverprintPdf(opts: FixtureOptions = {}): Promise<Uint
   const doc = await PDFDocument.create();
   doc.setCreator("PrinectSignaStation test fixture");
   doc.setTitle("overprint fixture");
-  for (const spec of [...pageSpecs(), ...(opts.extraPages ?? [])]) addPage(doc, spec);
+  for (const spec of [...(opts.pages ?? pageSpecs()), ...(opts.extraPages ?? [])]) addPage(doc, spec);
   doc.setSubject("fixture");
   return doc.save({ useObjectStreams: opts.objectStreams ?? false });
 }
