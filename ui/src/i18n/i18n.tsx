@@ -84,6 +84,8 @@ function formatters(locale: string): Formatters {
     return made;
   };
   const money = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const unit = (u: string, digits: number) =>
+    new Intl.NumberFormat(locale, { style: "unit", unit: u, unitDisplay: "short", maximumFractionDigits: digits });
   const parse = (iso: string | null | undefined) => {
     if (!iso) return null;
     const x = new Date(iso);
@@ -107,22 +109,23 @@ function formatters(locale: string): Formatters {
     money: (n) => (n == null ? dash : money.format(n)),
     area: (n) => (n == null ? dash : numf(2).format(n)),
     percent: (n) => (n == null ? dash : `${numf(1).format(n)} %`),
+    // Units through Intl, so Russian reads "мс", "с", "МБ".
     ms: (n) => {
       if (n == null) return dash;
-      if (n < 1000) return `${numf(0).format(n)} ms`;
-      if (n < 60_000) return `${numf(1).format(n / 1000)} s`;
-      return `${Math.floor(n / 60_000)} min ${Math.round((n % 60_000) / 1000)} s`;
+      if (n < 1000) return unit("millisecond", 0).format(n);
+      if (n < 60_000) return unit("second", 1).format(n / 1000);
+      return `${unit("minute", 0).format(Math.floor(n / 60_000))} ${unit("second", 0).format(Math.round((n % 60_000) / 1000))}`;
     },
     bytes: (n) => {
       if (n == null) return dash;
-      const units = ["B", "KB", "MB", "GB"];
+      const units = ["byte", "kilobyte", "megabyte", "gigabyte"];
       let v = n;
       let i = 0;
       while (v >= 1024 && i < units.length - 1) {
         v /= 1024;
         i++;
       }
-      return `${numf(i ? 1 : 0).format(v)} ${units[i]}`;
+      return unit(units[i], i ? 1 : 0).format(v);
     },
     month: (m, style = "short") =>
       new Intl.DateTimeFormat(locale, { month: style }).format(new Date(2020, m - 1, 1)),
