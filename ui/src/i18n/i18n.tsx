@@ -85,7 +85,12 @@ function formatters(locale: string): Formatters {
   };
   const money = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const unit = (u: string, digits: number) =>
-    new Intl.NumberFormat(locale, { style: "unit", unit: u, unitDisplay: "short", maximumFractionDigits: digits });
+    new Intl.NumberFormat(locale, {
+      style: "unit",
+      unit: u,
+      unitDisplay: "short",
+      maximumFractionDigits: digits,
+    });
   const parse = (iso: string | null | undefined) => {
     if (!iso) return null;
     const x = new Date(iso);
