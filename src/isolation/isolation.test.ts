@@ -89,7 +89,7 @@ describe("PDF pool", () => {
   });
 
   it("keeps the other jobs and the event loop going while one file hangs", async () => {
-    const hung = pool.run({ kind: "selftest", action: "spin" }, { timeLimitMs: 5000, memoryLimitMb: 1024 });
+    const hung = pool.run({ kind: "selftest", action: "spin" }, { timeLimitMs: 2500, memoryLimitMb: 1024 });
     hung.catch(() => {});
     // While the hung child spins, the second child reads a sheet and this process keeps answering.
     let ticks = 0;
@@ -126,5 +126,22 @@ describe("PDF pool", () => {
   it("reads the resident memory of a process", () => {
     expect(residentBytes(process.pid)).toBeGreaterThan(10 * 1024 * 1024);
     expect(residentBytes(2 ** 22 + 12345)).toBeNull();
+  });
+});
+
+describe("PDF pool start-up failure", () => {
+  it("is a transient fault (the job retries later), not a verdict on the file", async () => {
+    const pool = new PdfPool({ size: 1 });
+    // A child that dies at once: an unknown V8 flag through NODE_OPTIONS.
+    const saved = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = "--no-such-flag-for-pdfupload";
+    try {
+      const e = await pool.run({ kind: "selftest", action: "echo" }, LIMITS).catch((x) => x);
+      expect(e).toMatchObject({ transient: true, code: "worker-start" });
+    } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
+      await pool.close();
+    }
   });
 });

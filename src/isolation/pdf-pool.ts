@@ -82,6 +82,7 @@ export class PdfPool {
   private slots: Slot[] = [];
   private waiting: (() => void)[] = [];
   private closed = false;
+  private startFailures = 0;
   /** Children started so far (a restart after a kill counts): for tests and metrics. */
   spawned = 0;
 
@@ -131,11 +132,23 @@ export class PdfPool {
         slot.busy = true;
         try {
           await slot.ready;
+          this.startFailures = 0;
           return slot;
-        } catch {
+        } catch (e) {
           slot.busy = false;
           this.drop(slot);
-          continue; // the child died while starting: try another
+          // A child that cannot start is our fault, not the file's: a transient error the runner retries.
+          if (++this.startFailures >= 3) {
+            this.startFailures = 0;
+            throw Object.assign(
+              new Error(`the PDF worker could not start: ${(e as Error).message} ${slot.stderr.slice(-300)}`),
+              {
+                transient: true,
+                code: "worker-start",
+              },
+            );
+          }
+          continue;
         }
       }
       await new Promise<void>((r) => this.waiting.push(r));
