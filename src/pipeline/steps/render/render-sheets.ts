@@ -51,6 +51,11 @@ export interface RenderInput {
   tmpDir?: string;
   /** Runs the MuPDF crop (default: in this process; the pipeline passes the isolated one). */
   crop?: Cropper;
+  /**
+   * Pages that get a proof and thumbnail: "all" (default) or "first" (what the journal row shows; the
+   * other pages are then rendered only at inkDpi, for their ink coverage).
+   */
+  proofPages?: "all" | "first";
 }
 
 export type Cropper = (
