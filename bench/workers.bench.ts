@@ -111,6 +111,7 @@ async function runOnce(workers: number, staging: string, names: string[]) {
       ]),
     ];
     const infraBefore = infraPids.reduce((s, p) => s + procCpuSec(p), 0);
+    const ownBefore = children.reduce((s, c) => s + procCpuSec(c.pid as number), 0);
     const cpu0 = cpuTimes();
     const t0 = performance.now();
     for (const n of names) {
@@ -125,6 +126,9 @@ async function runOnce(workers: number, staging: string, names: string[]) {
     }
     const wall = (performance.now() - t0) / 1000;
     const cpu1 = cpuTimes();
+    // The workers' own CPU (Ghostscript children included once reaped): on a shared machine this
+    // separates our work from other load.
+    const own = children.reduce((s, c) => s + procCpuSec(c.pid as number), 0) - ownBefore;
     const infra = infraPids.reduce((s, p) => s + procCpuSec(p), 0) - infraBefore;
     const { rows } = await ctx.jobs.list({ limit: 1000 });
     const steps = new Map<string, number[]>();
@@ -139,6 +143,7 @@ async function runOnce(workers: number, staging: string, names: string[]) {
       perSec: names.length / wall,
       busy: (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total),
       infra,
+      own,
       failed,
       steps: Object.fromEntries([...steps].map(([k, v]) => [k, Math.round(mean(v))])),
     };
@@ -174,6 +179,7 @@ for (const w of WORKERS) {
   console.log(
     `${String(w).padStart(2)} worker(s): ${r.wall.toFixed(1).padStart(6)} s  ${r.perSec.toFixed(2)} files/s  ` +
       `speed-up ×${(r.perSec / results[0].perSec).toFixed(2)}  CPUs busy ${(r.busy * 100).toFixed(0)}%  ` +
+      `workers' CPU ${(r.own / FILES).toFixed(2)} s/file, ${((r.own / (r.wall * os.availableParallelism())) * 100).toFixed(0)}% of the machine  ` +
       `PostgreSQL+Redis CPU ${r.infra.toFixed(1)} s${r.failed ? `  FAILED ${r.failed}` : ""}`,
   );
   console.log(
