@@ -17,6 +17,7 @@ import {
   OVERPRINT_CYAN,
   OVERPRINT_MAGENTA,
   PAPER_PT,
+  pageSpecs,
   SPOT_185,
   SPOT_ORANGE,
   SPOT_YELLOW,
@@ -227,6 +228,23 @@ describe("crop geometry and outputs", () => {
     // Page 1 is pure vector art: no image appears.
     expect(widthOf(doc, 1)).toBe(0);
     doc.destroy();
+  });
+
+  it("a page with /Rotate 90 gives a portrait proof of the rotated paper, same inks", async () => {
+    const rotated = path.join(dir, "rotated.pdf");
+    writeFileSync(rotated, await buildOverprintPdf({ pages: [{ ...pageSpecs()[0], rotate: 90 }] }));
+    const r = await renderSheets({
+      pdfPath: rotated,
+      analysis: fixtureAnalysis(rotated, 1),
+      settings,
+      outDir: path.join(dir, "out-rotated"),
+    });
+    const proof = await sharp(r.pages[0].proof as string).metadata();
+    expect(proof.height).toBe(600);
+    expect(proof.width).toBe(400);
+    expect((await sharp(r.pages[0].thumbnail as string).metadata()).width).toBe(175);
+    expect(r.pages[0].inks.Cyan).toBeCloseTo(60, 0);
+    expect(r.pages[0].inks.Magenta).toBeCloseTo(54, 0);
   });
 
   it("renderToDir writes analysis.json with inks per sheet", async () => {

@@ -1,7 +1,7 @@
 // Overprint / spot-colour test sheets, built with pdf-lib at test time.
 // Each page is drawn with raw operators so the fixture says exactly which inks
 // and which overprint settings the RIP sees.
-import { PDFDocument, PDFName, type PDFPage } from "pdf-lib";
+import { degrees, PDFDocument, PDFName, type PDFPage } from "pdf-lib";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
 
 export type Rect = [number, number, number, number];
@@ -21,6 +21,8 @@ export interface PageSpec {
   forms?: { name: string; ops: string }[];
   mediaBox?: Rect;
   trimBox?: Rect;
+  /** /Rotate of the page. */
+  rotate?: 0 | 90 | 180 | 270;
   /** Raw (already encoded) content bytes with their filter: for broken pages. */
   rawContents?: { bytes: Uint8Array; filter: string };
 }
@@ -122,6 +124,7 @@ function addPage(doc: PDFDocument, spec: PageSpec): PDFPage {
   const ctx = doc.context;
   page.node.set(PDFName.of("MediaBox"), ctx.obj(mb));
   if (spec.trimBox) page.node.set(PDFName.of("TrimBox"), ctx.obj(spec.trimBox));
+  if (spec.rotate) page.setRotation(degrees(spec.rotate));
   const cs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(spec.colorSpaces ?? {})) cs[k] = ctx.register(ctx.obj(v as never));
   const xo: Record<string, unknown> = {};
