@@ -6,6 +6,7 @@ import { type AppContext, createContext } from "../app/context.ts";
 import { createLogger } from "../app/logger.ts";
 import { readRuntime } from "../config/runtime.ts";
 import { parseSettingsYaml } from "../config/settings-file.ts";
+import { sweepArchive } from "../files/archive-retention.ts";
 import { HotFolderWatcher } from "../intake/hot-folder.ts";
 import { ghostscriptAvailable, GHOSTSCRIPT_HINT } from "../pipeline/steps/render/index.ts";
 import { requeueStale } from "../queue/stale-locks.ts";
@@ -48,6 +49,19 @@ export async function startRoles(
     if (n) logger.info({ jobs: n }, "resuming interrupted jobs");
     ctx.queue.work(roles.concurrency ?? runtime.concurrency);
     ctx.deliveries.start();
+    // Archive retention: at start, then every 6 hours.
+    const sweep = async () => {
+      try {
+        const removed = await sweepArchive(ctx.jobs, ctx.paths, (await ctx.settings()).journal.archiveDays);
+        if (removed) logger.info({ removed }, "archive: expired originals removed");
+      } catch (e) {
+        logger.warn({ err: e }, "archive sweep failed; will try again");
+      }
+    };
+    void sweep();
+    const sweepTimer = setInterval(sweep, 6 * 3600_000);
+    sweepTimer.unref();
+    stops.push(async () => clearInterval(sweepTimer));
   }
   let watcher: HotFolderWatcher | null = null;
   const startWatcher = async () => {
