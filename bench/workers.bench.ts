@@ -190,6 +190,13 @@ for (const w of WORKERS) {
 }
 await fsp.rm(staging, { recursive: true, force: true });
 const best = results.reduce((a, b) => (b.perSec > a.perSec ? b : a));
+const cpuPerFile = results.reduce((s, r) => s + r.own, 0) / (results.length * FILES);
+const cores = os.availableParallelism();
+console.log(
+  `\nCPU per file ${cpuPerFile.toFixed(2)} s whatever the worker count: the ceiling here is ${cores} cores / ` +
+    `${cpuPerFile.toFixed(2)} s = ${(cores / cpuPerFile).toFixed(2)} files/s with ≥ ${cores} workers on an idle machine ` +
+    `(one worker: ${(1 / cpuPerFile).toFixed(2)} files/s); the workers got ${results.map((r) => `${((r.own / (r.wall * cores)) * 100).toFixed(0)}%`).join(" / ")} of the machine in these runs.`,
+);
 const infraShare = best.infra / (best.wall * os.availableParallelism());
 console.log(
   `\nLimit: ${best.busy > 0.85 ? `the CPUs (${(best.busy * 100).toFixed(0)}% busy at ${best.workers} workers): render (Ghostscript) and analysis (MuPDF) are CPU-bound, so workers beyond the core count only queue for CPU` : `not CPU (${(best.busy * 100).toFixed(0)}% busy): look at I/O and the queue`}; ` +
