@@ -109,6 +109,7 @@ async function run(job: Job): Promise<RenderResult> {
   const t0 = performance.now();
   const { settings, signal } = job;
   const timeoutMs = settings.timeoutSec * 1000;
+  if (job.tmpDir) await mkdir(job.tmpDir, { recursive: true });
   const tmp = await mkdtemp(path.join(job.tmpDir ?? os.tmpdir(), "pdfupload-render-"));
   try {
     const sheets = new Map<number, Sheet>(job.analysis.sheets.map((s) => [s.page, s]));
