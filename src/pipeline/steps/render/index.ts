@@ -3,6 +3,8 @@ export { type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 export { GHOSTSCRIPT_HINT, ghostscriptAvailable, ghostscriptVersion } from "./ghostscript.ts";
 export { RenderError, type RenderErrorCode } from "./render-error.ts";
 export {
+  type Cropper,
+  groupPages,
   measureInks,
   type PageRender,
   PREVIEW_FILE_NAME,

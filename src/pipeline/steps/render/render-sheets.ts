@@ -371,7 +371,7 @@ export async function measureInks(
   pdfPath: string,
   analysis: Analysis,
   settings: RenderSettings,
-  opts: { signal?: AbortSignal; tmpDir?: string } = {},
+  opts: { signal?: AbortSignal; tmpDir?: string; crop?: Cropper } = {},
 ): Promise<Analysis> {
   const result = await run({ pdfPath, analysis, settings, outDir: null, ...opts });
   return withInks(analysis, result);
@@ -386,7 +386,7 @@ export async function renderToDir(
   analysis: Analysis,
   settings: RenderSettings,
   outDir: string,
-  opts: { signal?: AbortSignal; tmpDir?: string } = {},
+  opts: { signal?: AbortSignal; tmpDir?: string; crop?: Cropper; proofPages?: "all" | "first" } = {},
 ): Promise<RenderResult & { analysisJson: string }> {
   const result = await renderSheets({ pdfPath, analysis, settings, outDir, ...opts });
   const analysisJson = path.join(outDir, "analysis.json");

@@ -247,6 +247,28 @@ describe("crop geometry and outputs", () => {
     expect(r.pages[0].inks.Magenta).toBeCloseTo(54, 0);
   });
 
+  it('proofPages "first" proofs page 1 only and measures the same inks on every page', async () => {
+    const r = await renderSheets({
+      pdfPath: pdf,
+      analysis: fixtureAnalysis(pdf, 5),
+      settings,
+      outDir: path.join(dir, "out-first"),
+      proofPages: "first",
+    });
+    expect(existsSync(r.pages[0].proof as string)).toBe(true);
+    expect(r.pages.slice(1).map((p) => [p.proof, p.thumbnail])).toEqual(Array(4).fill([null, null]));
+    expect(readdirSync(path.join(dir, "out-first")).sort()).toEqual([
+      "preview.pdf",
+      "proof-1.jpg",
+      "thumb-1.jpg",
+    ]);
+    // Pages 2-5 are measured at inkDpi (72) instead of the proof's 144 dpi: same figures within 1 point.
+    for (const [i, p] of r.pages.entries()) {
+      for (const [ink, v] of Object.entries(p.inks))
+        expect(Math.abs(v - result.pages[i].inks[ink]), ink).toBeLessThanOrEqual(1);
+    }
+  });
+
   it("renderToDir writes analysis.json with inks per sheet", async () => {
     const out2 = path.join(dir, "out2");
     const r = await renderToDir(pdf, fixtureAnalysis(pdf, 5), { ...settings, proofPx: 200 }, out2);
