@@ -1,0 +1,60 @@
+// Small pure pieces of the separation pass: gs's file-name escaping, ink ordering and naming, which
+// page a gs complaint belongs to, and how pages are grouped into gs runs.
+import { describe, expect, it } from "vitest";
+import { groupPages } from "./render-sheets.ts";
+import { decodeGsSeparationName, orderInks, outputByPage } from "./separations.ts";
+
+describe("separations", () => {
+  it("decodes tiffsep's escaped separation names (/, %, UTF-8 bytes)", () => {
+    expect(decodeGsSeparationName("PANTONE 185%2FC")).toBe("PANTONE 185/C");
+    expect(decodeGsSeparationName("Lack 100%25")).toBe("Lack 100%");
+    expect(decodeGsSeparationName("%D0%A1%D0%B5%D1%80%D0%B5%D0%B1%D1%80%D0%BE")).toBe("Серебро");
+    expect(decodeGsSeparationName("Orange Spot")).toBe("Orange Spot");
+  });
+
+  it("orders inks process first, then the sheet's colorants, then others; listed but unused is 0", () => {
+    const measured = new Map([
+      ["Black", 10.004],
+      ["pantone 185  c", 3.333],
+      ["Cyan", 1],
+      ["Varnish", 2],
+    ]);
+    const inks = orderInks(measured, ["Cyan", "Black", "PANTONE 185 C", "PANTONE Warm Red C"]);
+    expect(Object.entries(inks)).toEqual([
+      ["Cyan", 1],
+      ["Magenta", 0],
+      ["Yellow", 0],
+      ["Black", 10],
+      ["PANTONE 185 C", 3.33],
+      ["PANTONE Warm Red C", 0],
+      ["Varnish", 2],
+    ]);
+  });
+
+  it("attributes gs complaints to the page being drawn, not the end-of-file summary", () => {
+    const out = [
+      "Processing pages 3 through 5.",
+      "Page 3",
+      "Page 4",
+      "   **** Error: Page drawing error occurred.",
+      "Page 5",
+      "The following errors were encountered at least once while processing this file:",
+      "\terror reading a stream",
+    ].join("\n");
+    const by = outputByPage(out);
+    expect(by.get(3)).toBe("");
+    expect(by.get(4)).toMatch(/Page drawing error/);
+    expect(by.get(5)).toBe("");
+  });
+
+  it("groups consecutive pages sharing device and resolution, about two groups per lane", () => {
+    const plans = [
+      { page: 1, dpi: 144, spots: false },
+      ...[2, 3, 4, 5, 6, 7, 8, 9].map((page) => ({ page, dpi: 72, spots: false })),
+      { page: 10, dpi: 72, spots: true },
+    ];
+    const groups = groupPages(plans, 2).map((g) => g.map((p) => p.page));
+    expect(groups).toEqual([[1], [2, 3, 4], [5, 6, 7], [8, 9], [10]]);
+    expect(groupPages(plans.slice(0, 2), 4).map((g) => g.length)).toEqual([1, 1]);
+  });
+});
