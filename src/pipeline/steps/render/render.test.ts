@@ -13,6 +13,7 @@ import { passDpi } from "./render-sheets.ts";
 import {
   bigImagePage,
   buildOverprintPdf,
+  deviceNPage,
   fixtureAnalysis,
   OVERPRINT_CYAN,
   OVERPRINT_MAGENTA,
@@ -115,6 +116,34 @@ describe("overprint and spot colours (Ghostscript)", () => {
     expect(Math.min(...knockout)).toBeGreaterThan(235);
     // 280×180 black minus the 30×30 knockout; the overprinting white takes nothing away.
     expect(p.inks.Black).toBeCloseTo(82.5, 0);
+  });
+});
+
+describe("DeviceN with a process and a spot component", () => {
+  it("overprints: cyan survives, Magenta and Silver get their own plates", async () => {
+    const file = path.join(dir, "devicen.pdf");
+    writeFileSync(file, await buildOverprintPdf({ pages: [deviceNPage()] }));
+    const a = fixtureAnalysis(file, 1, [{ colorants: ["Cyan", "Magenta", "Silver"] }]);
+    const r = await renderSheets({
+      pdfPath: file,
+      analysis: a,
+      settings,
+      outDir: path.join(dir, "out-devicen"),
+    });
+    const inks = r.pages[0].inks;
+    expect(inks.Cyan).toBeCloseTo(60, 0); // 200×180 of 300×200, not cut by the DeviceN fill
+    expect(inks.Magenta).toBeCloseTo(13.5, 0); // 180×90 at 50 %
+    expect(inks.Silver).toBeCloseTo(27, 0); // 180×90 at 100 %
+    expect(inks.Black).toBe(0); // the alternate's black is not a plate
+    const ref = path.join(dir, "devicen-ref.pdf");
+    await cropWithPdfLib(file, ref, [PAPER_PT]);
+    const expected = await tiffsepReference(ref, 1, passDpi(PAPER_PT, settings, true));
+    for (const [ink, v] of Object.entries(expected))
+      expect(Math.abs(inks[ink] - v), ink).toBeLessThanOrEqual(1);
+    // Where both print, the proof shows cyan + half magenta + silver's grey: dark blue-violet, not white.
+    const [rr, gg, bb] = await rgbAt(r.pages[0].proof as string, PAPER_PT, ...mid([160, 50, 260, 140]));
+    expect(Math.max(rr, gg, bb)).toBeLessThan(200);
+    expect(bb).toBeGreaterThan(rr);
   });
 });
 

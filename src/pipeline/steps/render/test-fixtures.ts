@@ -115,6 +115,29 @@ export const pageSpecs = (): PageSpec[] => [
   },
 ];
 
+/**
+ * A DeviceN [Magenta, Silver] fill (Magenta 50 %, Silver 100 %) overprinting a cyan rect: a spot and a
+ * process ink in one colour space. Cyan must survive under it, Magenta and Silver each get their own plate.
+ */
+export const DEVICEN_CYAN: Rect = [60, 50, 260, 230]; // 200 × 180
+export const DEVICEN_FILL: Rect = [160, 50, 340, 140]; // 180 × 90, overlap 100 × 90
+export const deviceNPage = (): PageSpec => ({
+  ops: [
+    `${GS_KO} 1 0 0 0 k ${rect(DEVICEN_CYAN)}`,
+    `${GS_OP} /CSmix cs 0.5 1 scn ${rect(DEVICEN_FILL)}`,
+  ].join("\n"),
+  colorSpaces: {
+    CSmix: [
+      "DeviceN",
+      ["Magenta", "Silver"],
+      "DeviceCMYK",
+      // (m, s) -> (0, m, 0, 0.3 s)
+      { type4: "{ 0.3 mul exch 0 exch 0 4 -1 roll }", domain: [0, 1, 0, 1], range: [0, 1, 0, 1, 0, 1, 0, 1] },
+    ],
+  },
+  mediaBox: SHEET_PT,
+});
+
 /** Paper rectangles of the pages built by `buildOverprintPdf`, in page order. */
 export const fixturePaperRects = (): Rect[] => pageSpecs().map(() => PAPER_PT);
 
@@ -126,7 +149,15 @@ function addPage(doc: PDFDocument, spec: PageSpec): PDFPage {
   if (spec.trimBox) page.node.set(PDFName.of("TrimBox"), ctx.obj(spec.trimBox));
   if (spec.rotate) page.setRotation(degrees(spec.rotate));
   const cs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(spec.colorSpaces ?? {})) cs[k] = ctx.register(ctx.obj(v as never));
+  for (const [k, v] of Object.entries(spec.colorSpaces ?? {})) {
+    // A PostScript calculator tint transform ({ type4, domain, range }) needs a stream of its own.
+    const parts = v.map((part) => {
+      const f = part as { type4?: string; domain?: number[]; range?: number[] };
+      if (!f || typeof f !== "object" || !f.type4) return part;
+      return ctx.register(ctx.stream(f.type4, { FunctionType: 4, Domain: f.domain, Range: f.range }));
+    });
+    cs[k] = ctx.register(ctx.obj(parts as never));
+  }
   const xo: Record<string, unknown> = {};
   for (const [k, im] of Object.entries(spec.images ?? {})) {
     const s = ctx.flateStream(im.cmyk, {
