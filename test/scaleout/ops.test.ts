@@ -1,5 +1,6 @@
 // /metrics, the queue dashboard and live events between two contexts (as two processes would
 // have), on each engine: SQLite/embedded and PostgreSQL + Redis/BullMQ.
+import fsp from "node:fs/promises";
 import http from "node:http";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,11 +17,11 @@ describe.each(ENGINES)("operations on $name", (engine) => {
   let app: FastifyInstance;
   let stopEngine: () => Promise<void> = async () => {};
   let adminCookie = "";
+  const data = tempDir("pdfupload-ops-");
 
   beforeAll(async () => {
     const started = await engine.start();
     stopEngine = started.stop;
-    const data = tempDir("pdfupload-ops-");
     web = await tempContext(data, started.env);
     // A second context on the same data and engines: what a separate worker process holds.
     worker = await tempContext(data, started.env);
@@ -39,6 +40,7 @@ describe.each(ENGINES)("operations on $name", (engine) => {
     await worker?.close();
     await web?.close();
     await stopEngine();
+    await fsp.rm(data, { recursive: true, force: true });
   });
 
   it("serves Prometheus metrics to this machine and admins, not to the proxied public", async () => {

@@ -3,6 +3,7 @@
 // exactly once, a scheduled retry waits for its time, and recovery never takes a job that a live
 // worker holds.
 import { spawnSync } from "node:child_process";
+import fsp from "node:fs/promises";
 import os from "node:os";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +26,7 @@ describe.each(ENGINES)("job queue on $name", (engine) => {
   let env: Record<string, string>;
   let stopEngine: () => Promise<void> = async () => {};
   const queues: JobQueue[] = [];
+  let dir = "";
 
   function makeQueue(workerId: string, run: (row: JobRow) => Promise<void>): JobQueue {
     const q: JobQueue = env.REDIS_URL
@@ -47,9 +49,10 @@ describe.each(ENGINES)("job queue on $name", (engine) => {
     const started = await engine.start();
     stopEngine = started.stop;
     env = started.env;
+    dir = tempDir("pdfupload-queue-");
     store = await openStore({
       databaseUrl: env.DATABASE_URL ?? null,
-      sqlitePath: `${tempDir("pdfupload-queue-")}/q.db`,
+      sqlitePath: `${dir}/q.db`,
     });
     jobs = new JobsRepository(store.db);
   });
@@ -57,6 +60,7 @@ describe.each(ENGINES)("job queue on $name", (engine) => {
     for (const q of queues) await q.stop().catch(() => {});
     await store?.close();
     await stopEngine();
+    if (dir) await fsp.rm(dir, { recursive: true, force: true });
   });
 
   it("runs each of 40 jobs exactly once across two workers", async () => {

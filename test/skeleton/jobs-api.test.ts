@@ -1,16 +1,18 @@
 // The journal API against each real database (SQLite/embedded and PostgreSQL + Redis/BullMQ):
 // filters, paging, totals, auth on changes.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
 import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/context.ts";
 import { buildWebApp } from "../../src/web/app.ts";
 import { ENGINES } from "../helpers/servers.ts";
-import { tempContext } from "../helpers/temp-app.ts";
+import { tempContext, tempDir } from "../helpers/temp-app.ts";
 
 describe.each(ENGINES)("journal API on $name", (engine) => {
   let ctx: AppContext;
   let app: FastifyInstance;
   let stopEngine: () => Promise<void> = async () => {};
+  let dataDir = "";
 
   async function addJob(
     file: string,
@@ -35,7 +37,8 @@ describe.each(ENGINES)("journal API on $name", (engine) => {
   beforeAll(async () => {
     const started = await engine.start();
     stopEngine = started.stop;
-    ctx = await tempContext(undefined, started.env);
+    dataDir = tempDir();
+    ctx = await tempContext(dataDir, started.env);
     await ctx.settingsRepo.save({
       presses: [
         { name: "Speedmaster", plateWidthMm: 1030, plateHeightMm: 770, gripperMm: 42, plateCost: 11.5 },
@@ -54,6 +57,7 @@ describe.each(ENGINES)("journal API on $name", (engine) => {
     await app?.close();
     await ctx?.close();
     await stopEngine();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   const get = async (url: string) => {
