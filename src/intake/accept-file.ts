@@ -36,7 +36,10 @@ export async function acceptFile(deps: IntakeDeps, o: AcceptOptions): Promise<Ac
   const source = path.resolve(o.file);
   const same = await deps.jobs.findQueuedSame(source, stat.size, stat.mtimeMs);
   if (same) return { job: same, already: true };
+  // Held for half a minute so no worker takes the job while its file is being moved in; released
+  // below. If this process dies in between, the hold simply expires and intake moves the file.
   const job = await deps.jobs.create({
+    runAfter: new Date(Date.now() + 30_000).toISOString(),
     fileName: o.name ?? path.basename(o.file),
     source: o.source,
     sourcePath: source,
@@ -50,8 +53,9 @@ export async function acceptFile(deps: IntakeDeps, o: AcceptOptions): Promise<Ac
   try {
     if (o.move) await moveFile(source, work);
     else await copyDurably(source, work);
-    await deps.jobs.update(job.id, { work_path: work });
+    await deps.jobs.update(job.id, { work_path: work, run_after: new Date().toISOString() });
   } catch (e) {
+    await deps.jobs.update(job.id, { run_after: new Date().toISOString() }).catch(() => {});
     // Disk full, permissions: the file stays where it was and the intake step retries the move.
     deps.logger.warn({ err: e, job: job.id }, "intake: could not move the file yet; the job will retry");
   }

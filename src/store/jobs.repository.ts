@@ -23,6 +23,8 @@ export interface TimelineEntry {
 }
 
 export interface NewJob {
+  /** Not runnable before this time (intake holds a job while it moves the file in). */
+  runAfter?: string;
   fileName: string;
   source: string;
   sourcePath: string | null;
@@ -175,7 +177,7 @@ export class JobsRepository {
         default_bureau: j.defaultBureau ?? null,
         timeline: "[]",
         attempts: 0,
-        run_after: at,
+        run_after: j.runAfter ?? at,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -31,7 +31,12 @@ export const intakeStep: Step = {
     else {
       // New file from the hot folder, or a re-run of an archived / quarantined original.
       const source = (await exists(job.final_path)) ? job.final_path : job.source_path;
-      if (!(await exists(source))) {
+      if (await exists(source)) {
+        await moveFile(source as string, target); // disk full / permission: thrown, retried, file stays put
+        workPath = target;
+      } else if (await exists(target)) {
+        workPath = target; // intake moved it in meanwhile
+      } else {
         return {
           reject: {
             code: "missing",
@@ -39,8 +44,6 @@ export const intakeStep: Step = {
           },
         };
       }
-      await moveFile(source as string, target); // disk full / permission: thrown, retried, file stays put
-      workPath = target;
     }
     const stat = await fsp.stat(workPath);
     const hash = job.hash && job.size === stat.size ? job.hash : await sha256File(workPath);
