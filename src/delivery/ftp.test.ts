@@ -1,5 +1,6 @@
 // FTP failures on real servers: the server's words kept, transient vs permanent right.
 import { access, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -211,10 +212,209 @@ describe("FTP without a server", () => {
     expect(err.transient).toBe(true);
     expect(err.reply).toMatch(/ECONNREFUSED/);
   });
+});
 
-  it("active mode is refused as a configuration error", () => {
-    expect(() => openDeliverer(targetSchema.parse({ name: "a", url: "ftp://h/", passive: false }))).toThrow(
-      /active FTP mode/,
+/**
+ * Listening sockets of this process: an active-mode listener left open would show up here.
+ * A closed server's handle goes away on the next turn of the event loop.
+ */
+async function listeners(): Promise<number> {
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+  return process.getActiveResourcesInfo().filter((r) => r === "TCPServerWrap").length;
+}
+
+describe("active mode (PORT/EPRT)", () => {
+  let ftp: Vsftpd;
+  let ftps: Vsftpd;
+  let passiveOnly: Vsftpd;
+  beforeAll(async () => {
+    [ftp, ftps, passiveOnly] = await Promise.all([
+      startVsftpd({ dataMode: "active", log: true }),
+      startVsftpd({ dataMode: "active", log: true, tls: true, requireSslReuse: true }),
+      startVsftpd({ dataMode: "passive" }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([ftp?.stop(), ftps?.stop(), passiveOnly?.stop()]);
+  });
+
+  const name = "0540_Заказ Ёлка №7.pdf";
+  for (const secure of [false, true]) {
+    it(`${secure ? "FTPS" : "FTP"}: a Cyrillic name arrives whole, through a temp name, size checked, no passive command`, async () => {
+      const s = secure ? ftps : ftp;
+      const target = targetSchema.parse({
+        name: "active",
+        url: `${secure ? "ftps" : "ftp"}://anonymous@127.0.0.1:${s.port}/Активный`,
+        password: s.password,
+        passive: false,
+        timeoutSec: 10,
+        ...(secure ? { ca: s.cert } : {}),
+      });
+      const before = await listeners();
+      const d = openDeliverer(target);
+      try {
+        const r = await d.upload(big, "Папка", name);
+        expect(r.bytes).toBe(bigBody.length);
+        expect(r.reply).toBe("226 Transfer complete. / 250 Rename successful.");
+        expect(await d.test()).toMatch(secure ? /has 1 entries \(TLS\)$/ : /has 1 entries$/);
+      } finally {
+        await d.close();
+      }
+      expect(await listeners()).toBe(before);
+      expect((await readFile(join(s.root, "Активный", "Папка", name))).equals(bigBody)).toBe(true);
+      expect(await readdir(join(s.root, "Активный", "Папка"))).toEqual([name]);
+      // vsftpd logs non-ASCII bytes as "?": the verbs and the temp-name shape are what matter.
+      const data = (await s.commands()).filter((c) =>
+        /^(EPRT|PORT|EPSV|PASV|STOR|SIZE|RNFR|RNTO|LIST)/.test(c),
+      );
+      expect(data.map((c) => c.split(" ")[0])).toEqual([
+        "EPRT",
+        "STOR",
+        "SIZE",
+        "RNFR",
+        "RNTO",
+        "EPRT",
+        "LIST",
+      ]);
+      expect(data[0]).toMatch(/^EPRT \|1\|127\.0\.0\.1\|\d+\|$/);
+      expect(data[1]).toMatch(/^STOR \..*\.pdf\.part$/);
+      expect(data[2]).toBe(data[1]?.replace("STOR", "SIZE"));
+    });
+  }
+
+  it("a server that refuses PORT and EPRT: permanent config error with the server's words, listener closed", async () => {
+    const before = await listeners();
+    const d = openDeliverer(
+      targetSchema.parse({
+        name: "a",
+        url: `ftp://anonymous@127.0.0.1:${passiveOnly.port}/`,
+        password: passiveOnly.password,
+        passive: false,
+        timeoutSec: 10,
+      }),
     );
+    try {
+      for (const err of [await d.upload(big, "", "x.pdf").catch((e) => e), await d.test().catch((e) => e)]) {
+        expect(err).toBeInstanceOf(DeliveryError);
+        expect(err.code).toBe("config");
+        expect(err.transient).toBe(false);
+        expect(err.reply).toBe("550 Permission denied.");
+        expect(err.message).toContain(
+          "refuses active mode (EPRT: 550 Permission denied.; PORT: 550 Permission denied.)",
+        );
+      }
+    } finally {
+      await d.close();
+    }
+    expect(await listeners()).toBe(before);
+    expect(await readdir(passiveOnly.root)).toEqual([]);
+  });
+});
+
+describe("active mode on ftp-srv (EPRT and passive blacklisted)", () => {
+  let s: FtpSrvTest;
+  beforeAll(async () => {
+    s = await startFtpSrv();
+    s.blacklist = ["EPRT", "EPSV", "PASV"];
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("falls back to PORT and delivers; the server connecting before STOR is fine too", async () => {
+    // ftp-srv opens the data connection as soon as PORT arrives, vsftpd only after STOR.
+    const d = openDeliverer(
+      targetSchema.parse({
+        name: "korol",
+        url: `ftp://${s.user}@127.0.0.1:${s.port}/in`,
+        password: s.password,
+        passive: false,
+        timeoutSec: 10,
+      }),
+    );
+    try {
+      await d.upload(big, "port", "Заказ.pdf");
+      await d.upload(big, "port", "второй.pdf"); // PORT remembered
+      expect(await d.test()).toMatch(/folder \/in has 1 entries$/); // LIST over PORT: the folder "port"
+    } finally {
+      await d.close();
+    }
+    expect(s.stored).toEqual(["/in/port/.Заказ.pdf.part", "/in/port/.второй.pdf.part"]);
+    expect((await readFile(join(s.root, "in/port/Заказ.pdf"))).equals(bigBody)).toBe(true);
+    expect((await readFile(join(s.root, "in/port/второй.pdf"))).equals(bigBody)).toBe(true);
+  });
+});
+
+/**
+ * An FTP server that accepts EPRT but never opens the data connection; instead a stranger on
+ * 127.0.0.2 connects to the announced port and waits for data.
+ */
+async function startNoShowServer() {
+  const stranger = { connected: false, closed: false, bytes: 0 };
+  const server = createServer((c) => {
+    c.setEncoding("utf8");
+    c.on("error", () => {});
+    const reply = (line: string) => c.write(`${line}\r\n`);
+    reply("220 no-show test server");
+    let buf = "";
+    c.on("data", (chunk: string) => {
+      buf += chunk;
+      for (let i = buf.indexOf("\r\n"); i >= 0; i = buf.indexOf("\r\n")) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const verb = (line.split(" ")[0] ?? "").toUpperCase();
+        if (verb === "USER") reply("331 Password please.");
+        else if (verb === "PASS") reply("230 Logged in.");
+        else if (verb === "PWD") reply('257 "/"');
+        else if (verb === "FEAT") reply("211 No features.");
+        else if (verb === "EPRT") {
+          const [, , host, port] = line.split("|");
+          const s = connect({ host: host as string, port: Number(port), localAddress: "127.0.0.2" });
+          s.on("connect", () => {
+            stranger.connected = true;
+          });
+          s.on("data", (d: Buffer) => {
+            stranger.bytes += d.length;
+          });
+          s.on("close", () => {
+            stranger.closed = true;
+          });
+          s.on("error", () => {});
+          reply("200 EPRT command successful.");
+        } else if (verb === "STOR") {
+          // Silence: neither a data connection nor a reply.
+        } else if (verb === "QUIT") c.end("221 Bye.\r\n");
+        else reply("200 OK.");
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    port: (server.address() as { port: number }).port,
+    stranger,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe("active mode, the server never connects", () => {
+  it("a stranger's connection is refused; the target's timeout ends the wait and closes the listener", async () => {
+    const s = await startNoShowServer();
+    try {
+      const before = await listeners();
+      const err = await deliverFile(
+        targetSchema.parse({ name: "t", url: `ftp://u@127.0.0.1:${s.port}/`, passive: false, timeoutSec: 2 }),
+        big,
+        "",
+        "x.pdf",
+      ).catch((e) => e);
+      expect(err).toBeInstanceOf(DeliveryError);
+      expect(err.code).toBe("timeout");
+      expect(err.transient).toBe(true);
+      expect(err.reply).toMatch(/active-mode data connection/);
+      expect(await listeners()).toBe(before);
+      expect(s.stranger).toEqual({ connected: true, closed: true, bytes: 0 });
+    } finally {
+      await s.stop();
+    }
   });
 });

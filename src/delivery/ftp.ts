@@ -5,6 +5,7 @@ import { posix } from "node:path";
 import { Client, FTPError } from "basic-ftp";
 import type { Target } from "../config/settings-schema.ts";
 import { classifyError, DeliveryError } from "./errors.ts";
+import { ActiveModeRefusedError, activeMode } from "./ftp-active.ts";
 import {
   checkRemoteName,
   parseTargetUrl,
@@ -54,16 +55,6 @@ export class FtpDeliverer implements Deliverer {
     this.target = target;
     this.url = parseTargetUrl(target.url);
     this.password = target.password ?? this.url.urlPassword;
-    if (!target.passive) {
-      // basic-ftp speaks passive mode only; an active-mode data channel would need our own listener.
-      throw new DeliveryError(
-        "config",
-        `target ${target.name}: active FTP mode is not supported, use passive`,
-        {
-          transient: false,
-        },
-      );
-    }
   }
 
   private get secrets() {
@@ -71,6 +62,14 @@ export class FtpDeliverer implements Deliverer {
   }
 
   private fail(err: unknown, doing: string): DeliveryError {
+    if (err instanceof ActiveModeRefusedError) {
+      // Retrying cannot help: the target's settings must change.
+      return new DeliveryError(
+        "config",
+        `${doing} ${this.url.display}: the server refuses active mode (${err.replies.join("; ")}); set the target to passive`,
+        { transient: false, reply: err.message, cause: err },
+      );
+    }
     return classifyError(err, `${doing} ${this.url.display}`, this.secrets);
   }
 
@@ -90,6 +89,8 @@ export class FtpDeliverer implements Deliverer {
       if (this.heard.length > 50) this.heard.splice(0, this.heard.length - 50);
     };
     keepControlOnDataError(client);
+    // basic-ftp itself speaks passive mode only (EPSV, then PASV).
+    if (!this.target.passive) client.prepareTransfer = activeMode();
     try {
       await client.access({
         host: this.url.host,

@@ -20,6 +20,8 @@ export interface FtpSrvTest {
   quotaBytes: number | null;
   /** Silently keep only the first half of the next upload (a broken server or disk). */
   truncateOnce: boolean;
+  /** Commands the server answers with `502 Command blacklisted` (read at login). */
+  blacklist: string[];
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startFtpSrv(): Promise<FtpSrvTest> {
     dropOnceAfterBytes: null,
     quotaBytes: null,
     truncateOnce: false,
+    blacklist: [],
     stop: async () => {},
   };
 
@@ -110,7 +113,7 @@ export async function startFtpSrv(): Promise<FtpSrvTest> {
   });
   server.on("login", ({ connection, username, password }, resolve, reject) => {
     if (username === state.user && password === state.password) {
-      resolve({ fs: new HookedFs(connection, { root, cwd: "/" }) });
+      resolve({ fs: new HookedFs(connection, { root, cwd: "/" }), blacklist: [...state.blacklist] });
     } else {
       reject(new Error("Login incorrect"));
     }

@@ -1,7 +1,7 @@
 // Debian vsftpd, unprivileged, on a random high port. Anonymous login whose "password" must be
 // in a list (secure_email_list_enable): a real password check without PAM or system users.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, makeSelfSignedCert, waitForPort } from "./net.ts";
@@ -14,16 +14,33 @@ export interface Vsftpd {
   password: string;
   /** PEM of the self-signed certificate when started with tls. */
   cert?: string;
+  /** Every command the server received, one `FTP command: …` line each (empty unless started with log). */
+  commands(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
-export async function startVsftpd(opts: { tls?: boolean } = {}): Promise<Vsftpd> {
+export interface VsftpdOptions {
+  tls?: boolean;
+  /**
+   * Which data connections the server accepts: `passive` (PASV/EPSV only, PORT/EPRT refused),
+   * `active` (PORT/EPRT only; the server connects from an ephemeral port, not port 20, so it
+   * needs no root), or `both` (the default).
+   */
+  dataMode?: "passive" | "active" | "both";
+  /** Log every FTP command, so a test can see what the client really sent. */
+  log?: boolean;
+  /** With tls: refuse a data connection that does not resume the control connection's TLS session. */
+  requireSslReuse?: boolean;
+}
+
+export async function startVsftpd(opts: VsftpdOptions = {}): Promise<Vsftpd> {
   const dir = await mkdtemp(join(tmpdir(), "pdfupload-vsftpd-"));
   const root = join(dir, "root");
   await mkdir(root);
   const password = "s3cret-Pässword";
   await writeFile(join(dir, "passwords"), `${password}\n`);
   const port = await freePort();
+  const mode = opts.dataMode ?? "both";
   const pasv = 20000 + Math.floor(Math.random() * 40000);
   const conf = [
     "listen=YES",
@@ -42,13 +59,25 @@ export async function startVsftpd(opts: { tls?: boolean } = {}): Promise<Vsftpd>
     `anon_root=${root}`,
     "secure_email_list_enable=YES",
     `email_password_file=${join(dir, "passwords")}`,
-    "pasv_enable=YES",
+    `pasv_enable=${mode === "active" ? "NO" : "YES"}`,
     `pasv_min_port=${pasv}`,
     `pasv_max_port=${pasv + 50}`,
     "pasv_address=127.0.0.1",
-    "xferlog_enable=NO",
+    `port_enable=${mode === "passive" ? "NO" : "YES"}`,
+    "connect_from_port_20=NO",
     "utf8_filesystem=YES",
   ];
+  const logFile = join(dir, "vsftpd.log");
+  if (opts.log) {
+    conf.push(
+      "xferlog_enable=YES",
+      "xferlog_std_format=NO",
+      "log_ftp_protocol=YES",
+      `vsftpd_log_file=${logFile}`,
+    );
+  } else {
+    conf.push("xferlog_enable=NO");
+  }
   let cert: string | undefined;
   if (opts.tls) {
     const c = await makeSelfSignedCert(dir);
@@ -58,7 +87,7 @@ export async function startVsftpd(opts: { tls?: boolean } = {}): Promise<Vsftpd>
       "allow_anon_ssl=YES",
       "force_anon_logins_ssl=YES",
       "force_anon_data_ssl=YES",
-      "require_ssl_reuse=NO",
+      `require_ssl_reuse=${opts.requireSslReuse ? "YES" : "NO"}`,
       `rsa_cert_file=${c.certFile}`,
       `rsa_private_key_file=${c.keyFile}`,
     );
@@ -82,6 +111,12 @@ export async function startVsftpd(opts: { tls?: boolean } = {}): Promise<Vsftpd>
     user: "anonymous",
     password,
     cert,
+    async commands() {
+      if (!opts.log) return [];
+      const text = await readFile(logFile, "utf8").catch(() => "");
+      // e.g. `Mon Jan  1 10:00:00 2025 [pid 3] [anonymous] FTP command: Client "127.0.0.1", "STOR x.pdf"`
+      return [...text.matchAll(/FTP command: Client "[^"]*", "(.*)"$/gm)].map((m) => m[1] as string);
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
