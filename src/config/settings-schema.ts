@@ -46,6 +46,12 @@ export const targetSchema = z.strictObject({
   hostKey: z.string().optional(),
   /** FTPS: extra trusted CA / self-signed certificate (PEM), so checks can stay on. */
   ca: z.string().optional(),
+  /**
+   * FTP/FTPS data connections: passive (EPSV/PASV, we connect to the server) or, when false,
+   * active (EPRT, else PORT: the server connects back to an ephemeral port on the address our
+   * control connection uses, so it must be able to reach us — no NAT or firewall in between).
+   * A server that refuses EPRT and PORT fails the delivery as `config`. Ignored by sftp/file.
+   */
   passive: z.boolean().default(true),
   /** FTPS: allow self-signed / mismatched certificates. */
   insecureTls: z.boolean().default(false),

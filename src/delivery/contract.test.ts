@@ -49,6 +49,39 @@ const backends: Record<string, () => Promise<Backend>> = {
       stop: s.stop,
     };
   },
+  "ftp active mode (vsftpd, PORT/EPRT only)": async () => {
+    const s = await startVsftpd({ dataMode: "active" });
+    return {
+      target: (extra) =>
+        targetSchema.parse({
+          name: "ftp-active",
+          url: `ftp://anonymous@127.0.0.1:${s.port}/in`,
+          password: s.password,
+          passive: false,
+          timeoutSec: 10,
+          ...extra,
+        }),
+      onServer: (rel) => join(s.root, "in", rel),
+      stop: s.stop,
+    };
+  },
+  "ftps active mode (vsftpd, PORT/EPRT only, TLS session reuse required)": async () => {
+    const s = await startVsftpd({ dataMode: "active", tls: true, requireSslReuse: true });
+    return {
+      target: (extra) =>
+        targetSchema.parse({
+          name: "ftps-active",
+          url: `ftps://anonymous@127.0.0.1:${s.port}/in`,
+          password: s.password,
+          ca: s.cert,
+          passive: false,
+          timeoutSec: 10,
+          ...extra,
+        }),
+      onServer: (rel) => join(s.root, "in", rel),
+      stop: s.stop,
+    };
+  },
   "sftp (ssh2 server)": async () => {
     const s = await startSftpServer();
     return {
