@@ -29,9 +29,11 @@ interface Candidate {
 export class HotFolderWatcher {
   private readonly candidates = new Map<string, Candidate>();
   private readonly busy = new Set<string>();
+  private readonly firstChecks = new Set<string>();
   private watchers: FSWatcher[] = [];
   private rescanTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private fast = false;
 
   constructor(
     private readonly deps: IntakeDeps,
@@ -50,11 +52,23 @@ export class HotFolderWatcher {
       });
       w.on("add", (p) => this.see(p, folder));
       w.on("change", (p) => this.see(p, folder));
-      w.on("error", (e) => this.deps.logger.warn({ err: e, folder: folder.abs }, "hot folder watcher error"));
+      w.on("error", (e) => {
+        // inotify can run out (instances, watches) or not work on a mount: rescan often instead.
+        this.deps.logger.warn({ err: e, folder: folder.abs }, "hot folder watcher error; rescanning every second instead");
+        this.fastRescan();
+      });
       this.watchers.push(w);
     }
     await this.rescan();
     this.rescanTimer = setInterval(() => void this.rescan(), this.opts.rescanMs);
+    this.rescanTimer.unref();
+  }
+
+  private fastRescan(): void {
+    if (this.stopped || this.fast) return;
+    this.fast = true;
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    this.rescanTimer = setInterval(() => void this.rescan(), Math.max(1000, Math.min(this.opts.stableMs, 5000)));
     this.rescanTimer.unref();
   }
 
@@ -73,10 +87,10 @@ export class HotFolderWatcher {
   }
 
   private see(file: string, folder: HotFolder & { abs: string }): void {
-    if (this.stopped || this.busy.has(file)) return;
-    const c = this.candidates.get(file);
-    if (c) return; // already being watched; its timer re-checks
-    void this.check(file, folder, null);
+    // Already watched (its timer re-checks) or its first check is under way: one chain per file.
+    if (this.stopped || this.busy.has(file) || this.candidates.has(file) || this.firstChecks.has(file)) return;
+    this.firstChecks.add(file);
+    void this.check(file, folder, null).finally(() => this.firstChecks.delete(file));
   }
 
   private async check(file: string, folder: HotFolder & { abs: string }, prev: Candidate | null): Promise<void> {

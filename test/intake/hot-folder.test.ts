@@ -28,7 +28,7 @@ async function start(opts: { stableMs?: number; rescanMs?: number; polling?: boo
   watcher = new HotFolderWatcher(ctx, {
     folders: [{ path: "input", abs: ctx.paths.input, importMode: false, polling: !!opts.polling }],
     stableMs: opts.stableMs ?? 500,
-    rescanMs: opts.rescanMs ?? 60_000,
+    rescanMs: opts.rescanMs ?? 2000, // a test here is about intake rules, not only inotify events
   });
   await watcher.start();
   return ctx;
