@@ -39,6 +39,8 @@ export interface Sheet {
   marks: Record<string, string>;
   /** Ink coverage per separation, percent of `inkAreaPt` (only with --inks / after render). */
   inks?: Record<string, number>;
+  /** Sum of all separations, percent (can exceed 100). */
+  inkTotal?: number;
   inkAreaPt?: [number, number, number, number];
   /** Set when inks or proofs were made without overprint simulation (no Ghostscript). */
   inksApproximate?: boolean;

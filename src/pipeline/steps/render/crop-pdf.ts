@@ -13,7 +13,7 @@ import {
 } from "node:fs";
 import type * as mupdf from "mupdf";
 import { pageSpotNames, type SpotScan } from "./page-spots.ts";
-import { openPdfFile } from "./pdf-stream.ts";
+import { openPdf } from "../inspect/open-pdf.ts";
 import { RenderError } from "./render-error.ts";
 
 export type Rect = [number, number, number, number];
@@ -72,7 +72,7 @@ export function visibleBox(page: mupdf.PDFObject): Rect | null {
 export function writeCroppedPdf(src: string, dest: string, rects: (Rect | null | undefined)[]): CropResult {
   const opened = (() => {
     try {
-      return openPdfFile(src);
+      return openPdf(src);
     } catch (e) {
       throw new RenderError("crop-failed", `MuPDF could not open the PDF: ${(e as Error).message}`);
     }
