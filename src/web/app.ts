@@ -17,6 +17,7 @@ import { healthRoutes } from "./routes/health.routes.ts";
 import { jobsRoutes } from "./routes/jobs.routes.ts";
 import { opsRoutes } from "./routes/ops.routes.ts";
 import { reportsRoutes } from "./routes/reports.routes.ts";
+import { rulesRoutes } from "./routes/rules.routes.ts";
 import { settingsRoutes } from "./routes/settings.routes.ts";
 import { uploadsRoutes } from "./routes/uploads.routes.ts";
 
@@ -49,7 +50,7 @@ export async function buildWebApp(ctx: AppContext, opts: { logger?: boolean } = 
     reply.code(status).send({ error: { code: err.code ?? (status >= 500 ? "internal" : "bad-request"), message: err.message } });
   });
 
-  for (const routes of [healthRoutes, authRoutes, jobsRoutes, exportRoutes, eventsRoutes, uploadsRoutes, reportsRoutes, settingsRoutes, opsRoutes])
+  for (const routes of [healthRoutes, authRoutes, jobsRoutes, exportRoutes, eventsRoutes, uploadsRoutes, reportsRoutes, settingsRoutes, opsRoutes, rulesRoutes])
     await routes(app, ctx);
 
   if (fs.existsSync(path.join(UI_DIST, "index.html"))) {

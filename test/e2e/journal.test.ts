@@ -213,7 +213,8 @@ describe("journal", () => {
     await other.close();
     await page.goBack();
     await page.waitForURL(/q=-0538/);
-    await expect(page.locator("input[name=q]").inputValue()).resolves.toBe("-0538");
+    // The form follows the URL after React's next render, not at the instant the URL changes.
+    await until(async () => (await page.locator("input[name=q]").inputValue()) === "-0538", "the filter back in the form");
     await page.locator("form.filters button", { hasText: "Clear" }).click();
     await until(async () => (await page.locator("tr.job-row").count()) === 2, "both rows again");
   });

@@ -179,6 +179,29 @@ describe("admin", () => {
     await expect(target.locator(".target-test output").textContent()).resolves.toContain("does not exist");
   });
 
+  it("previews a bureau's rules on a past job before saving them", async () => {
+    const job = await server.ctx.jobs.create({ fileName: "0537_Technoyug_Flier_Leonov.pdf", source: "seed", sourcePath: null });
+    const sheet = { page: 1, press: "Speedmaster", pressBy: "mark", plateMm: [1030, 770], paperMm: [900, 640], paperBy: "mark", marks: {} };
+    const analysis = {
+      file: "0537_Technoyug_Flier_Leonov.pdf", isPdf: true, creator: "PrinectSignaStation", isSigna: true, pages: 1, plates: 4,
+      bureau: "Leonov", bureauBy: "mark", order: "0537", orderName: "Technoyug_Flier", warnings: [], error: null,
+      sheets: [{ ...sheet, colorants: ["Cyan", "Magenta", "PANTONE Reflex Blue C", "Black"] }],
+    };
+    await server.ctx.jobs.update(job.id, { status: "done", analysis: JSON.stringify(analysis) });
+    await page.locator(".tabs a", { hasText: "Bureaus" }).click();
+    const leonov = page.locator('.list-editor[data-section="bureaus"] > fieldset.card').first();
+    await leonov.getByLabel("File name", { exact: true }).fill("{name}_{plateW}_{plates}Plates{colours}.pdf");
+    await leonov.getByLabel("Try on job #").fill(String(job.id));
+    await leonov.locator(".rule-preview button").click();
+    const out = leonov.locator(".rule-preview output");
+    await out.waitFor();
+    await expect(out.textContent()).resolves.toContain("0537_Technoyug_Flier_1030_4Plates_CMK-ReflexBlueC.pdf");
+    await expect(out.textContent()).resolves.toContain("_1030x770");
+    // Nothing was saved by previewing.
+    expect((await server.ctx.settings()).bureaus[0].fileName).toBe("{name}.pdf");
+    await page.locator(".save-bar button", { hasText: "Discard" }).click();
+  });
+
   it("adds an operator, whose session sees no admin", async () => {
     await page.locator(".tabs a", { hasText: "Users" }).click();
     await page.locator("#nu-name").fill("olga");

@@ -40,6 +40,7 @@ const POLICY: Record<string, Level> = {
   "GET /api/settings/export": "admin",
   "POST /api/settings/import": "admin",
   "POST /api/targets/:name/test": "admin",
+  "POST /api/rules/preview": "admin",
   "GET /api/audit": "admin",
   "GET /metrics": "metrics",
 };

@@ -25,6 +25,7 @@ import {
   targetFields,
   templateFields,
 } from "./sections.ts";
+import { RulePreview } from "./RulePreview.tsx";
 import { TargetTest } from "./TargetTest.tsx";
 import { UsersTab } from "./UsersTab.tsx";
 
@@ -205,6 +206,7 @@ function settingsTab(
             onChange={(v) => set("bureaus", v as unknown as Settings["bureaus"])}
             make={() => ({ name: "", test: false, folder: "", fileName: "{name}.pdf", plateFolders: {} })}
             problems={problems}
+            extra={(item) => <RulePreview bureau={item} />}
           />
         </Section>
       );
