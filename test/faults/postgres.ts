@@ -4,16 +4,12 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { freePort, waitForPort } from "../../src/delivery/testing/net.ts";
-import { postgresBinDir } from "../helpers/servers.ts";
+import { asPostgres, initPostgresCluster, postgresBinDir } from "../helpers/servers.ts";
 
 const run = promisify(execFile);
-const isRoot = () => process.getuid?.() === 0;
-const asPostgres = (cmd: string, args: string[]): [string, string[]] =>
-  isRoot() ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
 
 export interface RestartablePostgres {
   url: string;
@@ -26,25 +22,7 @@ export interface RestartablePostgres {
 export async function restartablePostgres(): Promise<RestartablePostgres> {
   const bin = postgresBinDir();
   if (!bin) throw new Error("PostgreSQL is not installed (Debian package postgresql)");
-  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "pdfupload-pgr-"));
-  await fsp.chmod(dir, 0o755);
-  if (isRoot()) {
-    const uid = Number((await run("id", ["-u", "postgres"])).stdout.trim());
-    const gid = Number((await run("id", ["-g", "postgres"])).stdout.trim());
-    fs.chownSync(dir, uid, gid);
-  }
-  const data = path.join(dir, "data");
-  const [ic, ia] = asPostgres(path.join(bin, "initdb"), [
-    "-D",
-    data,
-    "-U",
-    "postgres",
-    "--auth=trust",
-    "--encoding=UTF8",
-    "--locale=C.UTF-8",
-    "--no-sync",
-  ]);
-  await run(ic, ia);
+  const { dir, data } = await initPostgresCluster(bin, "pdfupload-pgr-");
   const port = await freePort();
   let child: ChildProcess | null = null;
 

@@ -30,8 +30,33 @@ export function postgresBinDir(): string | null {
 const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
 
 /** Runs a program as `postgres` when we are root (initdb and postgres refuse to run as root). */
-function asPostgres(cmd: string, args: string[]): [string, string[]] {
+export function asPostgres(cmd: string, args: string[]): [string, string[]] {
   return isRoot() ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
+}
+
+/** A temp folder PostgreSQL may write to, with a fresh cluster in `<dir>/data` (trust auth, UTF-8). */
+export async function initPostgresCluster(bin: string, prefix = "pdfupload-pg-"): Promise<{ dir: string; data: string }> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), prefix));
+  await fsp.chmod(dir, 0o755);
+  await chownToPostgres(dir);
+  const data = path.join(dir, "data");
+  const [initCmd, initArgs] = asPostgres(path.join(bin, "initdb"), [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "--encoding=UTF8",
+    "--locale=C.UTF-8",
+    "--no-sync",
+  ]);
+  try {
+    await run(initCmd, initArgs);
+  } catch (e) {
+    await fsp.rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return { dir, data };
 }
 
 async function chownToPostgres(dir: string): Promise<void> {
@@ -59,26 +84,7 @@ async function terminate(
 export async function startPostgres(): Promise<TestServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error("PostgreSQL is not installed (Debian package postgresql)");
-  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "pdfupload-pg-"));
-  await fsp.chmod(dir, 0o755);
-  await chownToPostgres(dir);
-  const data = path.join(dir, "data");
-  const [initCmd, initArgs] = asPostgres(path.join(bin, "initdb"), [
-    "-D",
-    data,
-    "-U",
-    "postgres",
-    "--auth=trust",
-    "--encoding=UTF8",
-    "--locale=C.UTF-8",
-    "--no-sync",
-  ]);
-  try {
-    await run(initCmd, initArgs);
-  } catch (e) {
-    await fsp.rm(dir, { recursive: true, force: true });
-    throw e;
-  }
+  const { dir, data } = await initPostgresCluster(bin);
   const port = await freePort();
   const [pgCmd, pgArgs] = asPostgres(path.join(bin, "postgres"), [
     "-D",
