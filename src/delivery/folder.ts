@@ -3,14 +3,7 @@ import { copyFile, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Target } from "../config/settings-schema.ts";
 import { classifyError, DeliveryError } from "./errors.ts";
-import {
-  checkRemoteName,
-  parseTargetUrl,
-  remoteDirSegments,
-  type TargetUrl,
-  tempName,
-  transliterate,
-} from "./names.ts";
+import { parseTargetUrl, prepareUpload, type TargetUrl, tempName } from "./names.ts";
 import { throwIfAborted } from "./serial.ts";
 import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
 
@@ -44,20 +37,11 @@ export class FolderDeliverer implements Deliverer {
     remoteName: string,
     opts: UploadOptions = {},
   ): Promise<DeliveryReceipt> {
-    const translit = this.target.transliterate ? transliterate : (s: string) => s;
-    const dir = join(this.url.folder, ...remoteDirSegments(remoteDir).map(translit));
-    const name = checkRemoteName(translit(remoteName));
+    const prepared = await prepareUpload(this.target, local, remoteDir, remoteName);
+    const { name, bytes } = prepared;
+    const dir = join(this.url.folder, ...prepared.dir);
     const final = join(dir, name);
     const temp = join(dir, tempName(name));
-    let bytes: number;
-    try {
-      bytes = (await stat(local)).size;
-    } catch (err) {
-      throw new DeliveryError("local-file", `cannot read ${local}: ${(err as Error).message}`, {
-        transient: false,
-        cause: err,
-      });
-    }
     throwIfAborted(opts.signal);
     await this.checkRoot();
     let step = "make folder in";

@@ -1,19 +1,11 @@
 // FTP and FTPS (explicit TLS) with basic-ftp.
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import { posix } from "node:path";
 import { Client, FTPError } from "basic-ftp";
 import type { Target } from "../config/settings-schema.ts";
 import { classifyError, DeliveryError } from "./errors.ts";
 import { ActiveModeRefusedError, activeMode } from "./ftp-active.ts";
-import {
-  checkRemoteName,
-  parseTargetUrl,
-  remoteDirSegments,
-  type TargetUrl,
-  tempName,
-  transliterate,
-} from "./names.ts";
+import { parseTargetUrl, prepareUpload, type TargetUrl, tempName } from "./names.ts";
 import { Serial, throwIfAborted } from "./serial.ts";
 import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
 
@@ -136,19 +128,8 @@ export class FtpDeliverer implements Deliverer {
   }
 
   private async uploadNow(local: string, remoteDir: string, remoteName: string, opts: UploadOptions) {
-    const translit = this.target.transliterate ? transliterate : (s: string) => s;
-    const dir = remoteDirSegments(remoteDir).map(translit);
-    const name = checkRemoteName(translit(remoteName));
+    const { dir, name, bytes } = await prepareUpload(this.target, local, remoteDir, remoteName);
     const temp = tempName(name);
-    let bytes: number;
-    try {
-      bytes = (await stat(local)).size;
-    } catch (err) {
-      throw new DeliveryError("local-file", `cannot read ${local}: ${(err as Error).message}`, {
-        transient: false,
-        cause: err,
-      });
-    }
     throwIfAborted(opts.signal);
     const onAbort = () => this.client?.close();
     opts.signal?.addEventListener("abort", onAbort, { once: true });

@@ -1,4 +1,5 @@
 // Remote names and paths: what a deliverer may create on a server, and how.
+import { stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { DeliveryError } from "./errors.ts";
 
@@ -174,4 +175,27 @@ export function parseTargetUrl(raw: string): TargetUrl {
     folder,
     display,
   };
+}
+
+/**
+ * What every transport does first: the remote folder segments and file name (checked, transliterated
+ * when the target asks), and the local file's size (a missing file is a permanent `local-file` error).
+ */
+export async function prepareUpload(
+  target: { transliterate: boolean },
+  local: string,
+  remoteDir: string,
+  remoteName: string,
+): Promise<{ dir: string[]; name: string; bytes: number }> {
+  const translit = target.transliterate ? transliterate : (s: string) => s;
+  const dir = remoteDirSegments(remoteDir).map(translit);
+  const name = checkRemoteName(translit(remoteName));
+  try {
+    return { dir, name, bytes: (await stat(local)).size };
+  } catch (err) {
+    throw new DeliveryError("local-file", `cannot read ${local}: ${(err as Error).message}`, {
+      transient: false,
+      cause: err,
+    });
+  }
 }

@@ -1,20 +1,12 @@
 // SFTP with ssh2-sftp-client: password or private key, host key pinned by fingerprint.
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import { posix } from "node:path";
 import type { SFTPWrapper } from "ssh2";
 import SftpClient from "ssh2-sftp-client";
 import type { Target } from "../config/settings-schema.ts";
 import { classifyError, DeliveryError } from "./errors.ts";
-import {
-  checkRemoteName,
-  parseTargetUrl,
-  remoteDirSegments,
-  type TargetUrl,
-  tempName,
-  transliterate,
-} from "./names.ts";
+import { parseTargetUrl, prepareUpload, type TargetUrl, tempName } from "./names.ts";
 import { Serial, throwIfAborted } from "./serial.ts";
 import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
 
@@ -129,18 +121,7 @@ export class SftpDeliverer implements Deliverer {
   }
 
   private async uploadNow(local: string, remoteDir: string, remoteName: string, opts: UploadOptions) {
-    const translit = this.target.transliterate ? transliterate : (s: string) => s;
-    const dir = remoteDirSegments(remoteDir).map(translit);
-    const name = checkRemoteName(translit(remoteName));
-    let bytes: number;
-    try {
-      bytes = (await stat(local)).size;
-    } catch (err) {
-      throw new DeliveryError("local-file", `cannot read ${local}: ${(err as Error).message}`, {
-        transient: false,
-        cause: err,
-      });
-    }
+    const { dir, name, bytes } = await prepareUpload(this.target, local, remoteDir, remoteName);
     throwIfAborted(opts.signal);
     const onAbort = () => {
       this.connected = false;
