@@ -43,6 +43,13 @@ export async function buildWebApp(ctx: AppContext, opts: { logger?: boolean } = 
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "same-origin");
     reply.header("x-frame-options", "DENY");
+    // Only our own scripts; file names and mark text can never run as script even if mis-rendered.
+    // (The BullMQ dashboard brings its own inline scripts; it is admin-only.)
+    if (!req.url.startsWith("/admin/queues")) reply.header(
+      "content-security-policy",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    );
   });
   app.setErrorHandler((err: { statusCode?: number; message: string; code?: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;

@@ -174,6 +174,9 @@ describe("data handling", () => {
     const job = await app.inject({ method: "GET", url: `/api/jobs/${id}` });
     expect(job.headers["content-type"]).toMatch(/^application\/json/);
     expect(job.headers["x-content-type-options"]).toBe("nosniff");
+    // And should anything render as HTML, no script but our own bundle may run.
+    expect(job.headers["content-security-policy"]).toMatch(/script-src 'self';/);
+    expect(job.headers["content-security-policy"]).not.toContain("unsafe-eval");
     const view = job.json();
     expect(view.status).toBe("done");
     expect(view.file).toContain("<img src=x onerror=alert(1)>"); // kept as text, JSON-encoded, never HTML
