@@ -230,6 +230,9 @@ export class PdfPool {
     this.drop(slot);
     const c = slot.child;
     if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+    // Idle children are unref'd so they never keep the process alive; while we wait for this one
+    // to exit it must hold the event loop, or a CLI command would end mid-await with exit code 0.
+    c.ref();
     return new Promise((resolve) => {
       c.once("exit", () => resolve());
       c.kill("SIGKILL");

@@ -1,0 +1,59 @@
+// The analysis and render contract from the command line, as a prepress script would call it:
+// one JSON object per file in input order, exit 2 when any file was refused, render writes its files.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { threeMarks, writeSheet } from "../fixtures/signa.ts";
+import { tempDir } from "../helpers/temp-app.ts";
+
+const dir = tempDir("pdfupload-cli-");
+const bin = path.resolve("bin/pdfupload.js");
+const env = { ...process.env, PDFUPLOAD_DATA: path.join(dir, "data") };
+let sheet = "";
+let config = "";
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { env, encoding: "utf8", timeout: 120_000 });
+}
+
+beforeAll(async () => {
+  // A name that must stay data: quotes, $(), backticks, Cyrillic.
+  sheet = await writeSheet(dir, "0537_Флаер \"$(touch x)\" `id`_Leonov.pdf", { pages: 2, marks: threeMarks() });
+  config = path.join(dir, "settings.yaml");
+  fs.writeFileSync(
+    config,
+    "presses:\n  - { name: Speedmaster, plateWidthMm: 1030, plateHeightMm: 770, gripperMm: 40 }\nbureaus:\n  - { name: Leonov }\n",
+  );
+  fs.writeFileSync(path.join(dir, "letter.pdf"), "Dear customer, this is not a PDF.");
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("pdfupload analyze / render", () => {
+  it("prints one object per file in input order with inks, and exits 2 when one was refused", () => {
+    const r = cli("analyze", sheet, path.join(dir, "letter.pdf"), "--json", "--inks", "--config", config);
+    expect(r.status).toBe(2);
+    const [a, b] = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(a).toMatchObject({ file: path.basename(sheet), pages: 2, plates: 10, bureau: "Leonov", order: "0537", error: null });
+    expect(a.sheets[0]).toMatchObject({ press: "Speedmaster", pressBy: "mark", paperMm: [900, 640], paperBy: "mark" });
+    expect(Object.keys(a.sheets[0].inks)).toEqual(expect.arrayContaining(["Cyan", "Magenta", "Yellow", "Black", "PANTONE Warm Red C"]));
+    expect(a.sheets[0].inkAreaPt).toHaveLength(4);
+    expect(b).toMatchObject({ file: "letter.pdf", error: { code: "not-pdf" } });
+    expect(fs.existsSync(path.join(dir, "x"))).toBe(false);
+  });
+
+  it("exits 0 when every file was read", () => {
+    const r = cli("analyze", sheet, "--json", "--config", config);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).sheets).toHaveLength(2);
+  });
+
+  it("render writes the preview, proofs, thumbnails and the analysis with inks", () => {
+    const out = path.join(dir, "out");
+    const r = cli("render", sheet, "--out", out, "--config", config);
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(["analysis.json", "preview.pdf", "proof-1.jpg", "proof-2.jpg", "thumb-1.jpg", "thumb-2.jpg"]);
+    const a = JSON.parse(fs.readFileSync(path.join(out, "analysis.json"), "utf8"));
+    expect(a.sheets[1].inks.Cyan).toBeGreaterThan(0);
+  });
+});
