@@ -1,8 +1,8 @@
 // Intake and queue overhead: time from a file's close in the hot folder to its job being `done`,
 // and throughput for 200 files, against the analysis + render work alone on the same files in
 // the same run. Target: ratio ≤ 1.2. The stability window (PDFUPLOAD_STABLE_SEC, default 2 s,
-// a safety margin for Samba copies) is set to 0.3 s here and reported separately.
-// Run: npx tsx bench/intake.bench.ts [--files 200] [--latency 10]
+// a safety margin for Samba copies) is set to 0.3 s here (--stable-ms) and reported separately.
+// Run: npx tsx bench/intake.bench.ts [--files 200] [--latency 10] [--stable-ms 300]
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import os from "node:os";
@@ -22,7 +22,7 @@ const arg = (name: string, dflt: number) => {
 const FILES = arg("files", 200);
 const LATENCY_RUNS = arg("latency", 10);
 const CONCURRENCY = 2;
-const STABLE_MS = 300;
+const STABLE_MS = arg("stable-ms", 300);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
