@@ -91,74 +91,52 @@ export function planDeliveries(
     return plan;
   };
 
-  // The original, to the bureau.
+  const unplanned = (
+    kind: DeliveryPlan["kind"],
+    base: Pick<DeliveryPlan, "bureau" | "press" | "notify">,
+    problem: PlanProblem,
+    missing: string,
+  ): DeliveryPlan => ({ kind, target: null, remoteDir: null, remoteName: null, ...base, problem, missing });
+
   const bureau = findBureau(settings, analysis.bureau);
   const pressName = jobPress(analysis);
   const press = findPress(settings, pressName);
   const common = { bureau: bureau?.name ?? analysis.bureau, press: press?.name ?? pressName };
-  let bureauPlan: DeliveryPlan;
-  if (!analysis.bureau) {
-    bureauPlan = {
-      kind: "bureau",
-      target: null,
-      remoteDir: null,
-      remoteName: null,
-      notify: false,
-      ...common,
-      problem: "no-bureau",
-      missing: "no CTP bureau found (no mark, no file-name token, no hot-folder bureau)",
-    };
-  } else if (!bureau) {
-    bureauPlan = {
-      kind: "bureau",
-      target: null,
-      remoteDir: null,
-      remoteName: null,
-      notify: false,
-      ...common,
-      problem: "unknown-bureau",
-      missing: `bureau "${analysis.bureau}" is not configured`,
-    };
-  } else {
-    bureauPlan = make(
-      "bureau",
-      { target: bureau.target, folder: bureau.folder, name: bureau.fileName },
-      `bureau ${bureau.name}`,
-      { ...common, notify: !bureau.test },
-    );
-  }
+
+  // The original, to the bureau.
+  const bureauPlan = !analysis.bureau
+    ? unplanned(
+        "bureau",
+        { ...common, notify: false },
+        "no-bureau",
+        "no CTP bureau found (no mark, no file-name token, no hot-folder bureau)",
+      )
+    : !bureau
+      ? unplanned(
+          "bureau",
+          { ...common, notify: false },
+          "unknown-bureau",
+          `bureau "${analysis.bureau}" is not configured`,
+        )
+      : make(
+          "bureau",
+          { target: bureau.target, folder: bureau.folder, name: bureau.fileName },
+          `bureau ${bureau.name}`,
+          { ...common, notify: !bureau.test },
+        );
 
   // The preview, to the press.
-  let previewPlan: DeliveryPlan;
   const previewBase = { ...common, notify: false };
-  if (!pressName) {
-    previewPlan = {
-      kind: "preview",
-      target: null,
-      remoteDir: null,
-      remoteName: null,
-      ...previewBase,
-      problem: "no-press",
-      missing: "no press found",
-    };
-  } else if (!press) {
-    previewPlan = {
-      kind: "preview",
-      target: null,
-      remoteDir: null,
-      remoteName: null,
-      ...previewBase,
-      problem: "unknown-press",
-      missing: `press "${pressName}" is not configured`,
-    };
-  } else {
-    previewPlan = make(
-      "preview",
-      { target: press.previewTarget, folder: press.previewFolder, name: press.previewName },
-      `press ${press.name}`,
-      previewBase,
-    );
-  }
+  const previewPlan = !pressName
+    ? unplanned("preview", previewBase, "no-press", "no press found")
+    : !press
+      ? unplanned("preview", previewBase, "unknown-press", `press "${pressName}" is not configured`)
+      : make(
+          "preview",
+          { target: press.previewTarget, folder: press.previewFolder, name: press.previewName },
+          `press ${press.name}`,
+          previewBase,
+        );
   return [bureauPlan, previewPlan];
 }
 
