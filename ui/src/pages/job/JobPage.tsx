@@ -1,13 +1,13 @@
 // One job in full: what was found and how, warnings, the step timeline, every page's proof and
 // inks, deliveries and notifications with the servers' replies, and the live log.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, fileUrl } from "../../api/client.ts";
+import { fileUrl } from "../../api/client.ts";
 import type { DeliveryView, JobDetail, LogLine, Lookups } from "../../api/types.ts";
 import { DeliveryStateBadge, ErrorWords, StatusBadge } from "../../components/Badges.tsx";
-import { useFeedback } from "../../components/Feedback.tsx";
 import { IconRerun, IconSend, IconTrash } from "../../components/icons.tsx";
 import { Lightbox, type LightboxImage } from "../../components/Lightbox.tsx";
 import { useI18n } from "../../i18n/i18n.tsx";
+import { useJobActions } from "../../lib/job-actions.ts";
 import { deliveryState } from "../../lib/jobs.ts";
 import { useLiveEvents } from "../../lib/live.ts";
 import { Link, navigate } from "../../lib/router.tsx";
@@ -21,7 +21,7 @@ import { Timeline } from "./Timeline.tsx";
 export function JobPage({ id }: { id: number }) {
   const { t, tx, f, errorText } = useI18n();
   const session = useSession();
-  const { toast, confirm } = useFeedback();
+  const actions = useJobActions();
   const job = useApi<JobDetail>(`/api/jobs/${id}`);
   const lookups = useApi<Lookups>(session.can("admin") ? "/api/lookups" : null);
   const [proofAt, setProofAt] = useState<number | null>(null);
@@ -79,39 +79,13 @@ export function JobPage({ id }: { id: number }) {
   const log = [...j.log, ...extraLog.filter((l) => !stored.has(`${l.level} ${l.msg}`))];
 
   const rerun = async () => {
-    try {
-      await api(`/api/jobs/${id}/rerun`, { method: "POST" });
-      toast(t("journal.rerunStarted", { file: j.file }), "ok");
-      void reload();
-    } catch (e) {
-      toast(errorText(e), "error");
-    }
+    if (await actions.rerun(j)) void reload();
   };
   const remove = async () => {
-    if (!(await confirm(t("journal.deleteConfirm", { file: j.file }), t("journal.delete")))) return;
-    try {
-      await api(`/api/jobs/${id}`, { method: "DELETE" });
-      toast(t("journal.deleted", { file: j.file }), "ok");
-      navigate("/");
-    } catch (e) {
-      toast(errorText(e), "error");
-    }
+    if (await actions.remove(j)) navigate("/");
   };
   const resend = async (d: DeliveryView) => {
-    try {
-      const r = await api<{ ok: boolean; state: string; error: string | null }>(
-        `/api/deliveries/${d.id}/resend`,
-        { method: "POST" },
-      );
-      toast(
-        r.ok
-          ? t("journal.resent", { target: d.target })
-          : `${t("journal.resendFailed", { target: d.target })}: ${r.error ?? r.state}`,
-        r.ok ? "ok" : "error",
-      );
-    } catch (e) {
-      toast(errorText(e), "error");
-    }
+    await actions.resend(d);
     void reload();
   };
 

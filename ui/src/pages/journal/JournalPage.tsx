@@ -1,10 +1,10 @@
 // The journal (home page): filtered rows newest first, totals, live updates, upload, actions.
 import { useCallback, useMemo, useRef, useState } from "react";
-import { api, fileUrl } from "../../api/client.ts";
+import { fileUrl } from "../../api/client.ts";
 import type { DeliveryView, JobList, JobView, Lookups } from "../../api/types.ts";
-import { useFeedback } from "../../components/Feedback.tsx";
 import { Lightbox, type LightboxImage } from "../../components/Lightbox.tsx";
 import { useI18n } from "../../i18n/i18n.tsx";
+import { useJobActions } from "../../lib/job-actions.ts";
 import { useLiveConnected, useLiveEvents } from "../../lib/live.ts";
 import { Link, navigate, useLocation } from "../../lib/router.tsx";
 import { useSession } from "../../lib/session.tsx";
@@ -37,7 +37,6 @@ export function proofImages(job: JobView, pageWord: string): LightboxImage[] {
 function JournalScreen({ filter }: { filter: JournalFilter }) {
   const { t, errorText, f } = useI18n();
   const session = useSession();
-  const { toast, confirm } = useFeedback();
   const live = useLiveConnected();
   const lookups = useApi<Lookups>("/api/lookups");
   const list = useApi<JobList>(`/api/jobs${apiQuery(filter, { limit: PAGE_SIZE, offset: filter.offset })}`);
@@ -89,43 +88,20 @@ function JournalScreen({ filter }: { filter: JournalFilter }) {
     }
   });
 
+  const jobActions = useJobActions();
   const actions: RowActions = {
     canOperate: session.can("operator"),
     onProof: (job) => setProofs(proofImages(job, t("job.page"))),
     onRerun: async (job) => {
-      try {
-        await api(`/api/jobs/${job.id}/rerun`, { method: "POST" });
-        toast(t("journal.rerunStarted", { file: job.file }), "ok");
-      } catch (e) {
-        toast(errorText(e), "error");
-      }
+      await jobActions.rerun(job);
     },
     onResend: async (_job, d) => {
-      try {
-        const r = await api<{ ok: boolean; state: string; error: string | null }>(
-          `/api/deliveries/${d.id}/resend`,
-          { method: "POST" },
-        );
-        toast(
-          r.ok
-            ? t("journal.resent", { target: d.target })
-            : `${t("journal.resendFailed", { target: d.target })}: ${r.error ?? r.state}`,
-          r.ok ? "ok" : "error",
-        );
-      } catch (e) {
-        toast(errorText(e), "error");
-      }
+      await jobActions.resend(d);
       void reload();
     },
     onDelete: async (job) => {
-      if (!(await confirm(t("journal.deleteConfirm", { file: job.file }), t("journal.delete")))) return;
-      try {
-        await api(`/api/jobs/${job.id}`, { method: "DELETE" });
+      if (await jobActions.remove(job))
         set((d) => (d ? { ...d, total: d.total - 1, jobs: d.jobs.filter((j) => j.id !== job.id) } : d));
-        toast(t("journal.deleted", { file: job.file }), "ok");
-      } catch (e) {
-        toast(errorText(e), "error");
-      }
     },
   };
 
