@@ -1,12 +1,13 @@
 // One job in full: what was found and how, warnings, the step timeline, every page's proof and
 // inks, deliveries and notifications with the servers' replies, and the live log.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { fileUrl } from "../../api/client.ts";
 import type { DeliveryView, JobDetail, LogLine, Lookups } from "../../api/types.ts";
 import { DeliveryStateBadge, ErrorWords, StatusBadge } from "../../components/Badges.tsx";
 import { IconRerun, IconSend, IconTrash } from "../../components/icons.tsx";
 import { Lightbox, type LightboxImage } from "../../components/Lightbox.tsx";
 import { useI18n } from "../../i18n/i18n.tsx";
+import { useDebounced } from "../../lib/debounced.ts";
 import { useJobActions } from "../../lib/job-actions.ts";
 import { deliveryState } from "../../lib/jobs.ts";
 import { useLiveEvents } from "../../lib/live.ts";
@@ -28,15 +29,8 @@ export function JobPage({ id }: { id: number }) {
   const [gone, setGone] = useState(false);
   const [extraLog, setExtraLog] = useState<LogLine[]>([]);
 
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const { reload } = job;
-  const scheduleReload = useCallback(() => {
-    if (timer.current) return;
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      void reload();
-    }, 300);
-  }, [reload]);
+  const scheduleReload = useDebounced(() => void reload(), 300);
   useLiveEvents((e) => {
     if (e.type === "log" && e.id === id) setExtraLog((l) => [...l, { at: e.at, level: e.level, msg: e.msg }]);
     else if (e.type === "job" && e.id === id) {

@@ -1,9 +1,10 @@
 // The journal (home page): filtered rows newest first, totals, live updates, upload, actions.
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import { fileUrl } from "../../api/client.ts";
 import type { DeliveryView, JobList, JobView, Lookups } from "../../api/types.ts";
 import { Lightbox, type LightboxImage } from "../../components/Lightbox.tsx";
 import { useI18n } from "../../i18n/i18n.tsx";
+import { useDebounced } from "../../lib/debounced.ts";
 import { useJobActions } from "../../lib/job-actions.ts";
 import { useLiveConnected, useLiveEvents } from "../../lib/live.ts";
 import { Link, navigate, useLocation } from "../../lib/router.tsx";
@@ -44,15 +45,8 @@ function JournalScreen({ filter }: { filter: JournalFilter }) {
 
   // Live: show the new state at once, then reload the page of rows (debounced: a job sends
   // several events per second while it runs) so new rows, figures and totals fill in.
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const { reload, set } = list;
-  const scheduleReload = useCallback(() => {
-    if (timer.current) return;
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      void reload();
-    }, 250);
-  }, [reload]);
+  const scheduleReload = useDebounced(() => void reload(), 250);
   useLiveEvents((e) => {
     if (e.type === "job") {
       set((d) => {
