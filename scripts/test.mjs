@@ -16,10 +16,14 @@ try {
   passed = r.numPassedTests;
   failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
   skipped = r.numPendingTests + r.numTodoTests;
-  // A file that fails to load counts as a failure even when no test in it ran.
-  for (const f of r.testResults ?? []) if (f.status === "failed" && f.assertionResults.length === 0) failed++;
+  // A file that failed to load, or whose set-up failed (its tests then show as skipped), counts as
+  // a failure even though none of its tests did.
+  for (const f of r.testResults ?? [])
+    if (f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")) failed++;
 } catch {
   failed = Math.max(failed, 1);
 }
+// The runner's own verdict stands even where the counts could not tell why.
+if (run.status !== 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(run.status === 0 && failed === 0 ? 0 : 1);

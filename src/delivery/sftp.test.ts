@@ -6,7 +6,7 @@ import ssh2 from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Target, targetSchema } from "../config/settings-schema.ts";
 import { DeliveryError, deliverFile, hostKeyFingerprint, openDeliverer } from "./index.ts";
-import { type SftpTestServer, startSftpServer } from "./testing/sftp-server.ts";
+import { type SftpTestServer, sshKeyPair, startSftpServer } from "./testing/sftp-server.ts";
 
 let s: SftpTestServer;
 let work: string;
@@ -36,7 +36,7 @@ const target = (extra: Partial<Target> = {}) =>
 
 describe("sftp", () => {
   it("fingerprint matches what ssh-keygen would print for the key", () => {
-    const key = ssh2.utils.parseKey(ssh2.utils.generateKeyPairSync("ed25519").public);
+    const key = ssh2.utils.parseKey(sshKeyPair().public);
     if (key instanceof Error) throw key;
     expect(hostKeyFingerprint(key.getPublicSSH())).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
   });
