@@ -12,8 +12,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import type * as mupdf from "mupdf";
-import { pageSpotNames, type SpotScan } from "./page-spots.ts";
 import { openPdf } from "../inspect/open-pdf.ts";
+import { type PageScan, scanPage } from "./page-scan.ts";
 import { RenderError } from "./render-error.ts";
 
 export type Rect = [number, number, number, number];
@@ -24,7 +24,7 @@ export interface CropResult {
   /** /Rotate of each page (0, 90, 180, 270), by page index. */
   rotations: number[];
   /** Spot colour names each page can paint, by page index. */
-  spots: SpotScan[];
+  spots: PageScan[];
   warnings: string[];
 }
 
@@ -83,7 +83,7 @@ export function writeCroppedPdf(src: string, dest: string, rects: (Rect | null |
     const warnings: string[] = [];
     const boxes: Rect[] = [];
     const rotations: number[] = [];
-    const spots: SpotScan[] = [];
+    const spots: PageScan[] = [];
     const changed: { num: number; gen: number; body: string }[] = [];
     const pages = doc.countPages();
     for (let i = 0; i < pages; i++) {
@@ -109,7 +109,7 @@ export function writeCroppedPdf(src: string, dest: string, rects: (Rect | null |
         }
       }
       boxes.push(box);
-      spots.push(pageSpotNames(page));
+      spots.push(scanPage(page));
       const rot = page.getInheritable("Rotate");
       rotations.push(rot.isNumber() ? (((Math.round(rot.asNumber() / 90) * 90) % 360) + 360) % 360 : 0);
       putRect(doc, page, "MediaBox", box);

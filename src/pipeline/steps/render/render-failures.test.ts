@@ -1,13 +1,24 @@
 // Bad input and bad luck: a page that runs too long is killed, a broken page is a warning, cancelling
 // stops everything, temp files go away, and hostile file names are just names.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSettings } from "../../../config/settings-schema.ts";
 import { RenderError, renderSheets } from "./index.ts";
+import { rasterPages } from "./separations.ts";
 import { brokenPage, buildOverprintPdf, fixtureAnalysis, pageSpecs, slowPage } from "./test-fixtures.ts";
 import { processesMentioning } from "./test-reference.ts";
+import { tiffComplete } from "./tiff-reader.ts";
 
 const settings = { ...defaultSettings().render, proofPx: 300, inkDpi: 72, concurrency: 2 };
 
@@ -56,6 +67,35 @@ describe("render failures", () => {
     // Nothing left behind: no gs still running on our temp files, no temp files.
     expect(processesMentioning(tmpDir)).toEqual([]);
     expect(readdirSync(tmpDir)).toEqual([]);
+  });
+
+  it("a process stopped mid-run keeps the pages it finished and blames only the page it was drawing", async () => {
+    const pdf = path.join(dir, "slow-second.pdf");
+    // Page 1 quick, page 2 slow, in ONE Ghostscript process.
+    writeFileSync(pdf, await buildOverprintPdf({ pages: [pageSpecs()[0], slowPage(7)] }));
+    const run = freshTmp("run");
+    const r = await rasterPages({
+      pdf,
+      pages: [1, 2],
+      dpi: 36,
+      sizePt: [1000, 800],
+      spots: false,
+      dir: run,
+      timeoutMs: 4000,
+    });
+    expect(r.done.map((d) => d.page)).toEqual([1]);
+    expect(r.done[0].coverage.get("Cyan")).toBeGreaterThan(0);
+    expect(r.failed.map((f) => f.page)).toEqual([2]);
+    expect(r.failed[0].error.code).toBe("render-timeout");
+    expect(r.notStarted).toEqual([]);
+    // A page file cut short (gs stopped while writing it) is told apart from a whole one.
+    const whole = path.join(run, "p0001.tif");
+    expect(tiffComplete(whole)).toBe(true);
+    const cut = path.join(run, "cut.tif");
+    copyFileSync(whole, cut);
+    writeFileSync(cut, readFileSync(cut).subarray(0, 4096));
+    expect(tiffComplete(cut)).toBe(false);
+    expect(tiffComplete(path.join(run, "missing.tif"))).toBe(false);
   });
 
   it("a page Ghostscript reports as broken gives a page warning; the other pages are fine", async () => {

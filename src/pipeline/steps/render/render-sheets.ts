@@ -1,6 +1,7 @@
 // The render step's engine: crop every page to its paper once, then in parallel (child processes or a
-// worker thread, never the event loop) make the preview PDF and, per page, ONE tiffsep pass that gives
-// the proof, the thumbnail and the ink coverage of every separation.
+// worker thread, never the event loop) make the preview PDF and, per page, ONE raster pass that gives
+// the proof, the thumbnail and the ink coverage of every separation. schedule.ts decides which lane
+// runs what, in as few Ghostscript processes as the lanes allow.
 import { copyFile, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +14,7 @@ import { runPool } from "./pool.ts";
 import { writePreviewPdf } from "./preview-pdf.ts";
 import { writeProofImages } from "./proof-images.ts";
 import { RenderError } from "./render-error.ts";
+import { type LanePlan, planLanes, type RasterJob, runCost } from "./schedule.ts";
 import { orderInks, PROCESS_INKS, rasterPages, round2 } from "./separations.ts";
 
 export type RenderSettings = Settings["render"];
@@ -131,7 +133,8 @@ async function run(job: Job): Promise<RenderResult> {
 
     let previewPdf: string | null = null;
     let previewMs = 0;
-    const previewTask = async () => {
+    let previewError: unknown = null;
+    const writePreview = async () => {
       const t = performance.now();
       const outDir = job.outDir as string;
       const target = path.join(outDir, PREVIEW_FILE_NAME);
@@ -153,6 +156,14 @@ async function run(job: Job): Promise<RenderResult> {
       previewPdf = target;
       previewMs = since(t);
     };
+    const previewTask = async () => {
+      try {
+        await writePreview();
+      } catch (e) {
+        if ((e as RenderError).code === "render-aborted") throw e;
+        previewError = e;
+      }
+    };
 
     // What each page needs: its box, inks to report, proof or not, and so its resolution and device.
     const sizes = { proofPx: settings.proofPx, thumbPx: settings.thumbPx };
@@ -170,6 +181,8 @@ async function run(job: Job): Promise<RenderResult> {
         aspect: rotated ? [box[3] - box[1], box[2] - box[0]] : [box[2] - box[0], box[3] - box[1]],
         dpi: passDpi(box, settings, proofed),
         spots: listsSpots || (scan?.names.length ?? 0) > 0 || (scan?.incomplete ?? true),
+        proofPx: proofed ? settings.proofPx : 0,
+        imagePx: scan?.imagePx ?? 0,
         proof: proofed && job.outDir ? path.join(job.outDir, proofFileName(page)) : null,
         thumbnail: proofed && job.outDir ? path.join(job.outDir, thumbnailFileName(page)) : null,
       };
@@ -199,9 +212,9 @@ async function run(job: Job): Promise<RenderResult> {
       }
     };
 
-    // Ghostscript: consecutive pages that share device and resolution render in one process (its start-up
-    // costs about as much as a page at proof size); a page that fails is retried alone.
-    const gsTask = (group: PagePlan[]) => async () => {
+    // Ghostscript: pages that share device and resolution render in one process (its start-up costs about
+    // two pages); a page that fails is retried alone.
+    const gsRun = async (group: PagePlan[]) => {
       const queue: PagePlan[][] = [group];
       for (let g = queue.shift(); g; g = queue.shift()) {
         const dir = await mkdtemp(path.join(tmp, "pages-"));
@@ -249,20 +262,19 @@ async function run(job: Job): Promise<RenderResult> {
       }
     };
 
-    const tasks: (() => Promise<unknown>)[] = [];
-    if (withProofs) tasks.push(previewTask); // first: usually the longest single task
-    if (engine === "mupdf") for (const plan of plans) tasks.push(mupdfTask(plan));
-    else for (const group of groupPages(plans, settings.concurrency)) tasks.push(gsTask(group));
     const tPages = performance.now();
-    const settled = await runPool(tasks, settings.concurrency, signal);
+    if (engine === "mupdf") {
+      const tasks = [...(withProofs ? [previewTask] : []), ...plans.map(mupdfTask)];
+      const settled = await runPool(tasks, settings.concurrency, signal);
+      for (const r of settled) if (r.status === "rejected") throw r.reason; // only cancellation gets here
+    } else {
+      await runLanes(planLanes(plans, settings.concurrency, withProofs), previewTask, gsRun, signal);
+    }
     if (signal?.aborted) throw new RenderError("render-aborted", "rendering was cancelled");
 
-    if (withProofs && settled[0].status === "rejected") {
-      warnings.push(`preview: ${errText(settled[0].reason)}`);
+    if (previewError) {
+      warnings.push(`preview: ${errText(previewError)}`);
       await rm(path.join(job.outDir as string, PREVIEW_FILE_NAME), { force: true });
-    }
-    for (const r of settled.slice(withProofs ? 1 : 0)) {
-      if (r.status === "rejected") throw r.reason; // only cancellation gets here
     }
     const pages: PageRender[] = [];
     for (const plan of plans) {
@@ -299,14 +311,10 @@ async function run(job: Job): Promise<RenderResult> {
 
 const total = (inks: Record<string, number>) => round2(Object.values(inks).reduce((a, b) => a + b, 0));
 
-interface PagePlan {
-  page: number;
-  box: Rect;
+interface PagePlan extends RasterJob {
   colorants: string[];
   /** Width : height of the page as shown (after /Rotate). */
   aspect: [number, number];
-  dpi: number;
-  spots: boolean;
   proof: string | null;
   thumbnail: string | null;
 }
@@ -324,21 +332,34 @@ function pageResult(plan: PagePlan, inks: Record<string, number>, approximate: b
 }
 
 /**
- * Runs of consecutive pages with the same device and resolution, cut so that every lane of the pool gets
- * about two groups (a group's pages are post-processed after its gs run, so lanes should interleave).
+ * Runs each lane's work in turn (lane 0 starts with the preview); a lane that runs out steals a process
+ * not yet started from the lane with the most estimated work left, so a wrong estimate costs little.
  */
-export function groupPages<T extends { dpi: number; spots: boolean }>(
-  plans: T[],
-  concurrency: number,
-): T[][] {
-  const size = Math.min(8, Math.max(1, Math.ceil(plans.length / (concurrency * 2))));
-  const groups: T[][] = [];
-  for (const p of plans) {
-    const g = groups.at(-1);
-    if (g && g.length < size && g[0].spots === p.spots && Math.abs(g[0].dpi - p.dpi) < 1e-6) g.push(p);
-    else groups.push([p]);
-  }
-  return groups;
+async function runLanes<T extends RasterJob>(
+  lanes: LanePlan<T>[],
+  preview: () => Promise<void>,
+  run: (pages: T[]) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const queues = lanes.map((l) => [...l.runs]);
+  const left = (q: T[][]) => q.reduce((s, r) => s + runCost(r), 0);
+  const lane = async (i: number) => {
+    if (lanes[i].preview) await preview();
+    for (;;) {
+      if (signal?.aborted) return;
+      let next = queues[i].shift();
+      if (!next) {
+        const victim = queues
+          .filter((q) => q.length > 0)
+          .reduce<T[][] | null>((a, q) => (!a || left(q) > left(a) ? q : a), null);
+        next = victim?.pop();
+      }
+      if (!next) return;
+      await run(next);
+    }
+  };
+  const settled = await Promise.allSettled(lanes.map((_, i) => lane(i)));
+  for (const r of settled) if (r.status === "rejected") throw r.reason; // only cancellation gets here
 }
 
 /** Preview PDF, proof and thumbnail per page, ink coverage per page and separation. */

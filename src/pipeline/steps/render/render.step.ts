@@ -35,7 +35,15 @@ export const renderStep: Step = {
       cropIsolated(src, dest, rects, { pool, limits: limitsOf(settings), signal });
     let r: Awaited<ReturnType<typeof renderSheets>>;
     try {
-      r = await renderSheets({ pdfPath: job.work_path as string, analysis, settings: settings.render, outDir, signal, tmpDir, crop });
+      r = await renderSheets({
+        pdfPath: job.work_path as string,
+        analysis,
+        settings: settings.render,
+        outDir,
+        signal,
+        tmpDir,
+        crop,
+      });
     } catch (e) {
       if (e instanceof CropLimitError) return { reject: e.error };
       if (DISK_FULL.test(String((e as Error)?.message)) || (await lowOnSpace([outDir, paths.work])))
@@ -44,7 +52,10 @@ export const renderStep: Step = {
     }
     // A page that failed because the disk is full is not the file's fault: retry the step later.
     const failed = r.warnings.filter((w) => /not rendered|^preview:/.test(w));
-    if (failed.length && (failed.some((w) => DISK_FULL.test(w)) || (await lowOnSpace([outDir, paths.work])))) {
+    if (
+      failed.length &&
+      (failed.some((w) => DISK_FULL.test(w)) || (await lowOnSpace([outDir, paths.work])))
+    ) {
       throw new TransientError(`disk full while writing proofs (${failed[0]})`, "ENOSPC");
     }
     for (const w of r.warnings) await log(`render: ${w}`, "warn");

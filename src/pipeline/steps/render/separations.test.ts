@@ -1,7 +1,6 @@
 // Small pure pieces of the separation pass: gs's file-name escaping, ink ordering and naming, which
-// page a gs complaint belongs to, and how pages are grouped into gs runs.
+// page a gs complaint belongs to.
 import { describe, expect, it } from "vitest";
-import { groupPages } from "./render-sheets.ts";
 import { decodeGsSeparationName, orderInks, outputByPage } from "./separations.ts";
 
 describe("separations", () => {
@@ -45,16 +44,5 @@ describe("separations", () => {
     expect(by.get(3)).toBe("");
     expect(by.get(4)).toMatch(/Page drawing error/);
     expect(by.get(5)).toBe("");
-  });
-
-  it("groups consecutive pages sharing device and resolution, about two groups per lane", () => {
-    const plans = [
-      { page: 1, dpi: 144, spots: false },
-      ...[2, 3, 4, 5, 6, 7, 8, 9].map((page) => ({ page, dpi: 72, spots: false })),
-      { page: 10, dpi: 72, spots: true },
-    ];
-    const groups = groupPages(plans, 2).map((g) => g.map((p) => p.page));
-    expect(groups).toEqual([[1], [2, 3, 4], [5, 6, 7], [8, 9], [10]]);
-    expect(groupPages(plans.slice(0, 2), 4).map((g) => g.length)).toEqual([1, 1]);
   });
 });

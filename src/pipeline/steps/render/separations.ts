@@ -6,7 +6,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { GS_BASE, gsProblems, runGhostscript } from "./ghostscript.ts";
 import { RenderError } from "./render-error.ts";
-import { tiffChannelCoverage } from "./tiff-reader.ts";
+import { tiffChannelCoverage, tiffComplete } from "./tiff-reader.ts";
 
 export const PROCESS_INKS = ["Cyan", "Magenta", "Yellow", "Black"] as const;
 
@@ -33,7 +33,7 @@ export function decodeGsSeparationName(label: string): string {
 
 export interface RasterOptions {
   pdf: string;
-  /** Consecutive page numbers, ascending; one Ghostscript process renders them all. */
+  /** Page numbers, ascending (not necessarily consecutive); one Ghostscript process renders them all. */
   pages: number[];
   dpi: number;
   /** Largest page size in points, to size Ghostscript's page buffer. */
@@ -103,8 +103,6 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
   // A whole-page buffer avoids gs's two-pass banding (measured ~25 % faster); bounded for huge rasters.
   const px = ((o.sizePt[0] * dpi) / 72) * ((o.sizePt[1] * dpi) / 72);
   const maxBitmap = Math.min(Math.ceil(px * (o.spots ? 12 : 4) * 1.25) + (8 << 20), 512 << 20);
-  const first = o.pages[0];
-  const last = o.pages[o.pages.length - 1];
   const composites = () => readdirSync(o.dir).filter((f) => /^p\d{4}\.tif$/.test(f)).length;
   let output = "";
   let stopped: RenderError | null = null;
@@ -116,8 +114,7 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
         `-sDEVICE=${device}`,
         `-r${dpi}`,
         `-dMaxBitmap=${maxBitmap}`,
-        `-dFirstPage=${first}`,
-        `-dLastPage=${last}`,
+        `-sPageList=${o.pages.join(",")}`,
         "-sCompression=none",
         `-sOutputFile=${path.join(o.dir, "p%04d.tif")}`,
         "-f",
@@ -134,9 +131,14 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
   const files = await readdir(o.dir);
   const written = files.filter((f) => /^p\d{4}\.tif$/.test(f)).length;
   const byPage = outputByPage(output);
-  // A clean exit wrote every page; otherwise the last file written may be half a page.
+  // A clean exit wrote every page; otherwise the last page's files may be half written (gs writes a
+  // page's files only once it is drawn, so the page it was stopped in has none, or partial ones).
   const clean = !stopped && code === 0;
-  let complete = clean ? written : Math.max(0, written - 1);
+  const whole = (seq: string) =>
+    files
+      .filter((f) => f === `${seq}.tif` || f.startsWith(`${seq}(`))
+      .every((f) => tiffComplete(path.join(o.dir, f)));
+  let complete = clean || written === 0 || whole(seqName(written)) ? written : written - 1;
   if (clean && written !== o.pages.length) {
     // gs skipped a page it could not draw at all: files no longer line up with pages. Redo one by one.
     if (o.pages.length > 1) return { done: [], failed: [], notStarted: o.pages };

@@ -1,6 +1,6 @@
 // Reads the uncompressed 8-bit TIFFs Ghostscript writes (`-sCompression=none`) strip by strip and sums
 // ink per channel, in bounded memory: no decode library, no colour conversion on the way.
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 export interface TiffInfo {
   width: number;
@@ -129,5 +129,23 @@ export function tiffChannelCoverage(
     return { width: info.width, height: info.height, coverage };
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * True when `path` is a whole TIFF: its directory parses and every strip lies inside the file. A page
+ * file Ghostscript was writing when it was stopped fails this (its directory comes last).
+ */
+export function tiffComplete(path: string): boolean {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, "r");
+    const info = readTiffInfo(fd);
+    const size = fstatSync(fd).size;
+    return info.strips.length > 0 && info.strips.every((s) => s.offset + s.length <= size);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }

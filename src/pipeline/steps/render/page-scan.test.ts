@@ -1,9 +1,10 @@
 // Spot detection decides between tiffsep and the faster CMYK device: it must find spots wherever a
 // page can paint them (its own colour spaces, forms, images, shadings) and nothing on process pages.
+// The image pixel count feeds the render scheduler.
 import * as mupdf from "mupdf";
 import { PDFDocument, PDFName } from "pdf-lib";
 import { describe, expect, it } from "vitest";
-import { pageSpotNames } from "./page-spots.ts";
+import { scanPage } from "./page-scan.ts";
 import { buildOverprintPdf } from "./test-fixtures.ts";
 
 const sep = (name: string) => [
@@ -72,13 +73,13 @@ async function nestedSpots(): Promise<Uint8Array> {
 function scan(bytes: Uint8Array) {
   const doc = mupdf.PDFDocument.openDocument(bytes) as mupdf.PDFDocument;
   try {
-    return Array.from({ length: doc.countPages() }, (_, i) => pageSpotNames(doc.findPage(i).resolve()));
+    return Array.from({ length: doc.countPages() }, (_, i) => scanPage(doc.findPage(i).resolve()));
   } finally {
     doc.destroy();
   }
 }
 
-describe("pageSpotNames", () => {
+describe("scanPage", () => {
   it("finds Separation and DeviceN spots in page colour spaces; none on process pages", async () => {
     const r = scan(await buildOverprintPdf());
     expect(r.map((s) => s.names)).toEqual([[], ["PANTONE 185 C", "Orange Spot"], [], []]);
@@ -88,5 +89,7 @@ describe("pageSpotNames", () => {
   it("finds spots in nested forms, images and shadings, and skips process names in DeviceN", async () => {
     const r = scan(await nestedSpots());
     expect(r.map((s) => s.names)).toEqual([["Silver"], ["Gold 871 C"], ["Varnish"]]);
+    // The scheduler's cost figure: the 2 × 2 image on page 2, nothing drawn from images elsewhere.
+    expect(r.map((s) => s.imagePx)).toEqual([0, 4, 0]);
   });
 });

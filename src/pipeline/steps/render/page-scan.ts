@@ -1,19 +1,24 @@
-// Which spot colours a page can paint: the names of every Separation / DeviceN colour space reachable
-// from its resources (forms, images, shadings, patterns, annotations' appearances). Pages without
-// spots can be rasterised on a plain CMYK device, which Ghostscript does about three times faster.
+// What a page holds, read from its resources (forms, images, shadings, patterns, annotations'
+// appearances) without drawing it: the spot colours it can paint (pages without spots can be rasterised
+// on a plain CMYK device, which Ghostscript does about three times faster) and how many image pixels
+// it draws (what every pass over the page must decode: the render scheduler's main cost figure).
 import type * as mupdf from "mupdf";
 
 const NOT_SPOTS = new Set(["Cyan", "Magenta", "Yellow", "Black", "All", "None"]);
 const MAX_OBJECTS = 20_000; // a pathological page stops the walk; the caller then assumes spots
 
-export interface SpotScan {
+export interface PageScan {
+  /** Spot colour names of every Separation / DeviceN colour space reachable from the page. */
   names: string[];
   /** True when the walk gave up: treat the page as if it had spots. */
   incomplete: boolean;
+  /** Pixels of the image XObjects the page can draw (each image counted once). */
+  imagePx: number;
 }
 
-export function pageSpotNames(page: mupdf.PDFObject): SpotScan {
+export function scanPage(page: mupdf.PDFObject): PageScan {
   const names = new Set<string>();
+  let imagePx = 0;
   const seen = new Set<number>();
   let budget = MAX_OBJECTS;
   let incomplete = false;
@@ -59,8 +64,11 @@ export function pageSpotNames(page: mupdf.PDFObject): SpotScan {
       if (!visit(xo, depth)) return;
       const x = xo.resolve();
       const sub = x.get("Subtype").isName() ? x.get("Subtype").asName() : "";
-      if (sub === "Image") colorSpace(x.get("ColorSpace").resolve(), 0);
-      else if (sub === "Form") resources(x.get("Resources"), depth + 1);
+      if (sub === "Image") {
+        colorSpace(x.get("ColorSpace").resolve(), 0);
+        const [w, h] = [x.get("Width"), x.get("Height")];
+        if (w.isNumber() && h.isNumber()) imagePx += Math.max(0, w.asNumber()) * Math.max(0, h.asNumber());
+      } else if (sub === "Form") resources(x.get("Resources"), depth + 1);
     });
     r.get("Shading").forEach((sh) => {
       colorSpace(sh.resolve().get("ColorSpace").resolve(), 0);
@@ -82,5 +90,5 @@ export function pageSpotNames(page: mupdf.PDFObject): SpotScan {
         resources(state.resolve().get("Resources"), 1);
       });
   });
-  return { names: [...names], incomplete };
+  return { names: [...names], incomplete, imagePx };
 }
