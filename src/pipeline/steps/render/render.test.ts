@@ -9,6 +9,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSettings } from "../../../config/settings-schema.ts";
 import { ghostscriptAvailable, type RenderResult, renderSheets, renderToDir } from "./index.ts";
+import { previewArgs } from "./preview-pdf.ts";
 import { passDpi } from "./render-sheets.ts";
 import {
   bigImagePage,
@@ -233,6 +234,42 @@ describe("crop geometry and outputs", () => {
       for (let i = 0; i < a.length; i++) diff += Math.abs(a[i] - b[i]);
       expect(diff / a.length, `page ${page}`).toBeLessThan(12);
     }
+  });
+
+  it("the preview keeps every colour as the source has it (pdfwrite's colour-link shortcut changes nothing)", async () => {
+    const src = path.join(dir, "colours.pdf");
+    const rgbGray = {
+      ops: "0.9 0.2 0.1 rg 60 50 120 100 re f 0.4 g 200 50 120 100 re f",
+      mediaBox: PAPER_PT,
+    };
+    writeFileSync(src, await buildOverprintPdf({ extraPages: [rgbGray, bigImagePage(300, 200)] }));
+    const raster = (preview: string, tag: string) => {
+      execFileSync("gs", [
+        "-q",
+        "-dSAFER",
+        "-dBATCH",
+        "-dNOPAUSE",
+        "-sDEVICE=tiff32nc",
+        "-r36",
+        `-sOutputFile=${path.join(dir, `${tag}-%d.tif`)}`,
+        preview,
+      ]);
+      return readdirSync(dir)
+        .filter((f) => f.startsWith(`${tag}-`))
+        .sort()
+        .map((f) => readFileSync(path.join(dir, f)));
+    };
+    const fast = path.join(dir, "fast.pdf");
+    const managed = path.join(dir, "managed.pdf");
+    execFileSync("gs", previewArgs(src, fast, 150));
+    execFileSync(
+      "gs",
+      previewArgs(src, managed, 150).filter((a) => a !== "-dUseFastColor"),
+    );
+    expect(previewArgs(src, fast, 150)).toContain("-dUseFastColor");
+    const [a, b] = [raster(fast, "fast"), raster(managed, "managed")];
+    expect(a).toHaveLength(pageSpecs().length + 2);
+    a.forEach((page, i) => expect(page.equals(b[i]), `page ${i + 1}`).toBe(true));
   });
 
   it("colour images in the preview are downsampled to previewPpi; vectors stay vectors", () => {
