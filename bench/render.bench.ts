@@ -412,14 +412,15 @@ async function child(file: string, pages: number, dir: string) {
 }
 
 if (flag("make")) {
-  // --make FILE PAGES IMAGES W H: write one corpus-like sheet (for profiling by hand).
+  // --make FILE PAGES IMAGES W H [spot]: write one corpus-like sheet (for profiling by hand).
   const i = process.argv.indexOf("--make");
-  const [file, pages, images, w, h] = process.argv.slice(i + 1);
+  const [file, pages, images, w, h, spot] = process.argv.slice(i + 1);
   writeSheetFile(file, {
     pages: Number(pages),
     images: Number(images),
     imagePx: [Number(w), Number(h)],
     noise: false,
+    spot: spot === "spot",
   });
 } else if (flag("child")) {
   const i = process.argv.indexOf("--child");
