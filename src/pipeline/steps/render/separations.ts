@@ -152,7 +152,7 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
     const coverage = new Map<string, number>();
     let size = { width: 0, height: 0 };
     if (device === "tiff32nc") {
-      const r = tiffChannelCoverage(composite, true);
+      const r = await tiffChannelCoverage(composite, true);
       size = r;
       PROCESS_INKS.forEach((name, k) => {
         coverage.set(name, r.coverage[k] ?? 0);
@@ -161,7 +161,7 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
       const prefix = `${seq}(`;
       for (const f of files) {
         if (!f.startsWith(prefix) || !f.endsWith(").tif")) continue;
-        const r = tiffChannelCoverage(path.join(o.dir, f), false);
+        const r = await tiffChannelCoverage(path.join(o.dir, f), false);
         size = r;
         coverage.set(decodeGsSeparationName(f.slice(prefix.length, -").tif".length)), r.coverage[0]);
       }

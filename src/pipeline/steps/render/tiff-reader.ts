@@ -1,6 +1,7 @@
 // Reads the uncompressed 8-bit TIFFs Ghostscript writes (`-sCompression=none`) strip by strip and sums
 // ink per channel, in bounded memory: no decode library, no colour conversion on the way.
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { open } from "node:fs/promises";
 
 export interface TiffInfo {
   width: number;
@@ -75,15 +76,16 @@ export function readTiffInfo(fd: number): TiffInfo {
 
 /**
  * Ink coverage in percent per channel of an uncompressed 8-bit TIFF. `inkIs255`: CMYK composites store
- * ink as 255; tiffsep's separation files store it as 0.
+ * ink as 255; tiffsep's separation files store it as 0. Reads a chunk at a time and yields between
+ * chunks, so a big raster never holds the event loop (the web server shares it) for long.
  */
-export function tiffChannelCoverage(
+export async function tiffChannelCoverage(
   path: string,
   inkIs255: boolean,
-): { width: number; height: number; coverage: number[] } {
-  const fd = openSync(path, "r");
+): Promise<{ width: number; height: number; coverage: number[] }> {
+  const file = await open(path, "r");
   try {
-    const info = readTiffInfo(fd);
+    const info = readTiffInfo(file.fd);
     const spp = info.samplesPerPixel;
     const sums = new Float64Array(spp);
     const chunk = Buffer.alloc((4 << 20) - ((4 << 20) % spp));
@@ -91,7 +93,12 @@ export function tiffChannelCoverage(
     for (const s of info.strips) {
       let done = 0;
       while (done < s.length) {
-        const n = readSync(fd, chunk, 0, Math.min(chunk.length, s.length - done), s.offset + done);
+        const { bytesRead: n } = await file.read(
+          chunk,
+          0,
+          Math.min(chunk.length, s.length - done),
+          s.offset + done,
+        );
         if (n <= 0) throw new Error("TIFF truncated");
         // Strips hold whole pixels, chunks are a multiple of spp: channel = index mod spp.
         if (spp === 1) {
@@ -128,7 +135,7 @@ export function tiffChannelCoverage(
     });
     return { width: info.width, height: info.height, coverage };
   } finally {
-    closeSync(fd);
+    await file.close();
   }
 }
 
