@@ -1,13 +1,7 @@
 // The analysis contract: what `pdfupload analyze --json` prints, what the journal
 // stores and what `/api/jobs/:id` returns as `analysis`. Field names are public API.
 
-export type AnalysisErrorCode =
-  | "empty"
-  | "not-pdf"
-  | "damaged"
-  | "encrypted"
-  | "too-large"
-  | "too-complex";
+export type AnalysisErrorCode = "empty" | "not-pdf" | "damaged" | "encrypted" | "too-large" | "too-complex";
 
 export interface AnalysisError {
   code: AnalysisErrorCode;

@@ -8,6 +8,7 @@ import { loadOrCreateKey } from "../config/secrets.ts";
 import type { HotFolder, Settings } from "../config/settings-schema.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import { createEventBus } from "../events/shared-event-bus.ts";
+import { DeliveryService } from "../pipeline/delivery-service.ts";
 import { jobSteps } from "../pipeline/job-steps.ts";
 import { JobRunner } from "../pipeline/runner.ts";
 import { BullmqQueue } from "../queue/bullmq-queue.ts";
@@ -17,7 +18,6 @@ import { openStore, type Store } from "../store/db.ts";
 import { JobsRepository } from "../store/jobs.repository.ts";
 import { SettingsRepository } from "../store/settings.repository.ts";
 import { UsersRepository } from "../store/users.repository.ts";
-import { DeliveryService } from "../pipeline/delivery-service.ts";
 
 export interface AppContext {
   runtime: Runtime;
@@ -39,12 +39,20 @@ export interface AppContext {
 export async function createContext(runtime: Runtime, logger: Logger): Promise<AppContext> {
   const paths = dataPaths(runtime.dataDir);
   const key = loadOrCreateKey(paths.keyFile);
-  const store = await openStore({ databaseUrl: runtime.databaseUrl, sqlitePath: paths.sqlite, poolMax: runtime.dbPoolMax });
+  const store = await openStore({
+    databaseUrl: runtime.databaseUrl,
+    sqlitePath: paths.sqlite,
+    poolMax: runtime.dbPoolMax,
+  });
   const jobs = new JobsRepository(store.db);
   const users = new UsersRepository(store.db);
   const settingsRepo = new SettingsRepository(store.db, key);
   // Shared across processes (Redis pub/sub, else PostgreSQL NOTIFY) so the web sees workers' progress.
-  const events = await createEventBus({ redisUrl: runtime.redisUrl, databaseUrl: runtime.databaseUrl, logger });
+  const events = await createEventBus({
+    redisUrl: runtime.redisUrl,
+    databaseUrl: runtime.databaseUrl,
+    logger,
+  });
   // Read fresh each time (one small row): a job must see what the admin saved a moment ago.
   const settings = () => settingsRepo.get();
   const deliveries = new DeliveryService({ jobs, events, logger, settings });
@@ -60,7 +68,14 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
   });
   const workerId = `${os.hostname()}:${process.pid}`;
   const queue: JobQueue = runtime.redisUrl
-    ? new BullmqQueue({ redisUrl: runtime.redisUrl, jobs, run: (job) => runner.run(job), logger, workerId, lockMs: runtime.queueLockSec * 1000 })
+    ? new BullmqQueue({
+        redisUrl: runtime.redisUrl,
+        jobs,
+        run: (job) => runner.run(job),
+        logger,
+        workerId,
+        lockMs: runtime.queueLockSec * 1000,
+      })
     : new EmbeddedQueue(jobs, store.engine, (job) => runner.run(job), logger, workerId);
   const ctx: AppContext = {
     runtime,
@@ -76,7 +91,9 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
     runner,
     deliveries,
     hotFolders: (s) => {
-      const list = s.hotFolders.length ? s.hotFolders : [{ path: "input", importMode: false, polling: false }];
+      const list = s.hotFolders.length
+        ? s.hotFolders
+        : [{ path: "input", importMode: false, polling: false }];
       return list.map((h) => ({ ...h, abs: path.resolve(paths.root, h.path) }));
     },
     async close() {

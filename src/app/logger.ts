@@ -5,7 +5,10 @@ export function createLogger(level = "info", pretty = process.stdout.isTTY): Log
   if (pretty) {
     return pino({
       level,
-      transport: { target: "pino-pretty", options: { translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" } },
+      transport: {
+        target: "pino-pretty",
+        options: { translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" },
+      },
     });
   }
   return pino({ level });

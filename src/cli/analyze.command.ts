@@ -16,7 +16,8 @@ import { withContext } from "./open-context.ts";
 async function loadSettings(configFile?: string): Promise<Settings> {
   if (configFile) return parseSettingsYaml(fs.readFileSync(configFile, "utf8"));
   // No --config: the shop's stored settings when a journal exists, defaults otherwise.
-  if (!fs.existsSync(dataPaths(readRuntime().dataDir).sqlite) && !process.env.DATABASE_URL) return defaultSettings();
+  if (!fs.existsSync(dataPaths(readRuntime().dataDir).sqlite) && !process.env.DATABASE_URL)
+    return defaultSettings();
   return withContext((ctx) => ctx.settingsRepo.get());
 }
 
@@ -29,7 +30,12 @@ function printHuman(a: Analysis): string {
     lines.push(
       `  page ${s.page}: press ${s.press ?? "?"} (${s.pressBy ?? "-"}), plate ${s.plateMm.join("×")} mm, paper ${s.paperMm?.join("×") ?? "?"} (${s.paperBy ?? "-"}), ${s.colorants.join(", ")}`,
     );
-    if (s.inks) lines.push(`    inks: ${Object.entries(s.inks).map(([k, v]) => `${k} ${v}%`).join(", ")}`);
+    if (s.inks)
+      lines.push(
+        `    inks: ${Object.entries(s.inks)
+          .map(([k, v]) => `${k} ${v}%`)
+          .join(", ")}`,
+      );
   }
   for (const w of a.warnings) lines.push(`  warning: ${w}`);
   return `${lines.join("\n")}\n`;
@@ -44,25 +50,30 @@ export function registerAnalyzeCommands(program: Command): void {
     .option("--inks", "also measure ink coverage per separation (renders each page)")
     .option("--config <file>", "settings YAML to use instead of the stored settings")
     .option("--in-process", "read in this process, without the child process and its time/memory limits")
-    .action(async (files: string[], o: { json?: boolean; inks?: boolean; config?: string; inProcess?: boolean }) => {
-      const settings = await loadSettings(o.config);
-      let refused = false;
-      const read = (file: string) => {
-        const opts = { settings, fileName: path.basename(file) };
-        return o.inProcess ? analyzeFile(file, opts) : analyzeIsolated(file, opts);
-      };
-      for (const file of files) {
-        let a = await read(file);
-        if (o.inks && !a.error) {
-          const { measureInks } = await import("../pipeline/steps/render/index.ts");
-          a = await measureInks(file, a, settings.render);
+    .action(
+      async (
+        files: string[],
+        o: { json?: boolean; inks?: boolean; config?: string; inProcess?: boolean },
+      ) => {
+        const settings = await loadSettings(o.config);
+        let refused = false;
+        const read = (file: string) => {
+          const opts = { settings, fileName: path.basename(file) };
+          return o.inProcess ? analyzeFile(file, opts) : analyzeIsolated(file, opts);
+        };
+        for (const file of files) {
+          let a = await read(file);
+          if (o.inks && !a.error) {
+            const { measureInks } = await import("../pipeline/steps/render/index.ts");
+            a = await measureInks(file, a, settings.render);
+          }
+          if (a.error) refused = true;
+          process.stdout.write(o.json ? `${JSON.stringify(a)}\n` : printHuman(a));
         }
-        if (a.error) refused = true;
-        process.stdout.write(o.json ? `${JSON.stringify(a)}\n` : printHuman(a));
-      }
-      await closeSharedPool();
-      process.exitCode = refused ? 2 : 0;
-    });
+        await closeSharedPool();
+        process.exitCode = refused ? 2 : 0;
+      },
+    );
   program
     .command("render")
     .description("write preview PDF, proofs, thumbnails and analysis.json for one file")

@@ -28,7 +28,9 @@ export function registerEnqueueCommand(program: Command): void {
             importMode: !!o.import,
             defaultBureau: o.bureau ?? null,
           });
-          process.stdout.write(`${r.already ? "already queued as" : "queued as"} job ${r.job.id}: ${r.job.file_name}\n`);
+          process.stdout.write(
+            `${r.already ? "already queued as" : "queued as"} job ${r.job.id}: ${r.job.file_name}\n`,
+          );
         }
       });
       process.exitCode = bad ? 1 : 0;

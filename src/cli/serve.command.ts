@@ -8,7 +8,7 @@ import { readRuntime } from "../config/runtime.ts";
 import { parseSettingsYaml } from "../config/settings-file.ts";
 import { sweepArchive } from "../files/archive-retention.ts";
 import { HotFolderWatcher } from "../intake/hot-folder.ts";
-import { ghostscriptAvailable, GHOSTSCRIPT_HINT } from "../pipeline/steps/render/index.ts";
+import { GHOSTSCRIPT_HINT, ghostscriptAvailable } from "../pipeline/steps/render/index.ts";
 import { requeueStale } from "../queue/stale-locks.ts";
 
 interface Roles {
@@ -88,7 +88,9 @@ export async function startRoles(
     await app.listen({ port: runtime.port, host: runtime.host });
     stops.push(() => app.close());
     const shownHost = runtime.host === "0.0.0.0" ? "localhost" : runtime.host;
-    process.stdout.write(`pdfupload ${roles.worker ? "" : "web "}listening on http://${shownHost}:${runtime.port}/\n`);
+    process.stdout.write(
+      `pdfupload ${roles.worker ? "" : "web "}listening on http://${shownHost}:${runtime.port}/\n`,
+    );
   }
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => {});
@@ -96,7 +98,8 @@ export async function startRoles(
   };
   /** SIGHUP: re-import PDFUPLOAD_CONFIG (if set), drop cached settings, re-open the hot folders. */
   const reload = async () => {
-    if (runtime.configFile) await ctx.settingsRepo.save(parseSettingsYaml(fs.readFileSync(runtime.configFile, "utf8")));
+    if (runtime.configFile)
+      await ctx.settingsRepo.save(parseSettingsYaml(fs.readFileSync(runtime.configFile, "utf8")));
     await ctx.settings();
     if (roles.watch) {
       await watcher?.stop();
@@ -128,7 +131,9 @@ function runUntilSignal(roles: Roles): Promise<void> {
     process.on("SIGTERM", () => shutdown("SIGTERM"));
     let reloading = Promise.resolve();
     process.on("SIGHUP", () => {
-      reloading = reloading.then(reload).catch((e) => ctx.logger.error({ err: e }, "reload failed; the previous settings stay"));
+      reloading = reloading
+        .then(reload)
+        .catch((e) => ctx.logger.error({ err: e }, "reload failed; the previous settings stay"));
     });
   });
 }
@@ -147,7 +152,9 @@ export function registerServeCommands(program: Command): void {
     .command("worker")
     .description("run only job workers")
     .option("--concurrency <n>", "jobs processed at once", (v) => Number(v))
-    .action((o: { concurrency?: number }) => runUntilSignal({ web: false, worker: true, watch: false, ...o }));
+    .action((o: { concurrency?: number }) =>
+      runUntilSignal({ web: false, worker: true, watch: false, ...o }),
+    );
   program
     .command("watch")
     .description("run only the hot-folder watcher")

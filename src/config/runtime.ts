@@ -50,7 +50,8 @@ export function readRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     rescanSec: num(env.PDFUPLOAD_RESCAN_SEC, 30),
     jobTimeoutSec: num(env.PDFUPLOAD_JOB_TIMEOUT_SEC, 3600),
     queueLockSec: Math.max(1, num(env.PDFUPLOAD_QUEUE_LOCK_SEC, 30)),
-    metricsAccess: env.PDFUPLOAD_METRICS === "open" || env.PDFUPLOAD_METRICS === "admin" ? env.PDFUPLOAD_METRICS : "local",
+    metricsAccess:
+      env.PDFUPLOAD_METRICS === "open" || env.PDFUPLOAD_METRICS === "admin" ? env.PDFUPLOAD_METRICS : "local",
     metricsToken: env.PDFUPLOAD_METRICS_TOKEN || null,
     dbPoolMax: Math.max(1, num(env.PDFUPLOAD_DB_POOL, 10)),
   };

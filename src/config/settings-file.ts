@@ -53,7 +53,8 @@ function crossProblems(s: Settings): SettingsProblem[] {
     const seen = new Set<string>();
     list.forEach((e, i) => {
       const key = e.name.toLowerCase();
-      if (seen.has(key)) out.push({ path: `${section}[${i}].name`, value: e.name, expected: "a name not used above" });
+      if (seen.has(key))
+        out.push({ path: `${section}[${i}].name`, value: e.name, expected: "a name not used above" });
       seen.add(key);
     });
   };
@@ -64,7 +65,8 @@ function crossProblems(s: Settings): SettingsProblem[] {
   const targets = new Set(s.targets.map((t) => t.name));
   const known = `one of the targets (${[...targets].join(", ") || "none defined"})`;
   s.bureaus.forEach((b, i) => {
-    if (b.target && !targets.has(b.target)) out.push({ path: `bureaus[${i}].target`, value: b.target, expected: known });
+    if (b.target && !targets.has(b.target))
+      out.push({ path: `bureaus[${i}].target`, value: b.target, expected: known });
   });
   s.presses.forEach((p, i) => {
     if (p.previewTarget && !targets.has(p.previewTarget))
@@ -72,12 +74,20 @@ function crossProblems(s: Settings): SettingsProblem[] {
   });
   s.targets.forEach((t, i) => {
     if (!/^(ftps?|sftp|file):\/\//i.test(t.url))
-      out.push({ path: `targets[${i}].url`, value: t.url, expected: "a URL starting ftp://, ftps://, sftp:// or file://" });
+      out.push({
+        path: `targets[${i}].url`,
+        value: t.url,
+        expected: "a URL starting ftp://, ftps://, sftp:// or file://",
+      });
   });
   const bureaus = new Set(s.bureaus.map((b) => b.name.toLowerCase()));
   s.hotFolders.forEach((h, i) => {
     if (h.bureau && !bureaus.has(h.bureau.toLowerCase()))
-      out.push({ path: `hotFolders[${i}].bureau`, value: h.bureau, expected: "the name of a configured bureau" });
+      out.push({
+        path: `hotFolders[${i}].bureau`,
+        value: h.bureau,
+        expected: "the name of a configured bureau",
+      });
   });
   return out;
 }
@@ -94,7 +104,11 @@ export function parseSettingsYaml(text: string): Settings {
   const doc = YAML.parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
     throw new SettingsError(
-      doc.errors.map((e) => ({ path: `line ${e.linePos?.[0].line ?? "?"}`, value: undefined, expected: e.message })),
+      doc.errors.map((e) => ({
+        path: `line ${e.linePos?.[0].line ?? "?"}`,
+        value: undefined,
+        expected: e.message,
+      })),
     );
   }
   return checkSettings(doc.toJS());

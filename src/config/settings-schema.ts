@@ -134,7 +134,8 @@ export const settingsSchema = z.strictObject({
       delivered: z.string().default("{order} {orderName} {plates}->{press} {bureau}"),
       failed: z.string().default("{file}: {error}"),
       duplicate: z.string().default("{file}: duplicate of job {duplicateOf}"),
-    }).prefault({}),
+    })
+    .prefault({}),
   analysis: z
     .strictObject({
       marks: markSchema.optional(),
@@ -160,6 +161,8 @@ export const settingsSchema = z.strictObject({
       inkDpi: z.number().int().min(18).max(600).default(72),
       concurrency: z.number().int().min(1).max(32).default(2),
       timeoutSec: z.number().positive().default(600),
+      /** Address-space limit of each Ghostscript process (MB): a hostile page cannot take the machine. */
+      memoryLimitMb: z.number().int().min(256).default(2048),
     })
     .prefault({}),
   journal: z

@@ -5,7 +5,12 @@ import path from "node:path";
 import type { DataPaths } from "../config/runtime.ts";
 import type { JobsRepository } from "../store/jobs.repository.ts";
 
-export async function sweepArchive(jobs: JobsRepository, paths: DataPaths, archiveDays: number, now = Date.now()): Promise<number> {
+export async function sweepArchive(
+  jobs: JobsRepository,
+  paths: DataPaths,
+  archiveDays: number,
+  now = Date.now(),
+): Promise<number> {
   if (archiveDays <= 0) return 0;
   const before = new Date(now - archiveDays * 86400_000).toISOString();
   const rows = await jobs.db
@@ -15,7 +20,14 @@ export async function sweepArchive(jobs: JobsRepository, paths: DataPaths, archi
     .where("final_path", "is not", null)
     .where("file_date", "<", before)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("deliveries").select("id").whereRef("deliveries.job_id", "=", "jobs.id").where("state", "=", "pending"))),
+      not(
+        exists(
+          selectFrom("deliveries")
+            .select("id")
+            .whereRef("deliveries.job_id", "=", "jobs.id")
+            .where("state", "=", "pending"),
+        ),
+      ),
     )
     .limit(1000)
     .execute();

@@ -56,7 +56,10 @@ export async function sha256File(file: string): Promise<string> {
 
 /** A file name safe to use as one path component: no separators, no `..`, no control characters. */
 export function safeComponent(name: string): string {
-  const base = name.replace(/[\\/]/g, "_").replace(/[\u0000-\u001f]/g, "").trim();
+  const base = name
+    .replace(/[\\/]/g, "_")
+    .replace(/[\u0000-\u001f]/g, "")
+    .trim();
   if (!base || base === "." || base === "..") return "file";
   return base.slice(0, 200);
 }

@@ -54,7 +54,10 @@ export class HotFolderWatcher {
       w.on("change", (p) => this.see(p, folder));
       w.on("error", (e) => {
         // inotify can run out (instances, watches) or not work on a mount: rescan often instead.
-        this.deps.logger.warn({ err: e, folder: folder.abs }, "hot folder watcher error; rescanning every second instead");
+        this.deps.logger.warn(
+          { err: e, folder: folder.abs },
+          "hot folder watcher error; rescanning every second instead",
+        );
         this.fastRescan();
       });
       this.watchers.push(w);
@@ -68,7 +71,10 @@ export class HotFolderWatcher {
     if (this.stopped || this.fast) return;
     this.fast = true;
     if (this.rescanTimer) clearInterval(this.rescanTimer);
-    this.rescanTimer = setInterval(() => void this.rescan(), Math.max(1000, Math.min(this.opts.stableMs, 5000)));
+    this.rescanTimer = setInterval(
+      () => void this.rescan(),
+      Math.max(1000, Math.min(this.opts.stableMs, 5000)),
+    );
     this.rescanTimer.unref();
   }
 
@@ -88,12 +94,17 @@ export class HotFolderWatcher {
 
   private see(file: string, folder: HotFolder & { abs: string }): void {
     // Already watched (its timer re-checks) or its first check is under way: one chain per file.
-    if (this.stopped || this.busy.has(file) || this.candidates.has(file) || this.firstChecks.has(file)) return;
+    if (this.stopped || this.busy.has(file) || this.candidates.has(file) || this.firstChecks.has(file))
+      return;
     this.firstChecks.add(file);
     void this.check(file, folder, null).finally(() => this.firstChecks.delete(file));
   }
 
-  private async check(file: string, folder: HotFolder & { abs: string }, prev: Candidate | null): Promise<void> {
+  private async check(
+    file: string,
+    folder: HotFolder & { abs: string },
+    prev: Candidate | null,
+  ): Promise<void> {
     if (this.stopped) return;
     let st: Awaited<ReturnType<typeof fsp.stat>>;
     try {
@@ -115,10 +126,13 @@ export class HotFolderWatcher {
       }
     }
     const firstSeen = unchanged ? prev.firstSeen : now;
-    const timer = setTimeout(() => {
-      const cur = this.candidates.get(file);
-      if (cur) void this.check(file, folder, cur);
-    }, Math.max(100, Math.min(this.opts.stableMs, 1000)));
+    const timer = setTimeout(
+      () => {
+        const cur = this.candidates.get(file);
+        if (cur) void this.check(file, folder, cur);
+      },
+      Math.max(100, Math.min(this.opts.stableMs, 1000)),
+    );
     if (prev) clearTimeout(prev.timer);
     this.candidates.set(file, { size: st.size, mtimeMs: st.mtimeMs, firstSeen, timer, folder });
   }

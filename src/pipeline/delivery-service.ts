@@ -5,7 +5,7 @@ import type { Analysis } from "../analysis/types.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import { openDeliverer } from "../delivery/index.ts";
 import type { EventBus } from "../events/event-bus.ts";
-import { notifyEvent, type NotifyEvent } from "../notify/index.ts";
+import { type NotifyEvent, notifyEvent } from "../notify/index.ts";
 import { planDeliveries } from "../rules/plan.ts";
 import type { DeliveryRow, JobRow, JobsRepository } from "../store/jobs.repository.ts";
 import { nowIso } from "../util/time.ts";
@@ -32,7 +32,12 @@ export class DeliveryService {
   constructor(private readonly deps: DeliveryServiceDeps) {}
 
   /** Writes one delivery row per planned upload. Idempotent: a resumed job adds nothing twice. */
-  async plan(job: JobRow, analysis: Analysis, previewPath: string | null, settings: Settings): Promise<DeliveryRow[]> {
+  async plan(
+    job: JobRow,
+    analysis: Analysis,
+    previewPath: string | null,
+    settings: Settings,
+  ): Promise<DeliveryRow[]> {
     const existing = await this.deps.jobs.deliveries(job.id);
     if (existing.length) return existing;
     const plans = planDeliveries(analysis, settings, job.file_name);
@@ -71,7 +76,11 @@ export class DeliveryService {
       const settings = await this.deps.settings();
       const target = settings.targets.find((t) => t.name === d.target);
       if (!target) {
-        await jobs.updateDelivery(id, { state: "failed", error: `target "${d.target}" is no longer configured`, next_at: null });
+        await jobs.updateDelivery(id, {
+          state: "failed",
+          error: `target "${d.target}" is no longer configured`,
+          next_at: null,
+        });
         return jobs.delivery(id);
       }
       const attempts = d.attempts + 1;
@@ -140,7 +149,12 @@ export class DeliveryService {
     this.timer = null;
   }
 
-  private async notify(job: JobRow, event: NotifyEvent, settings: Settings, extra: Record<string, unknown> = {}) {
+  private async notify(
+    job: JobRow,
+    event: NotifyEvent,
+    settings: Settings,
+    extra: Record<string, unknown> = {},
+  ) {
     if (job.import_mode) return;
     const analysis = job.analysis ? (JSON.parse(job.analysis) as Analysis) : null;
     const bureau = settings.bureaus.find((b) => b.name.toLowerCase() === (job.bureau ?? "").toLowerCase());
@@ -169,13 +183,19 @@ export class DeliveryService {
         reply: r.reply ?? null,
         error: r.error ?? null,
       });
-      if (!r.ok) await this.deps.jobs.log(job.id, "warn", `notification ${r.channel} to ${r.recipient} failed: ${r.error}`);
+      if (!r.ok)
+        await this.deps.jobs.log(
+          job.id,
+          "warn",
+          `notification ${r.channel} to ${r.recipient} failed: ${r.error}`,
+        );
     }
   }
 
   async notifyDelivered(jobId: number, settings: Settings): Promise<void> {
     const job = await this.deps.jobs.get(jobId);
-    if (job) await this.notify(job, "delivered", settings).catch((e) => this.deps.logger.warn({ err: e }, "notify"));
+    if (job)
+      await this.notify(job, "delivered", settings).catch((e) => this.deps.logger.warn({ err: e }, "notify"));
   }
 
   async notifyFailed(job: JobRow, settings: Settings): Promise<void> {

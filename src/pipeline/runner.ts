@@ -80,7 +80,13 @@ export class JobRunner {
           const ms = Math.round(performance.now() - t0);
           const message = e instanceof Error ? e.message : String(e);
           if (abort.signal.aborted) {
-            timeline.push({ step: step.name, status: "failed", startedAt, ms, error: { code: "timeout", message } });
+            timeline.push({
+              step: step.name,
+              status: "failed",
+              startedAt,
+              ms,
+              error: { code: "timeout", message },
+            });
             await this.fail(job, timeline, outputs, { code: "timeout", message }, settings, log);
             return;
           }
@@ -103,7 +109,14 @@ export class JobRunner {
           const code = isTransient(e) ? "gave-up" : "internal";
           timeline.push({ step: step.name, status: "failed", startedAt, ms, error: { code, message } });
           jobLog.error({ err: e, step: step.name }, "step failed");
-          await this.fail(job, timeline, outputs, { code, message: `${step.name}: ${message}` }, settings, log);
+          await this.fail(
+            job,
+            timeline,
+            outputs,
+            { code, message: `${step.name}: ${message}` },
+            settings,
+            log,
+          );
           return;
         }
         const ms = Math.round(performance.now() - t0);
@@ -115,15 +128,37 @@ export class JobRunner {
           await this.fail({ ...job, ...result.patch }, timeline, outputs, result.reject, settings, log);
           return;
         }
-        timeline.push({ step: step.name, status: "ok", startedAt, ms, ...(result.info ? { info: result.info } : {}) });
+        timeline.push({
+          step: step.name,
+          status: "ok",
+          startedAt,
+          ms,
+          ...(result.info ? { info: result.info } : {}),
+        });
         outputs = { ...outputs, ...result.outputs };
         // Persisted after every step: a crash resumes from here, not from scratch.
-        await jobs.update(job.id, { ...result.patch, timeline: JSON.stringify(timeline), outputs: JSON.stringify(outputs) });
-        job = { ...job, ...result.patch, timeline: JSON.stringify(timeline), outputs: JSON.stringify(outputs) };
+        await jobs.update(job.id, {
+          ...result.patch,
+          timeline: JSON.stringify(timeline),
+          outputs: JSON.stringify(outputs),
+        });
+        job = {
+          ...job,
+          ...result.patch,
+          timeline: JSON.stringify(timeline),
+          outputs: JSON.stringify(outputs),
+        };
         await log(`${step.name}: ${result.info ?? "ok"} (${ms} ms)`);
         if (result.finish) break;
       }
-      await jobs.update(job.id, { status: "done", step: null, locked_by: null, locked_at: null, error_code: null, error_message: null });
+      await jobs.update(job.id, {
+        status: "done",
+        step: null,
+        locked_by: null,
+        locked_at: null,
+        error_code: null,
+        error_message: null,
+      });
       events.emit({ type: "job", id: job.id, status: "done", step: null });
     } finally {
       clearTimeout(timer);
@@ -162,7 +197,8 @@ export class JobRunner {
         await fsp.rm(path.join(paths.work, String(job.id)), { recursive: true, force: true });
       } catch (e) {
         // Leave it where it is (still referenced by the job) rather than risk losing it.
-        if ((e as NodeJS.ErrnoException).code !== "ENOENT") await log(`could not quarantine the original: ${String(e)}`, "error");
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT")
+          await log(`could not quarantine the original: ${String(e)}`, "error");
         quarantine = null;
       }
     }

@@ -69,7 +69,10 @@ export class EmbeddedQueue implements JobQueue {
         await this.run(job);
       } catch (e) {
         // The runner records its own failures; this is a fault in recording itself (DB locked or gone).
-        this.logger.error({ err: e, job: job.id }, "queue: job handler crashed; the job goes back to the queue");
+        this.logger.error(
+          { err: e, job: job.id },
+          "queue: job handler crashed; the job goes back to the queue",
+        );
         await this.handBack(job.id, id);
       } finally {
         this.running--;
@@ -86,7 +89,13 @@ export class EmbeddedQueue implements JobQueue {
       try {
         await this.jobs.db
           .updateTable("jobs")
-          .set({ status: "queued", locked_by: null, locked_at: null, run_after: isoIn(1000), updated_at: nowIso() })
+          .set({
+            status: "queued",
+            locked_by: null,
+            locked_at: null,
+            run_after: isoIn(1000),
+            updated_at: nowIso(),
+          })
           .where("id", "=", jobId)
           .where("status", "=", "processing")
           .where("locked_by", "=", holder)

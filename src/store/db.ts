@@ -11,7 +11,11 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export async function openStore(opts: { databaseUrl?: string | null; sqlitePath: string; poolMax?: number }): Promise<Store> {
+export async function openStore(opts: {
+  databaseUrl?: string | null;
+  sqlitePath: string;
+  poolMax?: number;
+}): Promise<Store> {
   if (opts.databaseUrl?.startsWith("postgres")) {
     const { default: pg } = await import("pg");
     // Bigint counts come back as strings by default; our counts fit in a double.

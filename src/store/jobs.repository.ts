@@ -301,7 +301,9 @@ export class JobsRepository {
   }
 
   /** Plates, m² of plate and money per press for the rows a filter selects. */
-  async totals(f: JobFilter): Promise<{ press: string | null; jobs: number; plates: number; areaM2: number; money: number }[]> {
+  async totals(
+    f: JobFilter,
+  ): Promise<{ press: string | null; jobs: number; plates: number; areaM2: number; money: number }[]> {
     const rows = await this.filtered(f)
       .select([
         "press",
@@ -354,7 +356,12 @@ export class JobsRepository {
   }
 
   logLines(jobId: number) {
-    return this.db.selectFrom("job_log").select(["at", "level", "msg"]).where("job_id", "=", jobId).orderBy("id").execute();
+    return this.db
+      .selectFrom("job_log")
+      .select(["at", "level", "msg"])
+      .where("job_id", "=", jobId)
+      .orderBy("id")
+      .execute();
   }
 
   // --- deliveries ----------------------------------------------------------------------------
@@ -365,7 +372,12 @@ export class JobsRepository {
   async deliveriesFor(jobIds: number[]): Promise<Map<number, DeliveryRow[]>> {
     const out = new Map<number, DeliveryRow[]>();
     if (!jobIds.length) return out;
-    const rows = await this.db.selectFrom("deliveries").selectAll().where("job_id", "in", jobIds).orderBy("id").execute();
+    const rows = await this.db
+      .selectFrom("deliveries")
+      .selectAll()
+      .where("job_id", "in", jobIds)
+      .orderBy("id")
+      .execute();
     for (const r of rows) out.set(r.job_id, [...(out.get(r.job_id) ?? []), r]);
     return out;
   }
@@ -424,6 +436,11 @@ export class JobsRepository {
   }
 
   notifications(jobId: number): Promise<NotificationRow[]> {
-    return this.db.selectFrom("notifications").selectAll().where("job_id", "=", jobId).orderBy("id").execute();
+    return this.db
+      .selectFrom("notifications")
+      .selectAll()
+      .where("job_id", "=", jobId)
+      .orderBy("id")
+      .execute();
   }
 }

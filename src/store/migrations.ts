@@ -73,7 +73,11 @@ function migrations(idKind: IdKind): Record<string, Migration> {
           .addColumn("updated_at", "text", (c: any) => c.notNull())
           .execute();
         await db.schema.createIndex("deliveries_job").on("deliveries").column("job_id").execute();
-        await db.schema.createIndex("deliveries_due").on("deliveries").columns(["state", "next_at"]).execute();
+        await db.schema
+          .createIndex("deliveries_due")
+          .on("deliveries")
+          .columns(["state", "next_at"])
+          .execute();
 
         await id(db.schema.createTable("notifications"))
           .addColumn("job_id", "integer", (c: any) => c.notNull().references("jobs.id").onDelete("cascade"))

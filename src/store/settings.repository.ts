@@ -16,7 +16,11 @@ export class SettingsRepository {
   ) {}
 
   async get(): Promise<Settings> {
-    const row = await this.db.selectFrom("settings").select("value").where("key", "=", KEY).executeTakeFirst();
+    const row = await this.db
+      .selectFrom("settings")
+      .select("value")
+      .where("key", "=", KEY)
+      .executeTakeFirst();
     if (!row) return defaultSettings();
     const stored = checkSettings(JSON.parse(row.value));
     return openSecrets(stored, (v) => decryptSecret(this.key, v));
@@ -38,7 +42,11 @@ export class SettingsRepository {
 
   /** The stored document with secrets still sealed, for export to YAML. */
   async getSealed(): Promise<Settings> {
-    const row = await this.db.selectFrom("settings").select("value").where("key", "=", KEY).executeTakeFirst();
+    const row = await this.db
+      .selectFrom("settings")
+      .select("value")
+      .where("key", "=", KEY)
+      .executeTakeFirst();
     return row ? checkSettings(JSON.parse(row.value)) : defaultSettings();
   }
 }

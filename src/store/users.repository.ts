@@ -20,7 +20,10 @@ export class UsersRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+    const r = await this.db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
@@ -57,7 +60,9 @@ export class UsersRepository {
   async check(name: string, password: string): Promise<User | null> {
     const row = await this.db.selectFrom("users").selectAll().where("name", "=", name).executeTakeFirst();
     if (!row) return null;
-    return (await verify(row.password_hash, password)) ? { id: row.id, name: row.name, role: row.role } : null;
+    return (await verify(row.password_hash, password))
+      ? { id: row.id, name: row.name, role: row.role }
+      : null;
   }
 
   async createSession(userId: number): Promise<{ token: string; csrf: string }> {
@@ -65,7 +70,13 @@ export class UsersRepository {
     const csrf = crypto.randomBytes(24).toString("base64url");
     await this.db
       .insertInto("sessions")
-      .values({ token_hash: sha(token), user_id: userId, csrf, created_at: nowIso(), expires_at: isoIn(SESSION_MS) })
+      .values({
+        token_hash: sha(token),
+        user_id: userId,
+        csrf,
+        created_at: nowIso(),
+        expires_at: isoIn(SESSION_MS),
+      })
       .execute();
     return { token, csrf };
   }
@@ -88,7 +99,12 @@ export class UsersRepository {
   async audit(userName: string | null, action: string, detail?: unknown): Promise<void> {
     await this.db
       .insertInto("audit")
-      .values({ at: nowIso(), user_name: userName, action, detail: detail === undefined ? null : JSON.stringify(detail) })
+      .values({
+        at: nowIso(),
+        user_name: userName,
+        action,
+        detail: detail === undefined ? null : JSON.stringify(detail),
+      })
       .execute();
   }
 }

@@ -25,7 +25,10 @@ const UI_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.
 /** Client-side pages: served the UI's index.html so links and reloads work. */
 const UI_PAGES = [/^\/$/, /^\/jobs\/\d+$/, /^\/reports$/, /^\/admin(\/.*)?$/, /^\/login$/];
 
-export async function buildWebApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildWebApp(
+  ctx: AppContext,
+  opts: { logger?: boolean } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger === false ? false : { level: "warn" },
     trustProxy: true, // behind nginx: the client's address and https come from X-Forwarded-*
@@ -35,8 +38,10 @@ export async function buildWebApp(ctx: AppContext, opts: { logger?: boolean } = 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(multipart, { limits: { fileSize: 4 * 1024 * 1024 * 1024, files: 100 } });
-  app.addContentTypeParser(["text/plain", "application/yaml", "text/yaml"], { parseAs: "string" }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ["text/plain", "application/yaml", "text/yaml"],
+    { parseAs: "string" },
+    (_req, body, done) => done(null, body),
   );
   app.addHook("onRequest", async (req, reply) => {
     await loadUser(ctx, req);
@@ -45,33 +50,58 @@ export async function buildWebApp(ctx: AppContext, opts: { logger?: boolean } = 
     reply.header("x-frame-options", "DENY");
     // Only our own scripts; file names and mark text can never run as script even if mis-rendered.
     // (The BullMQ dashboard brings its own inline scripts; it is admin-only.)
-    if (!req.url.startsWith("/admin/queues")) reply.header(
-      "content-security-policy",
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-        "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-    );
+    if (!req.url.startsWith("/admin/queues"))
+      reply.header(
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+          "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+      );
   });
   app.setErrorHandler((err: { statusCode?: number; message: string; code?: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) ctx.logger.error({ err, url: req.url }, "request failed");
-    reply.code(status).send({ error: { code: err.code ?? (status >= 500 ? "internal" : "bad-request"), message: err.message } });
+    reply
+      .code(status)
+      .send({
+        error: { code: err.code ?? (status >= 500 ? "internal" : "bad-request"), message: err.message },
+      });
   });
 
-  for (const routes of [healthRoutes, authRoutes, jobsRoutes, exportRoutes, eventsRoutes, uploadsRoutes, reportsRoutes, settingsRoutes, opsRoutes, rulesRoutes])
+  for (const routes of [
+    healthRoutes,
+    authRoutes,
+    jobsRoutes,
+    exportRoutes,
+    eventsRoutes,
+    uploadsRoutes,
+    reportsRoutes,
+    settingsRoutes,
+    opsRoutes,
+    rulesRoutes,
+  ])
     await routes(app, ctx);
 
   if (fs.existsSync(path.join(UI_DIST, "index.html"))) {
-    await app.register(fastifyStatic, { root: UI_DIST, wildcard: false, index: false, maxAge: "1d", immutable: true });
+    await app.register(fastifyStatic, {
+      root: UI_DIST,
+      wildcard: false,
+      index: false,
+      maxAge: "1d",
+      immutable: true,
+    });
     app.get("/assets/*", (req, reply) => reply.sendFile(req.url.replace(/^\//, "").split("?")[0]));
   }
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split("?")[0];
     if (req.method === "GET" && UI_PAGES.some((p) => p.test(url))) {
       const index = path.join(UI_DIST, "index.html");
-      if (fs.existsSync(index)) return reply.header("cache-control", "no-cache").type("text/html").send(fs.readFileSync(index));
+      if (fs.existsSync(index))
+        return reply.header("cache-control", "no-cache").type("text/html").send(fs.readFileSync(index));
       return reply
         .type("text/html")
-        .send("<!doctype html><meta charset=utf-8><title>pdfupload</title><p>The web UI is not built: run <code>npm run build:ui</code>. The API is at <a href=/api/health>/api/health</a>.");
+        .send(
+          "<!doctype html><meta charset=utf-8><title>pdfupload</title><p>The web UI is not built: run <code>npm run build:ui</code>. The API is at <a href=/api/health>/api/health</a>.",
+        );
     }
     reply.code(404).send({ error: { code: "not-found", message: `No route ${req.method} ${url}` } });
   });

@@ -25,11 +25,14 @@ export function hasRole(req: FastifyRequest, role: Role): boolean {
 /** A preHandler that lets a request through only with at least `role` (and CSRF on changes). */
 export function requireRole(role: Role) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.user) return reply.code(401).send({ error: { code: "login-required", message: "Log in first." } });
+    if (!req.user)
+      return reply.code(401).send({ error: { code: "login-required", message: "Log in first." } });
     if (!hasRole(req, role))
       return reply.code(403).send({ error: { code: "forbidden", message: `This needs the ${role} role.` } });
     if (req.method !== "GET" && req.method !== "HEAD" && req.headers["x-csrf-token"] !== req.user.csrf)
-      return reply.code(403).send({ error: { code: "csrf", message: "Missing or wrong CSRF token; reload the page." } });
+      return reply
+        .code(403)
+        .send({ error: { code: "csrf", message: "Missing or wrong CSRF token; reload the page." } });
   };
 }
 

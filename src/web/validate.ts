@@ -2,7 +2,11 @@
 import type { FastifyReply } from "fastify";
 import type { z } from "zod";
 
-export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, reply: FastifyReply): z.infer<T> | undefined {
+export function parseOr400<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  reply: FastifyReply,
+): z.infer<T> | undefined {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   reply.code(400).send({

@@ -39,7 +39,8 @@ function same(a: Buffer | string, b: Buffer | string): boolean {
 export function sshKeyPair(): { public: string; private: string } {
   for (let i = 0; i < 20; i++) {
     const k = utils.generateKeyPairSync("ed25519");
-    if (!(utils.parseKey(k.public) instanceof Error) && !(utils.parseKey(k.private) instanceof Error)) return k;
+    if (!(utils.parseKey(k.public) instanceof Error) && !(utils.parseKey(k.private) instanceof Error))
+      return k;
   }
   throw new Error("ssh2 could not generate a readable ed25519 key");
 }

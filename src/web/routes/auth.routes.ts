@@ -10,12 +10,18 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     "/api/login",
     { config: { rateLimit: { max: 10, timeWindow: "1 minute" } } },
     async (req, reply) => {
-      const body = parseOr400(z.object({ name: z.string().min(1), password: z.string().min(1) }), req.body, reply);
+      const body = parseOr400(
+        z.object({ name: z.string().min(1), password: z.string().min(1) }),
+        req.body,
+        reply,
+      );
       if (!body) return;
       const user = await ctx.users.check(body.name, body.password);
       if (!user) {
         await ctx.users.audit(body.name, "login.failed", { ip: req.ip });
-        return reply.code(401).send({ error: { code: "bad-login", message: "Wrong user name or password." } });
+        return reply
+          .code(401)
+          .send({ error: { code: "bad-login", message: "Wrong user name or password." } });
       }
       const { token, csrf } = await ctx.users.createSession(user.id);
       reply.setCookie(SESSION_COOKIE, token, {

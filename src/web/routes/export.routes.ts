@@ -6,10 +6,36 @@ import { journalReader } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
 import { jobFilterSchema, toFilter } from "./jobs.routes.ts";
 
-const COLUMNS = ["id", "date", "order", "file", "press", "complects", "plates", "plate m2", "money", "bureau", "status", "error"] as const;
+const COLUMNS = [
+  "id",
+  "date",
+  "order",
+  "file",
+  "press",
+  "complects",
+  "plates",
+  "plate m2",
+  "money",
+  "bureau",
+  "status",
+  "error",
+] as const;
 
 function cells(r: JobRow): (string | number | null)[] {
-  return [r.id, r.file_date, r.order_no, r.file_name, r.press, r.pages, r.plates, r.plate_area_m2, r.money, r.bureau, r.status, r.error_code];
+  return [
+    r.id,
+    r.file_date,
+    r.order_no,
+    r.file_name,
+    r.press,
+    r.pages,
+    r.plates,
+    r.plate_area_m2,
+    r.money,
+    r.bureau,
+    r.status,
+    r.error_code,
+  ];
 }
 
 /** CSV cell; a leading = + - @ is neutralised so a spreadsheet never runs a file name as a formula. */
@@ -22,7 +48,11 @@ function csvCell(v: string | number | null): string {
 
 export async function exportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const rowsFor = async (query: unknown, reply: Parameters<typeof parseOr400>[2]) => {
-    const q = parseOr400(jobFilterSchema.extend({ limit: jobFilterSchema.shape.limit.unwrap().max(100_000).default(100_000) }), query, reply);
+    const q = parseOr400(
+      jobFilterSchema.extend({ limit: jobFilterSchema.shape.limit.unwrap().max(100_000).default(100_000) }),
+      query,
+      reply,
+    );
     if (!q) return null;
     return (await ctx.jobs.list(toFilter(q))).rows;
   };
@@ -47,6 +77,8 @@ export async function exportRoutes(app: FastifyInstance, ctx: AppContext): Promi
     ws.getRow(1).font = { bold: true };
     const buf = await wb.xlsx.writeBuffer();
     reply.header("content-disposition", 'attachment; filename="journal.xlsx"');
-    return reply.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").send(Buffer.from(buf));
+    return reply
+      .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+      .send(Buffer.from(buf));
   });
 }

@@ -10,8 +10,14 @@ import { journalReader, requireRole } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
 
 export const jobFilterSchema = z.object({
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}/, "a date like 2026-11-25").optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}/, "a date like 2026-11-25").optional(),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}/, "a date like 2026-11-25")
+    .optional(),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}/, "a date like 2026-11-25")
+    .optional(),
   press: z.string().optional(),
   bureau: z.string().optional(),
   q: z.string().max(200).optional(),
@@ -36,7 +42,13 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const filter = toFilter(q);
     const [{ total, rows }, totals] = await Promise.all([ctx.jobs.list(filter), ctx.jobs.totals(filter)]);
     const deliveries = await ctx.jobs.deliveriesFor(rows.map((r) => r.id));
-    return { total, limit: q.limit, offset: q.offset, totals, jobs: rows.map((r) => jobView(r, deliveries.get(r.id))) };
+    return {
+      total,
+      limit: q.limit,
+      offset: q.offset,
+      totals,
+      jobs: rows.map((r) => jobView(r, deliveries.get(r.id))),
+    };
   });
 
   app.get("/api/jobs/:id", { preHandler: read }, async (req, reply) => {
@@ -69,14 +81,24 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const p = parseOr400(idParams.extend({ name: z.string() }), req.params, reply);
     if (!p) return;
     const row = await ctx.jobs.get(p.id);
-    const outputs = row?.outputs ? (JSON.parse(row.outputs) as { preview?: string; pages?: { proof: string; thumbnail: string }[] }) : null;
+    const outputs = row?.outputs
+      ? (JSON.parse(row.outputs) as { preview?: string; pages?: { proof: string; thumbnail: string }[] })
+      : null;
     const allowed = new Set<string>(
-      [outputs?.preview, ...(outputs?.pages ?? []).flatMap((pg) => [pg.proof, pg.thumbnail])].filter(Boolean) as string[],
+      [outputs?.preview, ...(outputs?.pages ?? []).flatMap((pg) => [pg.proof, pg.thumbnail])].filter(
+        Boolean,
+      ) as string[],
     );
-    if (!allowed.has(p.name)) return reply.code(404).send({ error: { code: "not-found", message: "No such file." } });
+    if (!allowed.has(p.name))
+      return reply.code(404).send({ error: { code: "not-found", message: "No such file." } });
     const file = path.join(ctx.paths.proofs, String(p.id), p.name);
-    if (!fs.existsSync(file)) return reply.code(404).send({ error: { code: "not-found", message: "The file is gone." } });
-    const type = p.name.endsWith(".pdf") ? "application/pdf" : p.name.endsWith(".png") ? "image/png" : "image/jpeg";
+    if (!fs.existsSync(file))
+      return reply.code(404).send({ error: { code: "not-found", message: "The file is gone." } });
+    const type = p.name.endsWith(".pdf")
+      ? "application/pdf"
+      : p.name.endsWith(".png")
+        ? "image/png"
+        : "image/jpeg";
     reply.header("cache-control", "private, max-age=3600");
     return reply.type(type).send(fs.createReadStream(file));
   });
@@ -112,7 +134,10 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     if (!p) return;
     const d = await ctx.jobs.delivery(p.id);
     if (!d) return reply.code(404).send({ error: { code: "not-found", message: `No delivery #${p.id}.` } });
-    if (!d.local_path) return reply.code(409).send({ error: { code: "nothing-to-send", message: d.error ?? "Nothing to send." } });
+    if (!d.local_path)
+      return reply
+        .code(409)
+        .send({ error: { code: "nothing-to-send", message: d.error ?? "Nothing to send." } });
     await ctx.users.audit(req.user?.name ?? null, "delivery.resend", { id: p.id, job: d.job_id });
     const after = await ctx.deliveries.resend(p.id);
     return { ok: after?.state === "sent", state: after?.state, error: after?.error ?? null };
@@ -123,7 +148,8 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     if (!p) return;
     const row = await ctx.jobs.get(p.id);
     if (!row) return reply.code(404).send({ error: { code: "not-found", message: `No job #${p.id}.` } });
-    if (row.status === "processing") return reply.code(409).send({ error: { code: "busy", message: "The job is running." } });
+    if (row.status === "processing")
+      return reply.code(409).send({ error: { code: "busy", message: "The job is running." } });
     // The journal row goes; the original stays in the archive or quarantine (nothing is lost).
     await ctx.jobs.remove(p.id);
     await ctx.users.audit(req.user?.name ?? null, "job.delete", { id: p.id, file: row.file_name });
@@ -142,24 +168,38 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const row = await ctx.jobs.get(p.id);
     if (!row) return reply.code(404).send({ error: { code: "not-found", message: `No job #${p.id}.` } });
     const settings = await ctx.settings();
-    const patch: { press?: string | null; bureau?: string | null; money?: number | null; plate_area_m2?: number | null } = {};
+    const patch: {
+      press?: string | null;
+      bureau?: string | null;
+      money?: number | null;
+      plate_area_m2?: number | null;
+    } = {};
     if (body.press !== undefined) {
       const press = body.press === null ? null : settings.presses.find((x) => x.name === body.press);
       if (body.press !== null && !press)
-        return reply.code(400).send({ error: { code: "bad-request", message: `No press named ${body.press}.` } });
+        return reply
+          .code(400)
+          .send({ error: { code: "bad-request", message: `No press named ${body.press}.` } });
       patch.press = press?.name ?? null;
       if (press && row.plates != null) {
         patch.money = Math.round(row.plates * press.plateCost * 100) / 100;
-        patch.plate_area_m2 = Math.round(((row.plates * press.plateWidthMm * press.plateHeightMm) / 1e6) * 1e4) / 1e4;
+        patch.plate_area_m2 =
+          Math.round(((row.plates * press.plateWidthMm * press.plateHeightMm) / 1e6) * 1e4) / 1e4;
       }
     }
     if (body.bureau !== undefined) {
       if (body.bureau !== null && !settings.bureaus.some((b) => b.name === body.bureau))
-        return reply.code(400).send({ error: { code: "bad-request", message: `No bureau named ${body.bureau}.` } });
+        return reply
+          .code(400)
+          .send({ error: { code: "bad-request", message: `No bureau named ${body.bureau}.` } });
       patch.bureau = body.bureau;
     }
     await ctx.jobs.update(p.id, patch);
-    await ctx.users.audit(req.user?.name ?? null, "job.edit", { id: p.id, before: { press: row.press, bureau: row.bureau }, after: patch });
+    await ctx.users.audit(req.user?.name ?? null, "job.edit", {
+      id: p.id,
+      before: { press: row.press, bureau: row.bureau },
+      after: patch,
+    });
     await ctx.jobs.log(p.id, "info", `edited by ${req.user?.name}: ${JSON.stringify(patch)}`);
     ctx.events.emit({ type: "job", id: p.id, status: row.status, step: row.step });
     return jobView((await ctx.jobs.get(p.id)) ?? row);

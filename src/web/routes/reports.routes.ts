@@ -41,7 +41,11 @@ export async function yearReport(ctx: AppContext, year: number): Promise<YearRep
 
 export async function reportsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get("/api/reports", { preHandler: requireRole("viewer") }, async (req, reply) => {
-    const q = parseOr400(z.object({ year: z.coerce.number().int().min(2000).max(2100).default(new Date().getFullYear()) }), req.query, reply);
+    const q = parseOr400(
+      z.object({ year: z.coerce.number().int().min(2000).max(2100).default(new Date().getFullYear()) }),
+      req.query,
+      reply,
+    );
     if (!q) return;
     const [current, previous] = await Promise.all([yearReport(ctx, q.year), yearReport(ctx, q.year - 1)]);
     return { current, previous };

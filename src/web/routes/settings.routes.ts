@@ -27,7 +27,14 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
     return redactSecrets(saved);
   };
   const refuse = (e: unknown) => {
-    if (e instanceof SettingsError) return { error: { code: e.code, message: "The settings were refused; nothing was saved.", problems: e.problems } };
+    if (e instanceof SettingsError)
+      return {
+        error: {
+          code: e.code,
+          message: "The settings were refused; nothing was saved.",
+          problems: e.problems,
+        },
+      };
     throw e;
   };
 
@@ -46,7 +53,8 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   app.post("/api/settings/import", { preHandler: admin }, async (req, reply) => {
     const text = typeof req.body === "string" ? req.body : (req.body as { yaml?: string })?.yaml;
-    if (!text) return reply.code(400).send({ error: { code: "bad-request", message: "Send the YAML text." } });
+    if (!text)
+      return reply.code(400).send({ error: { code: "bad-request", message: "Send the YAML text." } });
     try {
       return await save(parseSettingsYaml(text), req.user?.name ?? null, "settings.import");
     } catch (e) {
@@ -58,7 +66,8 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const p = parseOr400(z.object({ name: z.string() }), req.params, reply);
     if (!p) return;
     const target = (await ctx.settings()).targets.find((t) => t.name === p.name);
-    if (!target) return reply.code(404).send({ error: { code: "not-found", message: `No target ${p.name}.` } });
+    if (!target)
+      return reply.code(404).send({ error: { code: "not-found", message: `No target ${p.name}.` } });
     const { openDeliverer } = await import("../../delivery/index.ts");
     const d = openDeliverer(target);
     try {
@@ -72,7 +81,15 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   app.get("/api/users", { preHandler: admin }, async () => ctx.users.list());
   app.post("/api/users", { preHandler: admin }, async (req, reply) => {
-    const b = parseOr400(z.object({ name: z.string().min(1).max(64), password: z.string().min(8), role: z.enum(ROLES as [string, ...string[]]) }), req.body, reply);
+    const b = parseOr400(
+      z.object({
+        name: z.string().min(1).max(64),
+        password: z.string().min(8),
+        role: z.enum(ROLES as [string, ...string[]]),
+      }),
+      req.body,
+      reply,
+    );
     if (!b) return;
     const user = await ctx.users.add(b.name, b.password, b.role as never).catch(() => null);
     if (!user) return reply.code(409).send({ error: { code: "exists", message: `User ${b.name} exists.` } });
@@ -81,19 +98,31 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
   });
   app.patch("/api/users/:id", { preHandler: admin }, async (req, reply) => {
     const p = parseOr400(z.object({ id: z.coerce.number().int() }), req.params, reply);
-    const b = parseOr400(z.object({ role: z.enum(ROLES as [string, ...string[]]).optional(), password: z.string().min(8).optional() }), req.body, reply);
+    const b = parseOr400(
+      z.object({
+        role: z.enum(ROLES as [string, ...string[]]).optional(),
+        password: z.string().min(8).optional(),
+      }),
+      req.body,
+      reply,
+    );
     if (!p || !b) return;
     const user = (await ctx.users.list()).find((u) => u.id === p.id);
     if (!user) return reply.code(404).send({ error: { code: "not-found", message: "No such user." } });
     if (b.role) await ctx.users.setRole(p.id, b.role as never);
     if (b.password) await ctx.users.setPassword(user.name, b.password);
-    await ctx.users.audit(req.user?.name ?? null, "user.edit", { id: p.id, role: b.role, password: b.password ? "changed" : undefined });
+    await ctx.users.audit(req.user?.name ?? null, "user.edit", {
+      id: p.id,
+      role: b.role,
+      password: b.password ? "changed" : undefined,
+    });
     return { ok: true };
   });
   app.delete("/api/users/:id", { preHandler: admin }, async (req, reply) => {
     const p = parseOr400(z.object({ id: z.coerce.number().int() }), req.params, reply);
     if (!p) return;
-    if (p.id === req.user?.id) return reply.code(409).send({ error: { code: "self", message: "You cannot delete yourself." } });
+    if (p.id === req.user?.id)
+      return reply.code(409).send({ error: { code: "self", message: "You cannot delete yourself." } });
     await ctx.users.remove(p.id);
     await ctx.users.audit(req.user?.name ?? null, "user.delete", { id: p.id });
     return { ok: true };

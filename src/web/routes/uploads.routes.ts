@@ -12,7 +12,8 @@ import { requireRole } from "../auth.ts";
 
 export async function uploadsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.post("/api/uploads", { preHandler: requireRole("operator") }, async (req, reply) => {
-    if (!req.isMultipart()) return reply.code(400).send({ error: { code: "bad-request", message: "Send multipart/form-data." } });
+    if (!req.isMultipart())
+      return reply.code(400).send({ error: { code: "bad-request", message: "Send multipart/form-data." } });
     const queued: { id: number; file: string; already: boolean }[] = [];
     for await (const part of req.files()) {
       // The client's name is data: one path component, no traversal.
@@ -32,7 +33,8 @@ export async function uploadsRoutes(app: FastifyInstance, ctx: AppContext): Prom
       // Empty once the file moved to work/; if the move must be retried the file stays here.
       await fsp.rmdir(dir).catch(() => {});
     }
-    if (!queued.length) return reply.code(400).send({ error: { code: "bad-request", message: "No file in the request." } });
+    if (!queued.length)
+      return reply.code(400).send({ error: { code: "bad-request", message: "No file in the request." } });
     return reply.code(201).send({ jobs: queued });
   });
 }

@@ -280,6 +280,7 @@ export const en = {
   "admin.previewPpi": "Preview image resolution, ppi",
   "admin.inkDpi": "Ink coverage resolution, dpi",
   "admin.renderConcurrency": "Pages rendered at once",
+  "admin.gsMemoryLimitMb": "Memory limit of each Ghostscript process, MB",
   "admin.rolesIntro":
     "Viewer: journal and reports. Operator: also uploads, re-runs, re-sends, deletes. Admin: also settings and users.",
   "admin.role": "Role",

@@ -282,6 +282,7 @@ export const ru: Record<Key, string> = {
   "admin.previewPpi": "Разрешение картинок превью, ppi",
   "admin.inkDpi": "Разрешение расчёта красок, dpi",
   "admin.renderConcurrency": "Страниц одновременно",
+  "admin.gsMemoryLimitMb": "Лимит памяти процесса Ghostscript, МБ",
   "admin.rolesIntro":
     "Наблюдатель: журнал и отчёты. Оператор: ещё загрузка, повторная обработка и отправка, удаление. Администратор: ещё настройки и пользователи.",
   "admin.role": "Роль",

@@ -9,7 +9,11 @@ export const archiveStep: Step = {
   name: "archive",
   async run({ job, paths }) {
     const d = new Date(job.file_date);
-    const dir = path.join(paths.archive, String(d.getUTCFullYear()), String(d.getUTCMonth() + 1).padStart(2, "0"));
+    const dir = path.join(
+      paths.archive,
+      String(d.getUTCFullYear()),
+      String(d.getUTCMonth() + 1).padStart(2, "0"),
+    );
     await fsp.mkdir(dir, { recursive: true });
     const wanted = `${job.id}_${safeComponent(job.file_name)}`;
     let dest: string;

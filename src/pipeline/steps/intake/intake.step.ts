@@ -27,7 +27,8 @@ export const intakeStep: Step = {
     const target = workPathOf(paths.work, job.id, job.file_name);
     let workPath: string;
     if (await exists(job.work_path)) workPath = job.work_path as string;
-    else if (await exists(target)) workPath = target; // moved just before a crash
+    else if (await exists(target))
+      workPath = target; // moved just before a crash
     else {
       // New file from the hot folder, or a re-run of an archived / quarantined original.
       const source = (await exists(job.final_path)) ? job.final_path : job.source_path;

@@ -13,7 +13,9 @@ export function planStep(deliveries: DeliveryService): Step {
       const analysis = JSON.parse(job.analysis as string) as Analysis;
       const preview = outputs.preview ? path.join(paths.proofs, String(job.id), outputs.preview) : null;
       const rows = await deliveries.plan(job, analysis, preview, settings);
-      const text = rows.map((r) => `${r.kind} → ${r.target || "?"}${r.state === "skipped" ? ` (skipped: ${r.error})` : ""}`);
+      const text = rows.map(
+        (r) => `${r.kind} → ${r.target || "?"}${r.state === "skipped" ? ` (skipped: ${r.error})` : ""}`,
+      );
       return { info: text.join("; ") || "nothing to deliver" };
     },
   };

@@ -1,6 +1,7 @@
-// Ghostscript as a child process: found once, spawned with an argument array (never a shell), killed
-// when it runs past its time limit or the job is cancelled.
+// Ghostscript as a child process: found once, spawned with an argument array (never a shell), under an
+// address-space limit (util-linux prlimit), killed when it runs past its time limit or the job is cancelled.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { RenderError } from "./render-error.ts";
 
 /** Start-up hint when Ghostscript is missing. */
@@ -41,6 +42,8 @@ export interface GsRun {
 
 export interface GsOptions {
   timeoutMs: number;
+  /** Address-space limit in MB (set through `prlimit` when the machine has it). */
+  memoryMb?: number;
   signal?: AbortSignal;
   cwd?: string;
   /**
@@ -62,10 +65,17 @@ export function runGhostscript(args: string[], opts: GsOptions): Promise<GsRun> 
       reject(new RenderError("render-aborted", "rendering was cancelled"));
       return;
     }
-    const child = spawn(gsBinary(), args, {
-      cwd: opts.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    // prlimit sets the limit on itself and execs gs: the child's pid is gs's, kill() reaches it.
+    const limited =
+      opts.memoryMb && prlimitPath ? [`--as=${Math.round(opts.memoryMb * 1048576)}`, "--"] : null;
+    const child = spawn(
+      limited ? (prlimitPath as string) : gsBinary(),
+      limited ? [...limited, gsBinary(), ...args] : args,
+      {
+        cwd: opts.cwd,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -116,6 +126,27 @@ export function runGhostscript(args: string[], opts: GsOptions): Promise<GsRun> 
       else resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** Found once at start-up: util-linux's prlimit (Debian has it in every install). */
+const prlimitPath: string | null = ["/usr/bin/prlimit", "/bin/prlimit"].find((p) => existsSync(p)) ?? null;
+
+/** True when Ghostscript runs are memory-limited on this machine. */
+export const memoryLimited = (): boolean => prlimitPath !== null;
+
+/**
+ * What to say when a gs run failed: under a memory limit gs may die by a signal or report a VMerror
+ * rather than say it ran out of memory.
+ */
+export function outOfMemoryHint(run: GsRun, memoryMb: number | undefined): string | null {
+  if (!memoryMb || !prlimitPath) return null;
+  const died = run.signal === "SIGSEGV" || run.signal === "SIGABRT" || run.signal === "SIGBUS";
+  if (
+    !died &&
+    !/VMerror|out of memory|failed to map segment|cannot allocate/i.test(`${run.stdout}\n${run.stderr}`)
+  )
+    return null;
+  return `Ghostscript ran out of memory (limit ${memoryMb} MB, render.memoryLimitMb)`;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The press operator's preview: the cropped PDF re-written by Ghostscript pdfwrite with colour and
 // grey images downsampled to `ppi`; vectors, text, spot colours and overprint settings kept.
-import { GS_BASE, gsProblems, runGhostscript } from "./ghostscript.ts";
+import { GS_BASE, gsProblems, outOfMemoryHint, runGhostscript } from "./ghostscript.ts";
 import { RenderError } from "./render-error.ts";
 
 export function previewArgs(input: string, output: string, ppi: number): string[] {
@@ -34,17 +34,20 @@ export async function writePreviewPdf(opts: {
   output: string;
   ppi: number;
   timeoutMs: number;
+  memoryMb?: number;
   signal?: AbortSignal;
 }): Promise<string | null> {
   const run = await runGhostscript(previewArgs(opts.input, opts.output, opts.ppi), {
     timeoutMs: opts.timeoutMs,
+    memoryMb: opts.memoryMb,
     signal: opts.signal,
   });
   if (run.code !== 0) {
-    throw new RenderError(
-      "gs-failed",
-      `Ghostscript pdfwrite failed: ${gsProblems(`${run.stdout}\n${run.stderr}`) ?? `exit code ${run.code}`}`,
-    );
+    const why =
+      outOfMemoryHint(run, opts.memoryMb) ??
+      gsProblems(`${run.stdout}\n${run.stderr}`) ??
+      `exit code ${run.code}`;
+    throw new RenderError("gs-failed", `Ghostscript pdfwrite failed: ${why}`);
   }
   return gsProblems(`${run.stdout}\n${run.stderr}`);
 }

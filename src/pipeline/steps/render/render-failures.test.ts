@@ -98,6 +98,47 @@ describe("render failures", () => {
     expect(tiffComplete(path.join(run, "missing.tif"))).toBe(false);
   });
 
+  it("every Ghostscript process runs under the memory limit; one that cannot fit says so", async () => {
+    const pdf = path.join(dir, "limited.pdf");
+    writeFileSync(pdf, await buildOverprintPdf({ pages: [slowPage(7)] }));
+    const run = freshTmp("limit");
+    const ac = new AbortController();
+    const pending = rasterPages({
+      pdf,
+      pages: [1],
+      dpi: 36,
+      sizePt: [400, 300],
+      spots: false,
+      dir: run,
+      timeoutMs: 60_000,
+      memoryMb: 300,
+      signal: ac.signal,
+    });
+    let limits = "";
+    for (let i = 0; i < 100 && !limits; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const [pid] = processesMentioning(run);
+      if (pid) limits = readFileSync(`/proc/${pid}/limits`, "utf8");
+    }
+    ac.abort();
+    await expect(pending).rejects.toMatchObject({ code: "render-aborted" });
+    // gs itself (prlimit execs it) carries the limit: 300 MB = 314572800 bytes.
+    expect(limits).toMatch(/Max address space\s+314572800\s+314572800/);
+
+    const tight = await rasterPages({
+      pdf: path.join(dir, "limited.pdf"),
+      pages: [1],
+      dpi: 36,
+      sizePt: [400, 300],
+      spots: false,
+      dir: freshTmp("tight"),
+      timeoutMs: 30_000,
+      memoryMb: 24,
+    });
+    expect(tight.done).toEqual([]);
+    expect(tight.failed[0].error.message).toMatch(/ran out of memory \(limit 24 MB, render.memoryLimitMb\)/);
+  });
+
   it("a page Ghostscript reports as broken gives a page warning; the other pages are fine", async () => {
     const pdf = path.join(dir, "broken.pdf");
     writeFileSync(pdf, await buildOverprintPdf({ extraPages: [brokenPage()] }));

@@ -145,6 +145,7 @@ async function run(job: Job): Promise<RenderResult> {
           output: tmpOut,
           ppi: settings.previewPpi,
           timeoutMs,
+          memoryMb: settings.memoryLimitMb,
           signal,
         });
         if (problem) warnings.push(`preview: Ghostscript reported: ${problem}`);
@@ -230,6 +231,7 @@ async function run(job: Job): Promise<RenderResult> {
             spots: g[0].spots,
             dir,
             timeoutMs,
+            memoryMb: settings.memoryLimitMb,
             signal,
           });
           for (const pass of r.done) {

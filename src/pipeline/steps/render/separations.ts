@@ -4,7 +4,7 @@
 import { readdirSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { GS_BASE, gsProblems, runGhostscript } from "./ghostscript.ts";
+import { GS_BASE, gsProblems, outOfMemoryHint, runGhostscript } from "./ghostscript.ts";
 import { RenderError } from "./render-error.ts";
 import { tiffChannelCoverage, tiffComplete } from "./tiff-reader.ts";
 
@@ -44,6 +44,8 @@ export interface RasterOptions {
   dir: string;
   /** Per page: the run is stopped when no page was finished for this long. */
   timeoutMs: number;
+  /** Address-space limit of the gs process, MB. */
+  memoryMb?: number;
   signal?: AbortSignal;
 }
 
@@ -102,11 +104,17 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
   const dpi = Math.round(o.dpi * 1000) / 1000;
   // A whole-page buffer avoids gs's two-pass banding (measured ~25 % faster); bounded for huge rasters.
   const px = ((o.sizePt[0] * dpi) / 72) * ((o.sizePt[1] * dpi) / 72);
-  const maxBitmap = Math.min(Math.ceil(px * (o.spots ? 12 : 4) * 1.25) + (8 << 20), 512 << 20);
+  // Within a third of the memory limit (gs bands a page that does not fit, measured).
+  const cap = Math.min(
+    512 << 20,
+    o.memoryMb ? Math.floor((o.memoryMb * 1048576) / 3) : Number.POSITIVE_INFINITY,
+  );
+  const maxBitmap = Math.min(Math.ceil(px * (o.spots ? 12 : 4) * 1.25) + (8 << 20), cap);
   const composites = () => readdirSync(o.dir).filter((f) => /^p\d{4}\.tif$/.test(f)).length;
   let output = "";
   let stopped: RenderError | null = null;
   let code: number | null = null;
+  let oom: string | null = null;
   try {
     const run = await runGhostscript(
       [
@@ -120,10 +128,16 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
         "-f",
         o.pdf,
       ],
-      { timeoutMs: o.timeoutMs, signal: o.signal, progress: o.pages.length > 1 ? composites : undefined },
+      {
+        timeoutMs: o.timeoutMs,
+        memoryMb: o.memoryMb,
+        signal: o.signal,
+        progress: o.pages.length > 1 ? composites : undefined,
+      },
     );
     output = `${run.stdout}\n${run.stderr}`;
     code = run.code;
+    if (run.code !== 0) oom = outOfMemoryHint(run, o.memoryMb);
   } catch (e) {
     if (!(e instanceof RenderError) || e.code === "render-aborted" || e.code === "gs-missing") throw e;
     stopped = e;
@@ -181,7 +195,7 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
       stopped ??
       new RenderError(
         "gs-failed",
-        `Ghostscript could not render page ${page}: ${gsProblems(byPage.get(page) ?? output) ?? `exit code ${code}`}`,
+        `Ghostscript could not render page ${page}: ${oom ?? gsProblems(byPage.get(page) ?? output) ?? `exit code ${code}`}`,
       );
     // A page that died alone is final; one that died in company is retried alone for a clear verdict.
     if (o.pages.length === 1 || stopped) failed.push({ page, error: why });

@@ -11,6 +11,7 @@ import { Link } from "../../lib/router.tsx";
 import { AuditTab } from "./AuditTab.tsx";
 import { ConfigTab } from "./ConfigTab.tsx";
 import { ListEditor, ObjectEditor, type Problems, type Rec } from "./fields.tsx";
+import { RulePreview } from "./RulePreview.tsx";
 import {
   analysisFields,
   bureauFields,
@@ -25,7 +26,6 @@ import {
   targetFields,
   templateFields,
 } from "./sections.ts";
-import { RulePreview } from "./RulePreview.tsx";
 import { TargetTest } from "./TargetTest.tsx";
 import { UsersTab } from "./UsersTab.tsx";
 

@@ -20,19 +20,26 @@ export function RulePreview({ bureau }: { bureau: Record<string, unknown> }) {
       setErr(errorText(e));
     }
   };
-  const show = (r: Result) => (r.ok ? <code>{r.value || "—"}</code> : <span className="err">{r.error?.message}</span>);
+  const show = (r: Result) =>
+    r.ok ? <code>{r.value || "—"}</code> : <span className="err">{r.error?.message}</span>;
   return (
     <span className="rule-preview">
       <label>
         {t("admin.rulePreviewJob")}{" "}
-        <input inputMode="numeric" size={6} value={jobId} onChange={(e) => setJobId(e.target.value.replace(/\D/g, ""))} />
+        <input
+          inputMode="numeric"
+          size={6}
+          value={jobId}
+          onChange={(e) => setJobId(e.target.value.replace(/\D/g, ""))}
+        />
       </label>
       <button type="button" onClick={run} disabled={!jobId || !bureau.name}>
         {t("admin.rulePreviewRun")}
       </button>
       {out ? (
         <output>
-          {out.job.file} → {t("admin.rulePreviewFolder")}: {show(out.folder)}; {t("admin.rulePreviewName")}: {show(out.fileName)}
+          {out.job.file} → {t("admin.rulePreviewFolder")}: {show(out.folder)}; {t("admin.rulePreviewName")}:{" "}
+          {show(out.fileName)}
         </output>
       ) : null}
       {err ? <output className="err">{err}</output> : null}

@@ -143,4 +143,5 @@ export const renderFields: Field[] = [
   { key: "inkDpi", label: "admin.inkDpi", type: "number" },
   { key: "concurrency", label: "admin.renderConcurrency", type: "number" },
   { key: "timeoutSec", label: "admin.timeoutSec", type: "number" },
+  { key: "memoryLimitMb", label: "admin.gsMemoryLimitMb", type: "number" },
 ];
