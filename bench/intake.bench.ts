@@ -32,7 +32,13 @@ const settings = testSettings();
 async function makeFiles(dir: string, n: number, tag: string): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < n; i++)
-    out.push(await writeSheet(dir, `${String(i).padStart(4, "0")}_${tag}_${i}_Leonov.pdf`, { pages: 1, marks: threeMarks(), artworkText: `${tag} ${i}` }));
+    out.push(
+      await writeSheet(dir, `${String(i).padStart(4, "0")}_${tag}_${i}_Leonov.pdf`, {
+        pages: 1,
+        marks: threeMarks(),
+        artworkText: `${tag} ${i}`,
+      }),
+    );
   return out;
 }
 
@@ -46,9 +52,11 @@ async function workAlone(file: string): Promise<void> {
 
 async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 async function main() {
@@ -86,7 +94,9 @@ async function main() {
   console.log(`latency, one small sheet (median of ${LATENCY_RUNS}):`);
   console.log(`  close → done:        ${lp.toFixed(0)} ms (includes the ${STABLE_MS} ms stability window)`);
   console.log(`  analysis + render:   ${la.toFixed(0)} ms`);
-  console.log(`  ratio:               ${(lp / la).toFixed(2)}×   without the window: ${((lp - STABLE_MS) / la).toFixed(2)}×`);
+  console.log(
+    `  ratio:               ${(lp / la).toFixed(2)}×   without the window: ${((lp - STABLE_MS) / la).toFixed(2)}×`,
+  );
 
   // Throughput: FILES dropped at once vs the same work alone at the same concurrency.
   const many = await makeFiles(path.join(root, "many"), FILES, "Many");
@@ -100,8 +110,12 @@ async function main() {
   while ((await ctx.jobs.counts()).done - before < FILES) await sleep(50);
   const pipeAll = performance.now() - t;
   console.log(`throughput, ${FILES} files, concurrency ${CONCURRENCY}:`);
-  console.log(`  pipeline:            ${(pipeAll / 1000).toFixed(1)} s  (${((FILES * 1000) / pipeAll).toFixed(1)} files/s)`);
-  console.log(`  analysis + render:   ${(aloneAll / 1000).toFixed(1)} s  (${((FILES * 1000) / aloneAll).toFixed(1)} files/s)`);
+  console.log(
+    `  pipeline:            ${(pipeAll / 1000).toFixed(1)} s  (${((FILES * 1000) / pipeAll).toFixed(1)} files/s)`,
+  );
+  console.log(
+    `  analysis + render:   ${(aloneAll / 1000).toFixed(1)} s  (${((FILES * 1000) / aloneAll).toFixed(1)} files/s)`,
+  );
   console.log(`  ratio:               ${(pipeAll / aloneAll).toFixed(2)}×  (target ≤ 1.2×)`);
 
   await watcher.stop();

@@ -30,11 +30,29 @@ async function fill(ctx: AppContext, n: number): Promise<void> {
       const name = `${String(k % 10000).padStart(4, "0")}_${WORDS[k % WORDS.length]}_${k}_${BUREAUS[k % 4]}.pdf`;
       const plates = 4 + (k % 9);
       rows.push({
-        created_at: date, updated_at: date, file_date: date, file_name: name, name_lc: name.toLowerCase(),
-        source: "bench", source_path: null, status: k % 50 === 0 ? ("failed" as const) : ("done" as const),
-        timeline: "[]", attempts: 0, run_after: date, import_mode: 0, press: PRESSES[k % 3], bureau: BUREAUS[k % 4],
-        order_no: String(k % 10000), pages: 2, plates, plate_area_m2: plates * 0.79, money: plates * 11.5,
-        analysis: JSON.stringify({ file: name, sheets: [{ page: 1, colorants: ["Cyan", "Magenta", "Yellow", "Black"] }] }),
+        created_at: date,
+        updated_at: date,
+        file_date: date,
+        file_name: name,
+        name_lc: name.toLowerCase(),
+        source: "bench",
+        source_path: null,
+        status: k % 50 === 0 ? ("failed" as const) : ("done" as const),
+        timeline: "[]",
+        attempts: 0,
+        run_after: date,
+        import_mode: 0,
+        press: PRESSES[k % 3],
+        bureau: BUREAUS[k % 4],
+        order_no: String(k % 10000),
+        pages: 2,
+        plates,
+        plate_area_m2: plates * 0.79,
+        money: plates * 11.5,
+        analysis: JSON.stringify({
+          file: name,
+          sheets: [{ page: 1, colorants: ["Cyan", "Magenta", "Yellow", "Black"] }],
+        }),
       });
     }
     await ctx.store.db.insertInto("jobs").values(rows).execute();
@@ -42,7 +60,10 @@ async function fill(ctx: AppContext, n: number): Promise<void> {
 }
 
 const QUERIES: [string, string][] = [
-  ["first page (last 60 days)", `/api/jobs?from=${new Date(Date.now() - 60 * 86400_000).toISOString().slice(0, 10)}`],
+  [
+    "first page (last 60 days)",
+    `/api/jobs?from=${new Date(Date.now() - 60 * 86400_000).toISOString().slice(0, 10)}`,
+  ],
   ["all, newest first", "/api/jobs"],
   ["press", "/api/jobs?press=Planeta"],
   ["bureau + date range", "/api/jobs?bureau=Korol&from=2025-01-01&to=2025-12-31"],
@@ -55,13 +76,20 @@ const QUERIES: [string, string][] = [
 
 async function measure(rows: number): Promise<Map<string, number>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdfupload-bench-journal-"));
-  const ctx = await createContext(readRuntime({ PDFUPLOAD_DATA: dir, PDFUPLOAD_SECRET_KEY: "" }), pino({ level: "silent" }));
+  const ctx = await createContext(
+    readRuntime({ PDFUPLOAD_DATA: dir, PDFUPLOAD_SECRET_KEY: "" }),
+    pino({ level: "silent" }),
+  );
   const t0 = performance.now();
   await fill(ctx, rows);
   if (rows >= 10_000) console.log(`filled ${rows} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await ctx.users.add("boss", "boss-password", "viewer");
   const app = await buildWebApp(ctx, { logger: false });
-  const login = await app.inject({ method: "POST", url: "/api/login", payload: { name: "boss", password: "boss-password" } });
+  const login = await app.inject({
+    method: "POST",
+    url: "/api/login",
+    payload: { name: "boss", password: "boss-password" },
+  });
   const cookie = `pdfupload_session=${login.cookies[0].value}`;
   const out = new Map<string, number>();
   for (const [label, url] of QUERIES) {
@@ -86,5 +114,7 @@ console.log(`\nquery (median of 7)              ${ROWS} rows    1000 rows    rat
 for (const [label] of QUERIES) {
   const b = big.get(label) as number;
   const s = small.get(label) as number;
-  console.log(`${label.padEnd(32)} ${b.toFixed(1).padStart(8)} ms ${s.toFixed(1).padStart(8)} ms ${(b / s).toFixed(1).padStart(7)}×`);
+  console.log(
+    `${label.padEnd(32)} ${b.toFixed(1).padStart(8)} ms ${s.toFixed(1).padStart(8)} ms ${(b / s).toFixed(1).padStart(7)}×`,
+  );
 }

@@ -19,7 +19,7 @@ function cli(...args: string[]) {
 
 beforeAll(async () => {
   // A name that must stay data: quotes, $(), backticks, Cyrillic.
-  sheet = await writeSheet(dir, "0537_Флаер \"$(touch x)\" `id`_Leonov.pdf", { pages: 2, marks: threeMarks() });
+  sheet = await writeSheet(dir, '0537_Флаер "$(touch x)" `id`_Leonov.pdf', { pages: 2, marks: threeMarks() });
   config = path.join(dir, "settings.yaml");
   fs.writeFileSync(
     config,
@@ -33,10 +33,27 @@ describe("pdfupload analyze / render", () => {
   it("prints one object per file in input order with inks, and exits 2 when one was refused", () => {
     const r = cli("analyze", sheet, path.join(dir, "letter.pdf"), "--json", "--inks", "--config", config);
     expect(r.status).toBe(2);
-    const [a, b] = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(a).toMatchObject({ file: path.basename(sheet), pages: 2, plates: 10, bureau: "Leonov", order: "0537", error: null });
-    expect(a.sheets[0]).toMatchObject({ press: "Speedmaster", pressBy: "mark", paperMm: [900, 640], paperBy: "mark" });
-    expect(Object.keys(a.sheets[0].inks)).toEqual(expect.arrayContaining(["Cyan", "Magenta", "Yellow", "Black", "PANTONE Warm Red C"]));
+    const [a, b] = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(a).toMatchObject({
+      file: path.basename(sheet),
+      pages: 2,
+      plates: 10,
+      bureau: "Leonov",
+      order: "0537",
+      error: null,
+    });
+    expect(a.sheets[0]).toMatchObject({
+      press: "Speedmaster",
+      pressBy: "mark",
+      paperMm: [900, 640],
+      paperBy: "mark",
+    });
+    expect(Object.keys(a.sheets[0].inks)).toEqual(
+      expect.arrayContaining(["Cyan", "Magenta", "Yellow", "Black", "PANTONE Warm Red C"]),
+    );
     expect(a.sheets[0].inkAreaPt).toHaveLength(4);
     expect(b).toMatchObject({ file: "letter.pdf", error: { code: "not-pdf" } });
     expect(fs.existsSync(path.join(dir, "x"))).toBe(false);
@@ -52,7 +69,14 @@ describe("pdfupload analyze / render", () => {
     const out = path.join(dir, "out");
     const r = cli("render", sheet, "--out", out, "--config", config);
     expect(r.status).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(["analysis.json", "preview.pdf", "proof-1.jpg", "proof-2.jpg", "thumb-1.jpg", "thumb-2.jpg"]);
+    expect(fs.readdirSync(out).sort()).toEqual([
+      "analysis.json",
+      "preview.pdf",
+      "proof-1.jpg",
+      "proof-2.jpg",
+      "thumb-1.jpg",
+      "thumb-2.jpg",
+    ]);
     const a = JSON.parse(fs.readFileSync(path.join(out, "analysis.json"), "utf8"));
     expect(a.sheets[1].inks.Cyan).toBeGreaterThan(0);
   });

@@ -214,7 +214,10 @@ describe("journal", () => {
     await page.goBack();
     await page.waitForURL(/q=-0538/);
     // The form follows the URL after React's next render, not at the instant the URL changes.
-    await until(async () => (await page.locator("input[name=q]").inputValue()) === "-0538", "the filter back in the form");
+    await until(
+      async () => (await page.locator("input[name=q]").inputValue()) === "-0538",
+      "the filter back in the form",
+    );
     await page.locator("form.filters button", { hasText: "Clear" }).click();
     await until(async () => (await page.locator("tr.job-row").count()) === 2, "both rows again");
   });

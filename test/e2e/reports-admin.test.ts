@@ -180,11 +180,33 @@ describe("admin", () => {
   });
 
   it("previews a bureau's rules on a past job before saving them", async () => {
-    const job = await server.ctx.jobs.create({ fileName: "0537_Technoyug_Flier_Leonov.pdf", source: "seed", sourcePath: null });
-    const sheet = { page: 1, press: "Speedmaster", pressBy: "mark", plateMm: [1030, 770], paperMm: [900, 640], paperBy: "mark", marks: {} };
+    const job = await server.ctx.jobs.create({
+      fileName: "0537_Technoyug_Flier_Leonov.pdf",
+      source: "seed",
+      sourcePath: null,
+    });
+    const sheet = {
+      page: 1,
+      press: "Speedmaster",
+      pressBy: "mark",
+      plateMm: [1030, 770],
+      paperMm: [900, 640],
+      paperBy: "mark",
+      marks: {},
+    };
     const analysis = {
-      file: "0537_Technoyug_Flier_Leonov.pdf", isPdf: true, creator: "PrinectSignaStation", isSigna: true, pages: 1, plates: 4,
-      bureau: "Leonov", bureauBy: "mark", order: "0537", orderName: "Technoyug_Flier", warnings: [], error: null,
+      file: "0537_Technoyug_Flier_Leonov.pdf",
+      isPdf: true,
+      creator: "PrinectSignaStation",
+      isSigna: true,
+      pages: 1,
+      plates: 4,
+      bureau: "Leonov",
+      bureauBy: "mark",
+      order: "0537",
+      orderName: "Technoyug_Flier",
+      warnings: [],
+      error: null,
       sheets: [{ ...sheet, colorants: ["Cyan", "Magenta", "PANTONE Reflex Blue C", "Black"] }],
     };
     await server.ctx.jobs.update(job.id, { status: "done", analysis: JSON.stringify(analysis) });
@@ -195,7 +217,9 @@ describe("admin", () => {
     await leonov.locator(".rule-preview button").click();
     const out = leonov.locator(".rule-preview output");
     await out.waitFor();
-    await expect(out.textContent()).resolves.toContain("0537_Technoyug_Flier_1030_4Plates_CMK-ReflexBlueC.pdf");
+    await expect(out.textContent()).resolves.toContain(
+      "0537_Technoyug_Flier_1030_4Plates_CMK-ReflexBlueC.pdf",
+    );
     await expect(out.textContent()).resolves.toContain("_1030x770");
     // Nothing was saved by previewing.
     expect((await server.ctx.settings()).bureaus[0].fileName).toBe("{name}.pdf");

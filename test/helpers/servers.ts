@@ -35,7 +35,10 @@ export function asPostgres(cmd: string, args: string[]): [string, string[]] {
 }
 
 /** A temp folder PostgreSQL may write to, with a fresh cluster in `<dir>/data` (trust auth, UTF-8). */
-export async function initPostgresCluster(bin: string, prefix = "pdfupload-pg-"): Promise<{ dir: string; data: string }> {
+export async function initPostgresCluster(
+  bin: string,
+  prefix = "pdfupload-pg-",
+): Promise<{ dir: string; data: string }> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), prefix));
   await fsp.chmod(dir, 0o755);
   await chownToPostgres(dir);

@@ -10,7 +10,10 @@ export function tempDir(prefix = "pdfupload-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function tempContext(dataDir = tempDir(), env: Record<string, string> = {}): Promise<AppContext> {
+export async function tempContext(
+  dataDir = tempDir(),
+  env: Record<string, string> = {},
+): Promise<AppContext> {
   const runtime = readRuntime({ PDFUPLOAD_DATA: dataDir, PDFUPLOAD_SECRET_KEY: "", ...env });
   return createContext(runtime, pino({ level: process.env.TEST_LOG ?? "silent" }));
 }

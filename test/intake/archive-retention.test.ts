@@ -20,8 +20,18 @@ async function archived(name: string, daysAgo: number, pendingDelivery = false) 
   await ctx.jobs.update(job.id, { status: "done", final_path: file });
   if (pendingDelivery)
     await ctx.jobs.addDelivery({
-      job_id: job.id, kind: "bureau", target: "t", remote_dir: "", remote_name: name, local_path: file,
-      state: "pending", attempts: 3, next_at: date, error: "down", reply: null, sent_at: null,
+      job_id: job.id,
+      kind: "bureau",
+      target: "t",
+      remote_dir: "",
+      remote_name: name,
+      local_path: file,
+      state: "pending",
+      attempts: 3,
+      next_at: date,
+      error: "down",
+      reply: null,
+      sent_at: null,
     });
   return { id: job.id, file };
 }

@@ -21,7 +21,6 @@ afterEach(async () => {
 const pdfBytes = (body: Buffer | string = "") =>
   Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.from(body), Buffer.from("\n%%EOF\n")]);
 
-
 async function start(opts: { stableMs?: number; rescanMs?: number; polling?: boolean } = {}) {
   ctx = await tempContext();
   // The queue is not started: these tests look at intake alone (jobs stay queued).
@@ -64,7 +63,8 @@ describe("hot folder intake", () => {
     const c = await start({ stableMs: 300 });
     const staging = path.join(c.paths.root, "staging");
     await fsp.mkdir(staging);
-    for (let i = 0; i < 100; i++) await fsp.writeFile(path.join(staging, `${String(i).padStart(4, "0")}_job.pdf`), pdfBytes(`n${i}`));
+    for (let i = 0; i < 100; i++)
+      await fsp.writeFile(path.join(staging, `${String(i).padStart(4, "0")}_job.pdf`), pdfBytes(`n${i}`));
     // rename is atomic: all 100 appear at once, like a Samba copy of a folder's contents.
     await Promise.all(
       (await fsp.readdir(staging)).map((n) => fsp.rename(path.join(staging, n), path.join(c.paths.input, n))),
@@ -79,7 +79,15 @@ describe("hot folder intake", () => {
 
   it("ignores temp and system files", async () => {
     const c = await start({ stableMs: 200 });
-    for (const n of ["~$job.pdf", ".~lock.job.pdf#", "._job.pdf", "Thumbs.db", ".DS_Store", "job.pdf.tmp", "job.pdf.part"])
+    for (const n of [
+      "~$job.pdf",
+      ".~lock.job.pdf#",
+      "._job.pdf",
+      "Thumbs.db",
+      ".DS_Store",
+      "job.pdf.tmp",
+      "job.pdf.part",
+    ])
       await fsp.writeFile(path.join(c.paths.input, n), pdfBytes());
     await fsp.writeFile(path.join(c.paths.input, "real.pdf"), pdfBytes());
     await until(async () => (await c.jobs.list({})).total === 1);

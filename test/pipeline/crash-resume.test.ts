@@ -39,13 +39,17 @@ async function startServer(port: number): Promise<ChildProcess> {
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  await until(async () => {
-    try {
-      return (await fetch(`http://127.0.0.1:${port}/api/health`)).ok;
-    } catch {
-      return false;
-    }
-  }, 30_000, "server up");
+  await until(
+    async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/api/health`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    30_000,
+    "server up",
+  );
   return p;
 }
 
@@ -72,7 +76,11 @@ targets:
     const names: string[] = [];
     for (let i = 0; i < 12; i++) {
       const name = `${String(700 + i).padStart(4, "0")}_Crash_${i}_Leonov.pdf`;
-      await writeSheet(staging, name, { pages: 1 + (i % 3), marks: threeMarks({ bureau: "Leonov" }), artworkText: `Job ${i}` });
+      await writeSheet(staging, name, {
+        pages: 1 + (i % 3),
+        marks: threeMarks({ bureau: "Leonov" }),
+        artworkText: `Job ${i}`,
+      });
       names.push(name);
     }
     const input = path.join(data, "input");
@@ -111,7 +119,11 @@ targets:
     }
     // Exactly once each, all done.
     expect(rows.map((r) => r.file_name).sort()).toEqual([...names].sort());
-    expect(rows.filter((r) => r.status !== "done").map((r) => `${r.file_name}: ${r.error_code} ${r.error_message}`)).toEqual([]);
+    expect(
+      rows
+        .filter((r) => r.status !== "done")
+        .map((r) => `${r.file_name}: ${r.error_code} ${r.error_message}`),
+    ).toEqual([]);
     for (const r of rows) {
       expect(r.final_path).toContain(`${path.sep}archive${path.sep}`);
       expect(fs.existsSync(r.final_path as string)).toBe(true);
@@ -121,7 +133,9 @@ targets:
     expect(await fsp.readdir(path.join(data, "work")).catch(() => [])).toEqual([]);
     // Every original reached the bureau once under its delivered name.
     // (A kill in mid-upload may leave the transport's temporary file; it never has the final name.)
-    const delivered = (await fsp.readdir(path.join(root, "bureau"))).filter((n) => n.endsWith(".pdf") && !n.startsWith("."));
+    const delivered = (await fsp.readdir(path.join(root, "bureau"))).filter(
+      (n) => n.endsWith(".pdf") && !n.startsWith("."),
+    );
     expect(delivered.sort()).toEqual(names.map((n) => n.replace("_Leonov.pdf", ".pdf")).sort());
   }, 300_000);
 });

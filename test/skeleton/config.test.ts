@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { AppContext } from "../../src/app/context.ts";
 import { parseSettingsYaml, SettingsError, settingsToYaml } from "../../src/config/settings-file.ts";
 import { tempContext, tempDir } from "../helpers/temp-app.ts";
-import type { AppContext } from "../../src/app/context.ts";
 
 const MINIMAL = `
 presses:
@@ -38,7 +38,13 @@ afterEach(async () => {
 describe("settings YAML", () => {
   it("accepts the minimal document with defaults filled in", () => {
     const s = parseSettingsYaml(MINIMAL);
-    expect(s.presses[0]).toMatchObject({ name: "Speedmaster", plateWidthMm: 1030, gripperMm: 42, plateCost: 11.5, priority: 0 });
+    expect(s.presses[0]).toMatchObject({
+      name: "Speedmaster",
+      plateWidthMm: 1030,
+      gripperMm: 42,
+      plateCost: 11.5,
+      priority: 0,
+    });
     expect(s.bureaus[0]).toMatchObject({ name: "Leonov", test: false, fileName: "{name}.pdf" });
     expect(s.render.proofPx).toBe(2500);
   });
@@ -68,7 +74,9 @@ bureaus:
   });
 
   it("refuses references to targets that do not exist", () => {
-    expect(() => parseSettingsYaml(`${MINIMAL}  - { name: Korol, target: nowhere }\n`)).toThrow(/bureaus\[1\]\.target/);
+    expect(() => parseSettingsYaml(`${MINIMAL}  - { name: Korol, target: nowhere }\n`)).toThrow(
+      /bureaus\[1\]\.target/,
+    );
   });
 
   it("refuses broken YAML with the line", () => {
@@ -91,7 +99,9 @@ bureaus:
   it("keeps the old settings when an import is refused (nothing half-imported)", async () => {
     ctx = await tempContext();
     await ctx.settingsRepo.save(parseSettingsYaml(FULL));
-    await expect(ctx.settingsRepo.save({ presses: [{ name: "X", plateWidthMm: "no" }] })).rejects.toThrow(SettingsError);
+    await expect(ctx.settingsRepo.save({ presses: [{ name: "X", plateWidthMm: "no" }] })).rejects.toThrow(
+      SettingsError,
+    );
     expect((await ctx.settingsRepo.get()).presses.map((p) => p.name)).toEqual(["Speedmaster", "Planeta"]);
   });
 

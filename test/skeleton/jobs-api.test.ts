@@ -185,24 +185,69 @@ describe.each(ENGINES)("journal API on $name", (engine) => {
     it("renders an edited bureau's folder and name rules for the job, and says what is wrong with a bad rule", async () => {
       const admin = await ctx.users.add("boss", "boss-password", "admin").catch(() => null);
       expect(admin).not.toBeNull();
-      const login = await app.inject({ method: "POST", url: "/api/login", payload: { name: "boss", password: "boss-password" } });
-      const headers = { cookie: `pdfupload_session=${login.cookies[0].value}`, "x-csrf-token": login.json().csrf };
-      const job = await ctx.jobs.create({ fileName: "0537_Technoyug_Flier_Korol.pdf", source: "test", sourcePath: null });
+      const login = await app.inject({
+        method: "POST",
+        url: "/api/login",
+        payload: { name: "boss", password: "boss-password" },
+      });
+      const headers = {
+        cookie: `pdfupload_session=${login.cookies[0].value}`,
+        "x-csrf-token": login.json().csrf,
+      };
+      const job = await ctx.jobs.create({
+        fileName: "0537_Technoyug_Flier_Korol.pdf",
+        source: "test",
+        sourcePath: null,
+      });
       const analysis = {
-        file: "0537_Technoyug_Flier_Korol.pdf", isPdf: true, creator: "PrinectSignaStation", isSigna: true, pages: 2, plates: 8,
-        bureau: "Korol", bureauBy: "file-name", order: "0537", orderName: "Technoyug_Flier", warnings: [], error: null,
+        file: "0537_Technoyug_Flier_Korol.pdf",
+        isPdf: true,
+        creator: "PrinectSignaStation",
+        isSigna: true,
+        pages: 2,
+        plates: 8,
+        bureau: "Korol",
+        bureauBy: "file-name",
+        order: "0537",
+        orderName: "Technoyug_Flier",
+        warnings: [],
+        error: null,
         sheets: [1, 2].map((page) => ({
-          page, press: "Speedmaster", pressBy: "mark", plateMm: [1030, 770], paperMm: [900, 640], paperBy: "mark",
-          colorants: ["Cyan", "Magenta", "PANTONE Reflex Blue C", "PANTONE 246 C"], marks: {},
+          page,
+          press: "Speedmaster",
+          pressBy: "mark",
+          plateMm: [1030, 770],
+          paperMm: [900, 640],
+          paperBy: "mark",
+          colorants: ["Cyan", "Magenta", "PANTONE Reflex Blue C", "PANTONE 246 C"],
+          marks: {},
         })),
       };
       await ctx.jobs.update(job.id, { analysis: JSON.stringify(analysis), status: "done" });
-      const bureau = { name: "Korol", folder: "{plateFolder}", fileName: "{name}_{plateW}_{plates}Plates{colours}.pdf", plateFolders: { "1030x770": "_1030x770" } };
-      const r = await app.inject({ method: "POST", url: "/api/rules/preview", headers, payload: { jobId: job.id, bureau } });
+      const bureau = {
+        name: "Korol",
+        folder: "{plateFolder}",
+        fileName: "{name}_{plateW}_{plates}Plates{colours}.pdf",
+        plateFolders: { "1030x770": "_1030x770" },
+      };
+      const r = await app.inject({
+        method: "POST",
+        url: "/api/rules/preview",
+        headers,
+        payload: { jobId: job.id, bureau },
+      });
       expect(r.statusCode).toBe(200);
-      expect(r.json().fileName).toMatchObject({ ok: true, value: "0537_Technoyug_Flier_1030_8Plates_CM-ReflexBlueC-246C.pdf" });
+      expect(r.json().fileName).toMatchObject({
+        ok: true,
+        value: "0537_Technoyug_Flier_1030_8Plates_CM-ReflexBlueC-246C.pdf",
+      });
       expect(r.json().folder).toMatchObject({ ok: true, value: "_1030x770" });
-      const bad = await app.inject({ method: "POST", url: "/api/rules/preview", headers, payload: { jobId: job.id, bureau: { ...bureau, fileName: "{nmae}.pdf" } } });
+      const bad = await app.inject({
+        method: "POST",
+        url: "/api/rules/preview",
+        headers,
+        payload: { jobId: job.id, bureau: { ...bureau, fileName: "{nmae}.pdf" } },
+      });
       expect(bad.json().fileName.ok).toBe(false);
       expect(bad.json().fileName.error.message).toContain("nmae");
     });
