@@ -75,6 +75,49 @@ export function readTiffInfo(fd: number): TiffInfo {
 }
 
 /**
+ * Strips that follow each other in the file as one range: Ghostscript writes a strip per row, and
+ * one asynchronous read per row costs ~6x the sum itself (measured), so reads span strips.
+ */
+function mergeContiguous(strips: TiffInfo["strips"]): TiffInfo["strips"] {
+  const out: TiffInfo["strips"] = [];
+  for (const s of strips) {
+    const last = out.at(-1);
+    if (last && last.offset + last.length === s.offset) last.length += s.length;
+    else out.push({ ...s });
+  }
+  return out;
+}
+
+/**
+ * Adds `chunk[0..n)` to the per-channel sums. Strips hold whole pixels and chunks are a multiple of
+ * spp, so channel = index mod spp.
+ */
+function addChannelSums(chunk: Buffer, n: number, spp: number, sums: Float64Array): void {
+  if (spp === 1) {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += chunk[i];
+    sums[0] += acc;
+  } else if (spp === 4) {
+    let c = 0;
+    let m = 0;
+    let y = 0;
+    let k = 0;
+    for (let i = 0; i < n; i += 4) {
+      c += chunk[i];
+      m += chunk[i + 1];
+      y += chunk[i + 2];
+      k += chunk[i + 3];
+    }
+    sums[0] += c;
+    sums[1] += m;
+    sums[2] += y;
+    sums[3] += k;
+  } else {
+    for (let i = 0; i < n; i++) sums[i % spp] += chunk[i];
+  }
+}
+
+/**
  * Ink coverage in percent per channel of an uncompressed 8-bit TIFF. `inkIs255`: CMYK composites store
  * ink as 255; tiffsep's separation files store it as 0. Reads a chunk at a time and yields between
  * chunks, so a big raster never holds the event loop (the web server shares it) for long.
@@ -90,7 +133,7 @@ export async function tiffChannelCoverage(
     const sums = new Float64Array(spp);
     const chunk = Buffer.alloc((4 << 20) - ((4 << 20) % spp));
     let total = 0;
-    for (const s of info.strips) {
+    for (const s of mergeContiguous(info.strips)) {
       let done = 0;
       while (done < s.length) {
         const { bytesRead: n } = await file.read(
@@ -100,29 +143,7 @@ export async function tiffChannelCoverage(
           s.offset + done,
         );
         if (n <= 0) throw new Error("TIFF truncated");
-        // Strips hold whole pixels, chunks are a multiple of spp: channel = index mod spp.
-        if (spp === 1) {
-          let acc = 0;
-          for (let i = 0; i < n; i++) acc += chunk[i];
-          sums[0] += acc;
-        } else if (spp === 4) {
-          let c = 0;
-          let m = 0;
-          let y = 0;
-          let k = 0;
-          for (let i = 0; i < n; i += 4) {
-            c += chunk[i];
-            m += chunk[i + 1];
-            y += chunk[i + 2];
-            k += chunk[i + 3];
-          }
-          sums[0] += c;
-          sums[1] += m;
-          sums[2] += y;
-          sums[3] += k;
-        } else {
-          for (let i = 0; i < n; i++) sums[i % spp] += chunk[i];
-        }
+        addChannelSums(chunk, n, spp, sums);
         done += n;
         total += n;
       }
