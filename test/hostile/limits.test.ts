@@ -2,11 +2,13 @@
 // checked before MuPDF inflates anything; ordinary big sheets pass them. Each bomb here is a few KB.
 import fs from "node:fs";
 import path from "node:path";
+import * as mupdf from "mupdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeFile } from "../../src/analysis/analyze.ts";
 import { settingsSchema } from "../../src/config/settings-schema.ts";
 import { analyzeIsolated } from "../../src/isolation/isolated.ts";
 import { PdfPool } from "../../src/isolation/pdf-pool.ts";
+import { lzwDecodedSize, runLengthDecodedSize } from "../../src/pipeline/steps/inspect/decoded-size.ts";
 import { checkStreams, inflatedSize } from "../../src/pipeline/steps/inspect/limits.ts";
 import { openPdf } from "../../src/pipeline/steps/inspect/open-pdf.ts";
 import {
@@ -14,6 +16,10 @@ import {
   fontBomb,
   hugePage,
   imageBomb,
+  lzwBomb,
+  lzwEncode,
+  onePage,
+  runLengthBomb,
   writeFixture,
   zerosDeflated,
 } from "../fixtures/hostile.ts";
@@ -56,6 +62,45 @@ describe("analysis limits", () => {
       expect(a.order).toBe("0100");
     },
   );
+
+  it("counts LZW and RunLength output exactly as MuPDF decodes it, without decoding", () => {
+    // Varied text long enough for 12-bit codes and several table resets.
+    const text = Buffer.from(
+      Array.from({ length: 40_000 }, (_, i) => `${(i * 7919) % 1000} ${i % 3 ? "re" : "f"} `).join(""),
+    );
+    const lzw = lzwEncode(text);
+    expect(lzw.length).toBeLessThan(text.length);
+    const rl = Buffer.from([2, 65, 66, 67, 255, 88, 129, 32, 0, 10, 128]); // "ABC", 2 × X, 128 × " ", "\n"
+    for (const [filter, data, count] of [
+      ["LZWDecode", lzw, lzwDecodedSize(lzw, Number.POSITIVE_INFINITY)],
+      ["RunLengthDecode", rl, runLengthDecodedSize(rl, Number.POSITIVE_INFINITY)],
+    ] as const) {
+      const doc = mupdf.PDFDocument.openDocument(
+        onePage({ dict: `/Filter/${filter}`, data }),
+      ) as mupdf.PDFDocument;
+      const buf = doc.newIndirect(4).readStream();
+      const decoded = buf.asUint8Array().slice();
+      buf.destroy();
+      doc.destroy();
+      expect(count, filter).toBe(decoded.length);
+      if (filter === "LZWDecode") expect(Buffer.from(decoded).equals(text)).toBe(true);
+    }
+    expect(runLengthDecodedSize(rl, Number.POSITIVE_INFINITY)).toBe(3 + 2 + 128 + 1);
+    // Counting stops soon after the cap.
+    expect(lzwDecodedSize(lzwEncode(Buffer.alloc(4 << 20)), 1 << 20)).toBeLessThan(1.1 * (1 << 20));
+  });
+
+  it.each([
+    ["LZW", lzwBomb(40)],
+    ["RunLength", runLengthBomb(40)],
+  ])("refuses a %s bomb over the stream limit as too-large; under it, it passes", async (_what, bytes) => {
+    const file = writeFixture(dir, "0102_other_bomb.pdf", bytes);
+    const strict = settingsSchema.parse({ ...settings, analysis: { maxStreamMb: 16 } });
+    const a = await analyzeFile(file, { settings: strict });
+    expect(a.error).toMatchObject({ code: "too-large" });
+    expect(a.error?.message).toMatch(/inflates to more than 16 MB/);
+    expect((await analyzeFile(file, { settings })).error).toBeNull();
+  });
 
   it("the stream limit is configurable and a stream under it passes", async () => {
     const file = writeFixture(dir, "0101_small_bomb.pdf", flateBomb(40, 2));

@@ -1,8 +1,9 @@
 // Limits checked before MuPDF does any heavy work on a file: page size and "PDF bombs" (a few KB of
-// compressed stream that inflate to gigabytes). Each breach is a `too-large` rejection.
+// compressed stream that decode to gigabytes). Each breach is a `too-large` rejection.
 import zlib from "node:zlib";
 import type * as mupdf from "mupdf";
 import type { AnalysisError } from "../../../analysis/types.ts";
+import { lzwDecodedSize, runLengthDecodedSize } from "./decoded-size.ts";
 import { analysisError } from "./errors.ts";
 import type { PageBoxes } from "./inspect.ts";
 
@@ -94,6 +95,13 @@ function imageBytes(dict: mupdf.PDFObject): number {
   return (Math.max(0, w) * Math.max(0, h) * n * bpc) / 8;
 }
 
+/** /EarlyChange of an LZW filter's parameters (default 1). */
+function earlyChange(parms: mupdf.PDFObject): number {
+  const d = parms.isArray() ? parms.get(0) : parms;
+  const v = d.isDictionary() ? d.get("EarlyChange") : null;
+  return v?.isNumber() ? v.asNumber() : 1;
+}
+
 /**
  * Bytes `raw` inflates to through `stages` Flate layers, counting without keeping the output and
  * stopping as soon as the count passes `cap`. Corrupt data counts up to where it breaks.
@@ -129,7 +137,8 @@ export function inflatedSize(raw: Uint8Array, stages: number, cap: number): Prom
  * Looks at every stream object: an image whose declared pixels exceed `maxBytes`, or a Flate stream
  * that could inflate past `maxBytes` and does, is refused. Streams too small to reach the limit
  * through their filters are not decoded at all, so ordinary files cost one pass over the xref.
- * Filters we cannot decode here (LZW, RunLength) are left to the child process's memory limit.
+ * Flate chains, LZW and RunLength are counted; other filters and mixed chains are left to the child
+ * process's memory limit.
  */
 export async function checkStreams(doc: mupdf.PDFDocument, maxBytes: number): Promise<AnalysisError | null> {
   const mb = (n: number) => Math.round(n / 1024 / 1024);
@@ -165,7 +174,11 @@ export async function checkStreams(doc: mupdf.PDFDocument, maxBytes: number): Pr
     const bound = (len: number) =>
       filters.reduce((b, f) => b * (EXPANSION[f] ?? Number.POSITIVE_INFINITY), len);
     if (bound(rawLen) <= maxBytes) continue;
-    if (!filters.every((f) => f === "FlateDecode" || f === "Fl")) continue;
+    const only = filters.length === 1 ? filters[0] : "";
+    const isFlate = filters.every((f) => f === "FlateDecode" || f === "Fl");
+    const isLzw = only === "LZWDecode" || only === "LZW";
+    const isRunLength = only === "RunLengthDecode" || only === "RL";
+    if (!isFlate && !isLzw && !isRunLength) continue;
     let raw: Uint8Array;
     try {
       const buf = obj.readRawStream();
@@ -176,7 +189,11 @@ export async function checkStreams(doc: mupdf.PDFDocument, maxBytes: number): Pr
     }
     rawLen = raw.byteLength;
     if (bound(rawLen) <= maxBytes) continue;
-    const size = await inflatedSize(raw, filters.length, maxBytes);
+    const size = isFlate
+      ? await inflatedSize(raw, filters.length, maxBytes)
+      : isLzw
+        ? lzwDecodedSize(raw, maxBytes, earlyChange(dict.get("DecodeParms")))
+        : runLengthDecodedSize(raw, maxBytes);
     if (size > maxBytes) {
       return tooLarge(`Object ${num} (${rawLen} bytes compressed) inflates to more than ${mb(maxBytes)} MB`);
     }
