@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fontBomb, heavyContent, writeFixture } from "../../test/fixtures/hostile.ts";
+import { fontBomb, heavyContent, manyPages, writeFixture } from "../../test/fixtures/hostile.ts";
 import { testSettings, threeMarks, writeSheet } from "../../test/fixtures/signa.ts";
 import { analyzeFile } from "../analysis/analyze.ts";
 import { settingsSchema } from "../config/settings-schema.ts";
@@ -114,7 +114,8 @@ describe("PDF pool", () => {
     const r = await cropIsolated(sheet, out, [[0, 0, 1000, 700], null], { pool, limits: LIMITS });
     expect(r.boxes).toHaveLength(2);
     expect(fs.existsSync(out)).toBe(true);
-    const big = writeFixture(dir, "big.pdf", heavyContent(200_000));
+    // A crop walks every page: 2000 pages take the child far longer than the 1 ms limit.
+    const big = writeFixture(dir, "big.pdf", manyPages(2000));
     const e = await cropIsolated(big, path.join(dir, "never.pdf"), [null], {
       pool,
       limits: { timeLimitMs: 1, memoryLimitMb: 1024 },
