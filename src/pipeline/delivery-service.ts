@@ -10,6 +10,9 @@ import { planDeliveries } from "../rules/plan.ts";
 import type { DeliveryRow, JobRow, JobsRepository } from "../store/jobs.repository.ts";
 import { nowIso } from "../util/time.ts";
 
+/** How long a delivery being sent is held from other workers; renewed every third of it. */
+const HOLD_MS = 60_000;
+
 export interface DeliveryServiceDeps {
   jobs: JobsRepository;
   events: EventBus;
@@ -69,10 +72,16 @@ export class DeliveryService {
   async attempt(id: number): Promise<DeliveryRow | undefined> {
     const { jobs, events, logger } = this.deps;
     if (this.inFlight.has(id)) return jobs.delivery(id);
-    if (!(await jobs.claimDelivery(id, 15 * 60_000))) return jobs.delivery(id);
+    if (!(await jobs.claimDelivery(id, HOLD_MS))) return jobs.delivery(id);
     this.inFlight.add(id);
+    let renew: NodeJS.Timeout | undefined;
     try {
       const d = (await jobs.delivery(id)) as DeliveryRow;
+      // Held while we send, renewed as we go: a worker killed mid-send lets go within HOLD_MS.
+      renew = setInterval(() => {
+        jobs.renewDeliveryHold(id, d.attempts, HOLD_MS).catch(() => {});
+      }, HOLD_MS / 3);
+      renew.unref();
       const settings = await this.deps.settings();
       const target = settings.targets.find((t) => t.name === d.target);
       if (!target) {
@@ -87,6 +96,7 @@ export class DeliveryService {
       const deliverer = openDeliverer(target);
       try {
         const receipt = await deliverer.upload(d.local_path, d.remote_dir, d.remote_name);
+        clearInterval(renew);
         await jobs.updateDelivery(id, {
           state: "sent",
           attempts,
@@ -99,6 +109,7 @@ export class DeliveryService {
         logger.info({ job: d.job_id, target: d.target, remote: receipt.remotePath }, "delivered");
         if (d.kind === "bureau") await this.notifyDelivered(d.job_id, settings);
       } catch (e) {
+        clearInterval(renew);
         const err = e as { message?: string; transient?: boolean; reply?: string };
         const transient = err.transient !== false && attempts < (this.deps.maxAttempts ?? 40);
         const next = transient ? new Date(Date.now() + deliveryBackoffMs(attempts)).toISOString() : null;
@@ -119,6 +130,7 @@ export class DeliveryService {
       if (row) events.emit({ type: "delivery", id, jobId: row.job_id, state: row.state });
       return row;
     } finally {
+      clearInterval(renew);
       this.inFlight.delete(id);
     }
   }

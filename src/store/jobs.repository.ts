@@ -427,6 +427,20 @@ export class JobsRepository {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  /**
+   * Extends the hold on a delivery being sent, while this try (`attempts` as claimed) is still the
+   * current one: a renewal that lands after the try's result never moves its next retry.
+   */
+  async renewDeliveryHold(id: number, attempts: number, holdMs: number): Promise<void> {
+    await this.db
+      .updateTable("deliveries")
+      .set({ next_at: new Date(Date.now() + holdMs).toISOString() })
+      .where("id", "=", id)
+      .where("state", "=", "pending")
+      .where("attempts", "=", attempts)
+      .execute();
+  }
+
   // --- notifications -------------------------------------------------------------------------
   async addNotification(n: Omit<NotificationRow, "id" | "created_at">): Promise<void> {
     await this.db

@@ -112,6 +112,15 @@ targets:
       180_000,
       "all jobs finished",
     );
+    // A delivery killed mid-send is held from other workers for a minute, then sent again.
+    await until(
+      async () => {
+        const ds = await db.selectFrom("deliveries").select(["state"]).execute();
+        return ds.length >= names.length && ds.every((d) => d.state !== "pending");
+      },
+      150_000,
+      "all deliveries settled",
+    );
     const rows = await db.selectFrom("jobs").selectAll().orderBy("id").execute();
     for (const r of rows.filter((x) => x.status !== "done")) {
       const log = await db.selectFrom("job_log").selectAll().where("job_id", "=", r.id).execute();
@@ -137,5 +146,5 @@ targets:
       (n) => n.endsWith(".pdf") && !n.startsWith("."),
     );
     expect(delivered.sort()).toEqual(names.map((n) => n.replace("_Leonov.pdf", ".pdf")).sort());
-  }, 300_000);
+  }, 420_000);
 });
