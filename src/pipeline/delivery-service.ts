@@ -21,6 +21,8 @@ export interface DeliveryServiceDeps {
   /** Attempts before a delivery is given up as failed (with backoff: about a day). */
   maxAttempts?: number;
   pollMs?: number;
+  /** Hold on a delivery being sent (default HOLD_MS); tests shorten it. */
+  holdMs?: number;
 }
 
 /** 30 s, 1 min, 2 min … capped at 30 min between tries. */
@@ -72,15 +74,16 @@ export class DeliveryService {
   async attempt(id: number): Promise<DeliveryRow | undefined> {
     const { jobs, events, logger } = this.deps;
     if (this.inFlight.has(id)) return jobs.delivery(id);
-    if (!(await jobs.claimDelivery(id, HOLD_MS))) return jobs.delivery(id);
+    const holdMs = this.deps.holdMs ?? HOLD_MS;
+    if (!(await jobs.claimDelivery(id, holdMs))) return jobs.delivery(id);
     this.inFlight.add(id);
     let renew: NodeJS.Timeout | undefined;
     try {
       const d = (await jobs.delivery(id)) as DeliveryRow;
-      // Held while we send, renewed as we go: a worker killed mid-send lets go within HOLD_MS.
+      // Held while we send, renewed as we go: a worker killed mid-send lets go within holdMs.
       renew = setInterval(() => {
-        jobs.renewDeliveryHold(id, d.attempts, HOLD_MS).catch(() => {});
-      }, HOLD_MS / 3);
+        jobs.renewDeliveryHold(id, d.attempts, holdMs).catch(() => {});
+      }, holdMs / 3);
       renew.unref();
       const settings = await this.deps.settings();
       const target = settings.targets.find((t) => t.name === d.target);

@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/context.ts";
 import { type FtpSrvTest, startFtpSrv } from "../../src/delivery/testing/ftp-srv.ts";
+import { DeliveryService } from "../../src/pipeline/delivery-service.ts";
 import { tempContext, tempDir } from "../helpers/temp-app.ts";
 import { until } from "../helpers/wait.ts";
 import { dropSheet, finished, shopSettings } from "./harness.ts";
@@ -71,6 +72,47 @@ describe("a delivery target that hangs", () => {
     await ftp?.stop();
     await fsp.rm(outside, { recursive: true, force: true });
   });
+
+  it("holds a delivery while it is being sent, renewing the hold; a dead sender's hold runs out", async () => {
+    const job = await ctx.jobs.create({ fileName: "0900_hold.pdf", source: "test", sourcePath: null });
+    const local = path.join(outside, "hold.pdf");
+    fs.writeFileSync(local, "%PDF-1.4\n%%EOF\n");
+    const row = {
+      job_id: job.id,
+      kind: "bureau" as const,
+      target: "bureau",
+      remote_dir: "",
+      remote_name: "0900_hold.pdf",
+      local_path: local,
+      state: "pending" as const,
+      attempts: 0,
+      next_at: new Date().toISOString(),
+      error: null,
+      reply: null,
+      sent_at: null,
+    };
+    const d = await ctx.jobs.addDelivery(row);
+    const holdMs = 400;
+    const sender = new DeliveryService({
+      jobs: ctx.jobs,
+      events: ctx.events,
+      logger: ctx.logger,
+      settings: () => ctx.settings(),
+      holdMs,
+    });
+    const trying = sender.attempt(d.id); // the door hangs: the upload runs for its 2 s timeout
+    await new Promise((r) => setTimeout(r, 3 * holdMs));
+    // Three holds later another worker still cannot take it: the sender keeps renewing.
+    expect(await ctx.jobs.claimDelivery(d.id, holdMs)).toBe(false);
+    await trying;
+    // A claim with no sender behind it (a worker killed mid-send) is free again once its hold runs out.
+    const orphan = await ctx.jobs.addDelivery(row);
+    expect(await ctx.jobs.claimDelivery(orphan.id, holdMs)).toBe(true);
+    expect(await ctx.jobs.claimDelivery(orphan.id, holdMs)).toBe(false);
+    await new Promise((r) => setTimeout(r, holdMs + 100));
+    expect(await ctx.jobs.claimDelivery(orphan.id, holdMs)).toBe(true);
+    await ctx.jobs.updateDelivery(orphan.id, { state: "skipped", next_at: null });
+  }, 30_000);
 
   it("times out, finishes the job, and sends the file once the server answers again", async () => {
     const job = await dropSheet(ctx, path.join(outside, "in"));
