@@ -114,8 +114,8 @@ describe("PDF pool", () => {
     const r = await cropIsolated(sheet, out, [[0, 0, 1000, 700], null], { pool, limits: LIMITS });
     expect(r.boxes).toHaveLength(2);
     expect(fs.existsSync(out)).toBe(true);
-    // A crop walks every page: 2000 pages take the child far longer than the 1 ms limit.
-    const big = writeFixture(dir, "big.pdf", manyPages(2000));
+    // A crop walks every page: 20 000 pages take the child far longer than the 1 ms limit.
+    const big = writeFixture(dir, "big.pdf", manyPages(20_000));
     const e = await cropIsolated(big, path.join(dir, "never.pdf"), [null], {
       pool,
       limits: { timeLimitMs: 1, memoryLimitMb: 1024 },

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import * as mupdf from "mupdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { manyPages } from "../../../../test/fixtures/hostile.ts";
 import { breakXref, buildSheet, linearize, MM, resave } from "../../../../test/fixtures/signa.ts";
 import { type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { buildOverprintPdf, PAPER_PT } from "./test-fixtures.ts";
@@ -130,4 +131,16 @@ describe("writeCroppedPdf", () => {
       "page 2: the paper is larger than the page; cropped to the page",
     ]);
   });
+
+  it("crops a 20 000-page file in one pass (pages looked up before any is changed)", () => {
+    const src = path.join(dir, "many.pdf");
+    writeFileSync(src, manyPages(20_000));
+    const dest = path.join(dir, "many-cropped.pdf");
+    // Looking a page up after each change rebuilt MuPDF's page tree every time: 62 s here; now < 1 s.
+    const r = writeCroppedPdf(src, dest, Array(20_000).fill([0, 0, 300, 400]));
+    expect(r.boxes).toHaveLength(20_000);
+    const doc = mupdf.PDFDocument.openDocument(readFileSync(dest)) as mupdf.PDFDocument;
+    expect(doc.findPage(19_999).getInheritable("MediaBox").asJS()).toEqual([0, 0, 300, 400]);
+    doc.destroy();
+  }, 15_000);
 });
