@@ -80,7 +80,8 @@ export class DeliveryService {
     let renew: NodeJS.Timeout | undefined;
     try {
       const d = (await jobs.delivery(id)) as DeliveryRow;
-      // Held while we send, renewed as we go: a worker killed mid-send lets go within holdMs.
+      // Held while we send, renewed as we go: a worker killed mid-send lets go within holdMs. A
+      // renewal that lands after this try's result matches no row (it is tied to the try's attempts).
       renew = setInterval(() => {
         jobs.renewDeliveryHold(id, d.attempts, holdMs).catch(() => {});
       }, holdMs / 3);
@@ -99,7 +100,6 @@ export class DeliveryService {
       const deliverer = openDeliverer(target);
       try {
         const receipt = await deliverer.upload(d.local_path, d.remote_dir, d.remote_name);
-        clearInterval(renew);
         await jobs.updateDelivery(id, {
           state: "sent",
           attempts,
@@ -112,7 +112,6 @@ export class DeliveryService {
         logger.info({ job: d.job_id, target: d.target, remote: receipt.remotePath }, "delivered");
         if (d.kind === "bureau") await this.notifyDelivered(d.job_id, settings);
       } catch (e) {
-        clearInterval(renew);
         const err = e as { message?: string; transient?: boolean; reply?: string };
         const transient = err.transient !== false && attempts < (this.deps.maxAttempts ?? 40);
         const next = transient ? new Date(Date.now() + deliveryBackoffMs(attempts)).toISOString() : null;

@@ -13,3 +13,18 @@ export async function until(
   }
   throw new Error(`${what} not met within ${ms} ms`);
 }
+
+/** Waits until a server on 127.0.0.1:`port` answers /api/health with 2xx. */
+export function untilHealthy(port: number, ms = 30_000, what = "server up"): Promise<void> {
+  return until(
+    async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/api/health`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    ms,
+    what,
+  );
+}

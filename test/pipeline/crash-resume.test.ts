@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/db.ts";
 import { threeMarks, writeSheet } from "../fixtures/signa.ts";
 import { tempDir } from "../helpers/temp-app.ts";
-import { sleep, until } from "../helpers/wait.ts";
+import { sleep, until, untilHealthy } from "../helpers/wait.ts";
 
 const root = tempDir("pdfupload-crash-");
 const data = path.join(root, "data");
@@ -39,17 +39,7 @@ async function startServer(port: number): Promise<ChildProcess> {
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  await until(
-    async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/api/health`)).ok;
-      } catch {
-        return false;
-      }
-    },
-    30_000,
-    "server up",
-  );
+  await untilHealthy(port, 30_000, "server up");
   return p;
 }
 

@@ -25,7 +25,7 @@ import {
   type TestServer,
 } from "../helpers/servers.ts";
 import { tempDir } from "../helpers/temp-app.ts";
-import { until } from "../helpers/wait.ts";
+import { until, untilHealthy } from "../helpers/wait.ts";
 
 const FILES = 100;
 const root = tempDir("pdfupload-cluster-");
@@ -114,17 +114,7 @@ function startRole(name: string, args: string[], extraEnv: Record<string, string
 }
 
 async function healthy(port: number): Promise<void> {
-  await until(
-    async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/api/health`)).ok;
-      } catch {
-        return false;
-      }
-    },
-    60_000,
-    "web up",
-  );
+  await untilHealthy(port, 60_000, "web up");
 }
 
 const jobRows = () => store.db.selectFrom("jobs").selectAll().orderBy("id").execute();
