@@ -27,6 +27,7 @@ import type { Analysis, Sheet } from "../src/analysis/types.ts";
 import { defaultSettings } from "../src/config/settings-schema.ts";
 import { writeCroppedPdf } from "../src/pipeline/steps/render/crop-pdf.ts";
 import { renderSheets } from "../src/pipeline/steps/render/index.ts";
+import { signaAnalysis, signaSheet } from "../test/fixtures/analysis.ts";
 
 const run = promisify(execFile);
 const arg = (name: string, dflt: number) => {
@@ -167,32 +168,17 @@ function writeSheetFile(path: string, spec: SheetFile): void {
 }
 
 function analysisFor(file: string, pages: number, spot = false): Analysis {
-  const sheets: Sheet[] = Array.from({ length: pages }, (_, i) => ({
-    page: i + 1,
-    press: "Speedmaster",
-    pressBy: "mark",
-    plateMm: [1030, 770],
-    paperMm: [900, 640],
-    paperBy: "trim-box",
-    paperRectPt: [...PAPER],
-    colorants: ["Cyan", "Magenta", "Yellow", "Black", ...(spot ? ["PANTONE 185 C"] : [])],
-    marks: {},
-  }));
-  return {
+  const colorants = ["Cyan", "Magenta", "Yellow", "Black", ...(spot ? ["PANTONE 185 C"] : [])];
+  return signaAnalysis({
     file,
-    isPdf: true,
-    creator: "PrinectSignaStation",
-    isSigna: true,
-    pages,
-    plates: pages * (spot ? 5 : 4),
     bureau: null,
     bureauBy: null,
     order: null,
     orderName: null,
-    sheets,
-    warnings: [],
-    error: null,
-  };
+    sheets: Array.from({ length: pages }, (_, i) =>
+      signaSheet(i + 1, colorants, { paperBy: "trim-box", paperRectPt: [...PAPER] }),
+    ),
+  });
 }
 
 // ---- speed ----------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { signaAnalysis, signaSheet } from "../../test/fixtures/analysis.ts";
 import type { Analysis, Sheet } from "../analysis/types.ts";
 import { settingsSchema } from "../config/settings-schema.ts";
 import {
@@ -15,43 +16,18 @@ import {
   TemplateError,
 } from "./index.ts";
 
-function sheet(page: number, colorants: string[], over: Partial<Sheet> = {}): Sheet {
-  return {
-    page,
-    press: "Speedmaster",
-    pressBy: "mark",
-    plateMm: [1030, 770],
-    paperMm: [900, 640],
-    paperBy: "mark",
-    colorants,
-    marks: {},
-    ...over,
-  };
-}
+const sheet = signaSheet;
 
 function analysis(over: Partial<Analysis> = {}): Analysis {
-  const sheets = over.sheets ?? [
-    sheet(1, ["Cyan", "Magenta"]),
-    sheet(2, ["PANTONE Reflex Blue C", "Cyan"]),
-    sheet(3, ["Cyan", "Magenta"]),
-    sheet(4, ["Magenta", "PANTONE Reflex Blue C"]),
-  ];
-  return {
-    file: "0537_Technoyug_Flier_Korol.pdf",
-    isPdf: true,
-    creator: "PrinectSignaStation",
-    isSigna: true,
-    pages: sheets.length,
-    plates: sheets.reduce((n, s) => n + s.colorants.length, 0),
-    bureau: "Korol",
-    bureauBy: "file-name",
-    order: "0537",
-    orderName: "Technoyug_Flier",
-    sheets,
-    warnings: [],
-    error: null,
+  return signaAnalysis({
+    sheets: [
+      sheet(1, ["Cyan", "Magenta"]),
+      sheet(2, ["PANTONE Reflex Blue C", "Cyan"]),
+      sheet(3, ["Cyan", "Magenta"]),
+      sheet(4, ["Magenta", "PANTONE Reflex Blue C"]),
+    ],
     ...over,
-  };
+  });
 }
 
 const settings = settingsSchema.parse({

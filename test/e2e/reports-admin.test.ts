@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signaAnalysis, signaSheet } from "../fixtures/analysis.ts";
 import { testSettings } from "../fixtures/signa.ts";
 import { ensureUiBuilt, launch, login, newContext, type Server, shot, startServer } from "./harness.ts";
 
@@ -185,30 +186,12 @@ describe("admin", () => {
       source: "seed",
       sourcePath: null,
     });
-    const sheet = {
-      page: 1,
-      press: "Speedmaster",
-      pressBy: "mark",
-      plateMm: [1030, 770],
-      paperMm: [900, 640],
-      paperBy: "mark",
-      marks: {},
-    };
-    const analysis = {
+    const analysis = signaAnalysis({
       file: "0537_Technoyug_Flier_Leonov.pdf",
-      isPdf: true,
-      creator: "PrinectSignaStation",
-      isSigna: true,
-      pages: 1,
-      plates: 4,
       bureau: "Leonov",
       bureauBy: "mark",
-      order: "0537",
-      orderName: "Technoyug_Flier",
-      warnings: [],
-      error: null,
-      sheets: [{ ...sheet, colorants: ["Cyan", "Magenta", "PANTONE Reflex Blue C", "Black"] }],
-    };
+      sheets: [signaSheet(1, ["Cyan", "Magenta", "PANTONE Reflex Blue C", "Black"])],
+    });
     await server.ctx.jobs.update(job.id, { status: "done", analysis: JSON.stringify(analysis) });
     await page.locator(".tabs a", { hasText: "Bureaus" }).click();
     const leonov = page.locator('.list-editor[data-section="bureaus"] > fieldset.card').first();

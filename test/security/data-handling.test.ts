@@ -15,6 +15,7 @@ import { checkRemoteName, remoteDirSegments } from "../../src/delivery/names.ts"
 import { type FtpSrvTest, startFtpSrv } from "../../src/delivery/testing/ftp-srv.ts";
 import { planDeliveries } from "../../src/rules/plan.ts";
 import { buildWebApp } from "../../src/web/app.ts";
+import { signaAnalysis, signaSheet } from "../fixtures/analysis.ts";
 import { threeMarks, writeSheet } from "../fixtures/signa.ts";
 import { tempDir } from "../helpers/temp-app.ts";
 import { until } from "../helpers/wait.ts";
@@ -258,32 +259,14 @@ describe("data handling", () => {
       targets: [{ name: "t", url: "file:///srv/out" }],
     });
     const fileName = "0537_..\\..\\etc_..%2fpasswd_Leonov.pdf";
-    const analysis = {
+    const analysis = signaAnalysis({
       file: fileName,
-      isPdf: true,
-      creator: "PrinectSignaStation",
-      isSigna: true,
-      pages: 1,
       plates: 4,
       bureau: "Leonov",
       bureauBy: "mark",
-      order: "0537",
       orderName: "../../../etc/passwd",
-      sheets: [
-        {
-          page: 1,
-          press: "Speedmaster",
-          pressBy: "mark",
-          plateMm: [1030, 770],
-          paperMm: null,
-          paperBy: null,
-          colorants: ["Cyan"],
-          marks: {},
-        },
-      ],
-      warnings: [],
-      error: null,
-    } as Analysis;
+      sheets: [signaSheet(1, ["Cyan"], { paperMm: null, paperBy: null })],
+    });
     const plans = planDeliveries(analysis, settings, fileName);
     expect(plans.length).toBeGreaterThan(0);
     for (const p of plans) {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/context.ts";
 import { buildWebApp } from "../../src/web/app.ts";
+import { signaAnalysis, signaSheet } from "../fixtures/analysis.ts";
 import { ENGINES } from "../helpers/servers.ts";
 import { tempContext, tempDir } from "../helpers/temp-app.ts";
 
@@ -199,30 +200,11 @@ describe.each(ENGINES)("journal API on $name", (engine) => {
         source: "test",
         sourcePath: null,
       });
-      const analysis = {
-        file: "0537_Technoyug_Flier_Korol.pdf",
-        isPdf: true,
-        creator: "PrinectSignaStation",
-        isSigna: true,
-        pages: 2,
-        plates: 8,
-        bureau: "Korol",
-        bureauBy: "file-name",
-        order: "0537",
-        orderName: "Technoyug_Flier",
-        warnings: [],
-        error: null,
-        sheets: [1, 2].map((page) => ({
-          page,
-          press: "Speedmaster",
-          pressBy: "mark",
-          plateMm: [1030, 770],
-          paperMm: [900, 640],
-          paperBy: "mark",
-          colorants: ["Cyan", "Magenta", "PANTONE Reflex Blue C", "PANTONE 246 C"],
-          marks: {},
-        })),
-      };
+      const analysis = signaAnalysis({
+        sheets: [1, 2].map((page) =>
+          signaSheet(page, ["Cyan", "Magenta", "PANTONE Reflex Blue C", "PANTONE 246 C"]),
+        ),
+      });
       await ctx.jobs.update(job.id, { analysis: JSON.stringify(analysis), status: "done" });
       const bureau = {
         name: "Korol",

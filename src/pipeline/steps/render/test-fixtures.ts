@@ -2,6 +2,7 @@
 // Each page is drawn with raw operators so the fixture says exactly which inks
 // and which overprint settings the RIP sees.
 import { degrees, PDFDocument, PDFName, type PDFPage } from "pdf-lib";
+import { signaAnalysis, signaSheet } from "../../../../test/fixtures/analysis.ts";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
 
 export type Rect = [number, number, number, number];
@@ -249,36 +250,16 @@ export function fixtureAnalysis(file: string, pages: number, overrides: Partial<
     ["Cyan", "Magenta", "Yellow", "Black"],
     ["Cyan", "Magenta", "Yellow", "Black"],
   ];
-  const sheets: Sheet[] = [];
-  for (let i = 0; i < pages; i++) {
-    sheets.push({
-      page: i + 1,
-      press: "Speedmaster",
-      pressBy: "mark",
+  const sheets = Array.from({ length: pages }, (_, i) =>
+    signaSheet(i + 1, colorants[i] ?? ["Cyan", "Magenta", "Yellow", "Black"], {
       plateMm: [Math.round(400 / MM), Math.round(300 / MM)],
       paperMm: [Math.round(300 / MM), Math.round(200 / MM)],
       paperBy: "trim-box",
       paperRectPt: [...PAPER_PT],
-      colorants: colorants[i] ?? ["Cyan", "Magenta", "Yellow", "Black"],
-      marks: {},
       ...overrides[i],
-    });
-  }
-  return {
-    file,
-    isPdf: true,
-    creator: "PrinectSignaStation",
-    isSigna: true,
-    pages,
-    plates: sheets.reduce((n, s) => n + s.colorants.length, 0),
-    bureau: null,
-    bureauBy: null,
-    order: null,
-    orderName: null,
-    sheets,
-    warnings: [],
-    error: null,
-  };
+    }),
+  );
+  return signaAnalysis({ file, bureau: null, bureauBy: null, order: null, orderName: null, sheets });
 }
 
 /** A page with one large CMYK image (`w × h` px) over the paper: tests preview downsampling. */
