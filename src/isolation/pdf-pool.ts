@@ -5,7 +5,7 @@
 // the pool and the jobs running beside it carry on.
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
-import { fileURLToPath } from "node:url";
+import { CHILD_ENTRY, CHILD_EXEC_ARGS } from "./child-entry.ts";
 import type { ChildReply, ChildTask } from "./protocol.ts";
 
 export type LimitCode = "too-complex" | "too-large";
@@ -49,8 +49,6 @@ export interface PoolOptions {
   maxTasksPerChild?: number;
 }
 
-const CHILD = fileURLToPath(new URL("./pdf-child.ts", import.meta.url));
-const TSX = import.meta.resolve("tsx/esm");
 const PAGE = 4096;
 
 /** Resident memory of a process in bytes (Linux /proc), or null when it cannot be read. */
@@ -175,7 +173,7 @@ export class PdfPool {
     const jsHeap = Math.max(64, Math.floor(memoryLimitMb * 0.75));
     const child = spawn(
       process.execPath,
-      [`--max-old-space-size=${jsHeap}`, "--expose-gc", "--import", TSX, CHILD],
+      [`--max-old-space-size=${jsHeap}`, "--expose-gc", ...CHILD_EXEC_ARGS, CHILD_ENTRY],
       {
         stdio: ["ignore", "ignore", "pipe", "ipc"],
         serialization: "advanced",

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Builds what bin/pdfupload.js and `npm start` run: the server (src/ → dist/) and the web UI
+// (ui/ → ui/dist/). A part newer than all of its sources is left alone, so a second `npm start`
+// builds nothing. `npm ci` runs this as `prepare`.
+//
+// The server is compiled by esbuild (a dependency of tsx, so present even without dev packages),
+// one .js per .ts with the `.ts` import paths rewritten to `.js`. Not bundled: dist/ keeps src/'s
+// layout at the same depth, so paths next to a module (../../ui/dist, the PDF child, the MuPDF
+// render worker) stay right, and each command's lazy imports stay lazy. Types are checked by
+// `npm run typecheck`, not here (native tsc would type-check the whole project on every build).
+//
+//   node scripts/build.mjs [--server] [--ui] [--force] [--quiet]
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { fingerprint, STAMP, serverBuildState, serverInputs } from "./build-state.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const force = args.includes("--force");
+const quiet = args.includes("--quiet");
+const only = args.filter((a) => a === "--server" || a === "--ui");
+const want = (part) => only.length === 0 || only.includes(`--${part}`);
+const say = (s) => process.stdout.write(`${s}\n`);
+/** "Up to date" is news only when asked to build; `npm start` (--quiet) says only what it built. */
+const upToDate = (s) => quiet || say(s);
+
+/** A tool a partial install left out: skip with a note rather than fail `npm ci`. */
+async function optional(name, load) {
+  try {
+    return await load();
+  } catch (e) {
+    if (e?.code !== "ERR_MODULE_NOT_FOUND") throw e;
+    process.stderr.write(`build: ${name} is not installed; skipped (pdfupload then runs the sources)\n`);
+    return null;
+  }
+}
+
+async function buildServer() {
+  const out = path.join(root, "dist");
+  if (!force && serverBuildState(root, out) === "current") return upToDate("server: dist/ is up to date");
+  const esbuild = await optional("esbuild", () => import("esbuild"));
+  if (!esbuild) return;
+  const t0 = performance.now();
+  const inputs = serverInputs(root);
+  const sources = inputs.filter((f) => f.startsWith("src/"));
+  // Built beside and swapped in whole, so a running pdfupload never sees half a build.
+  const tmp = path.join(root, `dist.building-${process.pid}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: sources.filter((f) => f.endsWith(".ts")),
+    outdir: tmp,
+    outbase: "src",
+    bundle: true, // only so that onResolve sees every import; each one is left external below
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    logLevel: "warning",
+    plugins: [
+      {
+        name: "one-file-per-module",
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, (a) => {
+            if (a.kind === "entry-point") return undefined;
+            // JSON (package.json's version) is compiled in: Node 20 warns on JSON modules.
+            if (a.path.endsWith(".json")) return undefined;
+            if (/^\.\.?\//.test(a.path)) return { path: a.path.replace(/\.ts$/, ".js"), external: true };
+            return { external: true };
+          });
+        },
+      },
+    ],
+  });
+  // Files loaded at run time by path (the MuPDF render worker .mjs).
+  for (const f of sources.filter((f) => !f.endsWith(".ts"))) {
+    const dest = path.join(tmp, f.slice(4));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.copyFileSync(path.join(root, f), dest);
+  }
+  fs.writeFileSync(
+    path.join(tmp, STAMP),
+    `${JSON.stringify({ fingerprint: fingerprint(root, inputs), builtAt: new Date().toISOString() })}\n`,
+  );
+  const old = `${out}.old-${process.pid}`;
+  if (fs.existsSync(out)) fs.renameSync(out, old);
+  fs.renameSync(tmp, out);
+  fs.rmSync(old, { recursive: true, force: true });
+  say(`server: ${sources.length} modules compiled into dist/ in ${Math.round(performance.now() - t0)} ms`);
+}
+
+/** Newest modification time under ui/ outside ui/dist (the same rule as the e2e harness). */
+function newestUiSource(dir) {
+  let max = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === "dist" || e.name === "node_modules") continue;
+    const p = path.join(dir, e.name);
+    max = Math.max(max, e.isDirectory() ? newestUiSource(p) : fs.statSync(p).mtimeMs);
+  }
+  return max;
+}
+
+async function buildUi() {
+  const ui = path.join(root, "ui");
+  const index = path.join(ui, "dist", "index.html");
+  const built = fs.statSync(index, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  if (!force && built >= newestUiSource(ui)) return upToDate("ui: ui/dist/ is up to date");
+  const vite = path.join(root, "node_modules/vite/bin/vite.js");
+  if (!fs.existsSync(vite)) {
+    process.stderr.write("build: vite is not installed; the web UI was not built\n");
+    return;
+  }
+  const t0 = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    [vite, "build", "--config", path.join(ui, "vite.config.ts"), "--logLevel", "warn"],
+    { cwd: root, stdio: "inherit" },
+  );
+  if (r.status !== 0) throw new Error(`vite build exited with ${r.status ?? r.signal}`);
+  say(`ui: built into ui/dist/ in ${Math.round(performance.now() - t0)} ms`);
+}
+
+try {
+  if (want("server")) await buildServer();
+  if (want("ui")) await buildUi();
+} catch (e) {
+  process.stderr.write(`build: ${e.message}\n`);
+  process.exit(1);
+}
