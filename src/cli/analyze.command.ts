@@ -1,24 +1,32 @@
 // `pdfupload analyze FILE… --json [--inks]` and `pdfupload render FILE --out DIR`: the analysis
 // engine and the renderer on their own, without the queue (settings from --config or the journal).
+// What they run is imported when they run, so that `--help` and the other commands load none of it.
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { analyzeFile } from "../analysis/analyze.ts";
 import type { Analysis } from "../analysis/types.ts";
 import { dataPaths, readRuntime } from "../config/runtime.ts";
-import { parseSettingsYaml } from "../config/settings-file.ts";
 import type { Settings } from "../config/settings-schema.ts";
-import { defaultSettings } from "../config/settings-schema.ts";
-import { analyzeIsolated } from "../isolation/isolated.ts";
-import { closeSharedPool } from "../isolation/pdf-pool.ts";
-import { withContext } from "./open-context.ts";
 
 async function loadSettings(configFile?: string): Promise<Settings> {
-  if (configFile) return parseSettingsYaml(fs.readFileSync(configFile, "utf8"));
+  if (configFile) {
+    const { parseSettingsYaml } = await import("../config/settings-file.ts");
+    return parseSettingsYaml(fs.readFileSync(configFile, "utf8"));
+  }
   // No --config: the shop's stored settings when a journal exists, defaults otherwise.
   if (!fs.existsSync(dataPaths(readRuntime().dataDir).sqlite) && !process.env.DATABASE_URL)
-    return defaultSettings();
-  return withContext((ctx) => ctx.settingsRepo.get());
+    return (await import("../config/settings-schema.ts")).defaultSettings();
+  const { withJournal } = await import("./open-context.ts");
+  return withJournal((ctx) => ctx.settingsRepo.get());
+}
+
+/** The reader: in a child process with its limits (the PDF pool), or in this process (--in-process). */
+async function reader() {
+  const [{ analyzeIsolated }, { closeSharedPool }] = await Promise.all([
+    import("../isolation/isolated.ts"),
+    import("../isolation/pdf-pool.ts"),
+  ]);
+  return { analyzeIsolated, closeSharedPool };
 }
 
 function printHuman(a: Analysis): string {
@@ -56,10 +64,13 @@ export function registerAnalyzeCommands(program: Command): void {
         o: { json?: boolean; inks?: boolean; config?: string; inProcess?: boolean },
       ) => {
         const settings = await loadSettings(o.config);
+        const { analyzeIsolated, closeSharedPool } = await reader();
+        // In this process only when asked: MuPDF then loads here instead of in the child.
+        const inProcess = o.inProcess ? (await import("../analysis/analyze.ts")).analyzeFile : null;
         let refused = false;
         const read = (file: string) => {
           const opts = { settings, fileName: path.basename(file) };
-          return o.inProcess ? analyzeFile(file, opts) : analyzeIsolated(file, opts);
+          return inProcess ? inProcess(file, opts) : analyzeIsolated(file, opts);
         };
         for (const file of files) {
           let a = await read(file);
@@ -82,6 +93,7 @@ export function registerAnalyzeCommands(program: Command): void {
     .option("--config <file>", "settings YAML to use instead of the stored settings")
     .action(async (file: string, o: { out: string; config?: string }) => {
       const settings = await loadSettings(o.config);
+      const { analyzeIsolated, closeSharedPool } = await reader();
       const a = await analyzeIsolated(file, { settings, fileName: path.basename(file) });
       await closeSharedPool();
       if (a.error) {

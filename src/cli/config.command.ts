@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import type { Command } from "commander";
 import { parseSettingsYaml, SettingsError, settingsToYaml } from "../config/settings-file.ts";
-import { withContext } from "./open-context.ts";
+import { withJournal } from "./open-context.ts";
 
 export function registerConfigCommands(program: Command): void {
   const config = program.command("config").description("import or export the settings as YAML");
@@ -21,7 +21,7 @@ export function registerConfigCommands(program: Command): void {
         }
         throw e;
       }
-      await withContext(async (ctx) => {
+      await withJournal(async (ctx) => {
         await ctx.settingsRepo.save(settings);
         await ctx.users.audit(null, "config.import", { file });
       });
@@ -34,7 +34,7 @@ export function registerConfigCommands(program: Command): void {
     .description("print the settings as YAML (secrets stay encrypted)")
     .option("-o, --out <file>", "write to a file instead of stdout")
     .action(async (o: { out?: string }) => {
-      const text = await withContext(async (ctx) => settingsToYaml(await ctx.settingsRepo.getSealed()));
+      const text = await withJournal(async (ctx) => settingsToYaml(await ctx.settingsRepo.getSealed()));
       if (o.out) fs.writeFileSync(o.out, text);
       else process.stdout.write(text);
     });

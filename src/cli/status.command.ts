@@ -1,6 +1,6 @@
 // `pdfupload status`: queue counts and the last jobs, like the seed's `rqinfo`.
 import type { Command } from "commander";
-import { withContext } from "./open-context.ts";
+import { withJournal } from "./open-context.ts";
 
 export function registerStatusCommand(program: Command): void {
   program
@@ -9,7 +9,7 @@ export function registerStatusCommand(program: Command): void {
     .option("-n, --last <n>", "how many recent jobs", (v) => Number(v), 10)
     .option("--json", "machine-readable output")
     .action(async (o: { last: number; json?: boolean }) => {
-      await withContext(async (ctx) => {
+      await withJournal(async (ctx) => {
         const counts = await ctx.jobs.counts();
         const { rows } = await ctx.jobs.list({ limit: o.last });
         if (o.json) {
