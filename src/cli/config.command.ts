@@ -1,7 +1,8 @@
-// `pdfupload config import FILE` / `config export`: the shop's settings as one YAML file.
+// `pdfupload config import FILE` / `config export`: the shop's settings as one YAML file. The YAML
+// and schema code is imported when a subcommand runs.
 import fs from "node:fs";
 import type { Command } from "commander";
-import { parseSettingsYaml, SettingsError, settingsToYaml } from "../config/settings-file.ts";
+import type { Settings } from "../config/settings-schema.ts";
 import { withJournal } from "./open-context.ts";
 
 export function registerConfigCommands(program: Command): void {
@@ -11,7 +12,8 @@ export function registerConfigCommands(program: Command): void {
     .description("replace the settings with a YAML file (refused whole if any part is wrong)")
     .argument("<file>")
     .action(async (file: string) => {
-      let settings: ReturnType<typeof parseSettingsYaml>;
+      const { parseSettingsYaml, SettingsError } = await import("../config/settings-file.ts");
+      let settings: Settings;
       try {
         settings = parseSettingsYaml(fs.readFileSync(file, "utf8"));
       } catch (e) {
@@ -34,6 +36,7 @@ export function registerConfigCommands(program: Command): void {
     .description("print the settings as YAML (secrets stay encrypted)")
     .option("-o, --out <file>", "write to a file instead of stdout")
     .action(async (o: { out?: string }) => {
+      const { settingsToYaml } = await import("../config/settings-file.ts");
       const text = await withJournal(async (ctx) => settingsToYaml(await ctx.settingsRepo.getSealed()));
       if (o.out) fs.writeFileSync(o.out, text);
       else process.stdout.write(text);

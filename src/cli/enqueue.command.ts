@@ -1,7 +1,6 @@
 // `pdfupload enqueue FILE…`: what the seed's putting_job_in_the_queue.py did, for any file path.
 import fs from "node:fs";
 import type { Command } from "commander";
-import { acceptFile } from "../intake/accept-file.ts";
 import { withContext } from "./open-context.ts";
 
 export function registerEnqueueCommand(program: Command): void {
@@ -13,6 +12,7 @@ export function registerEnqueueCommand(program: Command): void {
     .option("--import", "import mode: date = file time, no delivery, no notification")
     .option("--bureau <name>", "bureau for files whose name and marks name none")
     .action(async (files: string[], o: { move?: boolean; import?: boolean; bureau?: string }) => {
+      const { acceptFile } = await import("../intake/accept-file.ts");
       let bad = 0;
       await withContext(async (ctx) => {
         for (const f of files) {

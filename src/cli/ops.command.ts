@@ -1,16 +1,15 @@
-// Operations commands: `migrate` (SQLite → PostgreSQL when a shop grows), `backup`, `restore`.
+// Operations commands: `migrate` (SQLite → PostgreSQL when a shop grows), `backup`, `restore`. The
+// store, backup and transfer code is imported when one of them runs.
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { dataPaths, readRuntime } from "../config/runtime.ts";
-import { loadOrCreateKey } from "../config/secrets.ts";
-import { keyFingerprint, readBackupHeader, restoreBackup, writeBackup } from "../store/backup.ts";
-import { openStore, type Store } from "../store/db.ts";
-import { copyStore, parseDbUrl, TransferError } from "../store/transfer.ts";
+import type { Store } from "../store/db.ts";
 
 const say = (s: string) => process.stdout.write(`${s}\n`);
 
 async function openRuntimeStore(): Promise<Store> {
+  const { openStore } = await import("../store/db.ts");
   const runtime = readRuntime();
   return openStore({ databaseUrl: runtime.databaseUrl, sqlitePath: dataPaths(runtime.dataDir).sqlite });
 }
@@ -28,6 +27,10 @@ export function registerOpsCommands(program: Command): void {
         "give every machine of the new installation that same key.",
     )
     .action(async (o: { from: string; to: string }) => {
+      const [{ openStore }, { copyStore, parseDbUrl, TransferError }] = await Promise.all([
+        import("../store/db.ts"),
+        import("../store/transfer.ts"),
+      ]);
       const from = parseDbUrl(o.from);
       const to = parseDbUrl(o.to);
       if (!from.databaseUrl && !fs.existsSync(from.sqlitePath))
@@ -69,6 +72,10 @@ export function registerOpsCommands(program: Command): void {
         "sessions, and the files (archive, proofs, quarantine): copy the data directory for those.",
     )
     .action(async (o: { out?: string; withKey?: boolean }) => {
+      const [{ loadOrCreateKey }, { writeBackup }] = await Promise.all([
+        import("../config/secrets.ts"),
+        import("../store/backup.ts"),
+      ]);
       const runtime = readRuntime();
       const key = loadOrCreateKey(dataPaths(runtime.dataDir).keyFile);
       const file = o.out ?? `pdfupload-backup-${new Date().toISOString().replace(/[:.]/g, "-")}.jsonl.gz`;
@@ -90,6 +97,10 @@ export function registerOpsCommands(program: Command): void {
     .description("load a backup into the database (must be empty unless --force)")
     .option("--force", "replace whatever the database holds")
     .action(async (file: string, o: { force?: boolean }) => {
+      const [{ loadOrCreateKey }, { keyFingerprint, readBackupHeader, restoreBackup }] = await Promise.all([
+        import("../config/secrets.ts"),
+        import("../store/backup.ts"),
+      ]);
       const runtime = readRuntime();
       const paths = dataPaths(runtime.dataDir);
       const header = await readBackupHeader(file);

@@ -1,12 +1,15 @@
 // Users, roles and login sessions. Passwords are argon2id hashes; session tokens are stored hashed.
 import crypto from "node:crypto";
-import { hash, verify } from "@node-rs/argon2";
 import type { Kysely } from "kysely";
 import { isoIn, nowIso } from "../util/time.ts";
 import type { DB, UsersTable } from "./schema.ts";
 
 export type Role = UsersTable["role"];
 export const ROLES: Role[] = ["viewer", "operator", "admin"];
+
+// The native hasher is loaded on the first password, not by every command that opens the journal.
+const argon2 = () => import("@node-rs/argon2");
+
 export interface User {
   id: number;
   name: string;
@@ -34,7 +37,7 @@ export class UsersRepository {
   async add(name: string, password: string, role: Role): Promise<User> {
     const row = await this.db
       .insertInto("users")
-      .values({ name, password_hash: await hash(password), role, created_at: nowIso() })
+      .values({ name, password_hash: await (await argon2()).hash(password), role, created_at: nowIso() })
       .returning(["id", "name", "role"])
       .executeTakeFirstOrThrow();
     return row;
@@ -43,7 +46,7 @@ export class UsersRepository {
   async setPassword(name: string, password: string): Promise<boolean> {
     const r = await this.db
       .updateTable("users")
-      .set({ password_hash: await hash(password) })
+      .set({ password_hash: await (await argon2()).hash(password) })
       .where("name", "=", name)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
@@ -60,7 +63,7 @@ export class UsersRepository {
   async check(name: string, password: string): Promise<User | null> {
     const row = await this.db.selectFrom("users").selectAll().where("name", "=", name).executeTakeFirst();
     if (!row) return null;
-    return (await verify(row.password_hash, password))
+    return (await (await argon2()).verify(row.password_hash, password))
       ? { id: row.id, name: row.name, role: row.role }
       : null;
   }
