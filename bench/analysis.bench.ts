@@ -7,13 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { analyzeFile } from "../src/analysis/analyze.ts";
-import {
-  type SheetSpec,
-  tesOutputterMarks,
-  testSettings,
-  threeMarks,
-  writeSheet,
-} from "../test/fixtures/signa.ts";
+import { testSettings, writeSheet } from "../test/fixtures/signa.ts";
+import { writeCorpus } from "./corpus.ts";
 
 const run = promisify(execFile);
 const arg = (name: string, dflt: number) => {
@@ -68,29 +63,10 @@ async function compare(label: string, paths: string[], repeat: number) {
   return { ours: ma, original: mb };
 }
 
-function corpusSpec(i: number): SheetSpec {
-  const kinds: SheetSpec[] = [
-    {},
-    { marks: tesOutputterMarks({ bureau: "Vonoel", paper: "900,0 x 640,0" }) },
-    { marks: tesOutputterMarks({ bureau: "Korol", tes: true, split: "tj" }) },
-    { marks: threeMarks({ split: "glyphs" }) },
-    { marks: [{ creationName: "ColorBar" }], trimBoxMm: "paper" },
-    {
-      plateMm: [1010, 820],
-      paperMm: [1000, 700],
-      gripperMm: 45,
-      marks: threeMarks({ press: "Planeta", paper: "1000 x 700" }),
-    },
-  ];
-  return { ...kinds[i % kinds.length], pages: 1 + (i % 8) };
-}
-
 const dir = mkdtempSync(join(tmpdir(), "pdfupload-bench-"));
 try {
   const big = await writeSheet(dir, "1600_sixteen_pages_Leonov.pdf", { pages: 16 });
-  const corpus: string[] = [];
-  for (let i = 0; i < FILES; i++)
-    corpus.push(await writeSheet(dir, `${1000 + i}_job ${i}_Leonov.pdf`, corpusSpec(i)));
+  const corpus = await writeCorpus(dir, FILES);
   // Warm up both paths (WASM init, page cache) the way a running server is warm.
   await ours(big);
   await originalChain(big);

@@ -63,6 +63,8 @@ export function registerAnalyzeCommands(program: Command): void {
         files: string[],
         o: { json?: boolean; inks?: boolean; config?: string; inProcess?: boolean },
       ) => {
+        // The first PDF child starts while the settings load; both take about as long.
+        if (!o.inProcess) (await import("../isolation/pdf-pool.ts")).prestartSharedPool();
         const settings = await loadSettings(o.config);
         const { analyzeIsolated, closeSharedPool } = await reader();
         // In this process only when asked: MuPDF then loads here instead of in the child.
@@ -92,6 +94,7 @@ export function registerAnalyzeCommands(program: Command): void {
     .requiredOption("--out <dir>", "output folder")
     .option("--config <file>", "settings YAML to use instead of the stored settings")
     .action(async (file: string, o: { out: string; config?: string }) => {
+      (await import("../isolation/pdf-pool.ts")).prestartSharedPool();
       const settings = await loadSettings(o.config);
       const { analyzeIsolated, closeSharedPool } = await reader();
       const a = await analyzeIsolated(file, { settings, fileName: path.basename(file) });

@@ -1,6 +1,7 @@
 // Settings the shop edits (DB-backed; round-trips through one YAML file).
 // Every field has a default so a minimal YAML (presses + bureaus) is enough.
 import { z } from "zod";
+import { DEFAULT_PDF_MEMORY_LIMIT_MB, DEFAULT_PDF_WORKERS } from "./analysis-defaults.ts";
 
 const name = z.string().trim().min(1, "must not be empty").max(100);
 
@@ -148,9 +149,9 @@ export const settingsSchema = z.strictObject({
       /** PDF work (analysis, crop) runs in child processes: per file time limit… */
       timeLimitSec: z.number().positive().default(300),
       /** …and memory limit (resident set of the child, MuPDF's WASM heap included). */
-      memoryLimitMb: z.number().int().min(128).default(1536),
+      memoryLimitMb: z.number().int().min(128).default(DEFAULT_PDF_MEMORY_LIMIT_MB),
       /** How many such child processes may run at once. */
-      workers: z.number().int().min(1).max(32).default(2),
+      workers: z.number().int().min(1).max(32).default(DEFAULT_PDF_WORKERS),
     })
     .prefault({}),
   render: z

@@ -6,7 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fontBomb, heavyContent, manyPages, writeFixture } from "../../test/fixtures/hostile.ts";
-import { testSettings, threeMarks, writeSheet } from "../../test/fixtures/signa.ts";
+import { buildRealWorld } from "../../test/fixtures/real-world.ts";
+import { buildCorpus, testSettings, threeMarks, writeSheet } from "../../test/fixtures/signa.ts";
 import { analyzeFile } from "../analysis/analyze.ts";
 import { settingsSchema } from "../config/settings-schema.ts";
 import { analyzeIsolated, CropLimitError, cropIsolated } from "./isolated.ts";
@@ -40,6 +41,21 @@ describe("PDF pool", () => {
     expect(isolated.error).toBeNull();
     expect(isolated.plates).toBe(10);
     expect(pool.pids().every((p) => p !== process.pid)).toBe(true);
+  });
+
+  it("answers as in process over the corpus and other producers' files (the child runs without colour management)", async () => {
+    const settings = testSettings();
+    const files = [
+      ...Object.values(await buildCorpus(path.join(dir, "corpus"))),
+      ...(await buildRealWorld(path.join(dir, "real"))).map((r) => r.file),
+    ];
+    let read = 0;
+    for (const f of files) {
+      const inProcess = await analyzeFile(f, { settings });
+      expect(await analyzeIsolated(f, { settings, pool, limits: LIMITS }), f).toEqual(inProcess);
+      if (!inProcess.error) read++;
+    }
+    expect(read).toBeGreaterThan(10);
   });
 
   it("stops a file that runs past the time limit with too-complex, and the next file is read", async () => {
@@ -142,6 +158,48 @@ describe("PDF pool start-up failure", () => {
     } finally {
       if (saved === undefined) delete process.env.NODE_OPTIONS;
       else process.env.NODE_OPTIONS = saved;
+      await pool.close();
+    }
+  });
+});
+
+describe("PDF pool start-up ahead and resizing", () => {
+  it("prestart starts one child before any task, and the first task with that limit runs in it", async () => {
+    const pool = new PdfPool({ size: 2, selfTest: true });
+    try {
+      pool.prestart(LIMITS.memoryLimitMb);
+      expect(pool.spawned).toBe(1);
+      const [pid] = pool.pids();
+      pool.prestart(LIMITS.memoryLimitMb); // already has a child: nothing more
+      expect(pool.spawned).toBe(1);
+      expect(await pool.run({ kind: "selftest", action: "echo" }, LIMITS)).toBe("ok");
+      expect(pool.spawned).toBe(1);
+      expect(pool.pids()).toEqual([pid]);
+      // Another memory limit (the settings said otherwise): a fresh child with that heap cap.
+      await pool.run({ kind: "selftest", action: "echo" }, { ...LIMITS, memoryLimitMb: 512 });
+      expect(pool.spawned).toBe(2);
+      expect(pool.pids()).not.toContain(pid);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("resize keeps the pool and its idle children up to the new size", async () => {
+    const pool = new PdfPool({ size: 2, selfTest: true });
+    try {
+      const echo = () => pool.run({ kind: "selftest", action: "echo" }, LIMITS);
+      await Promise.all([echo(), echo()]);
+      expect(pool.pids()).toHaveLength(2);
+      pool.resize(1);
+      expect(pool.size).toBe(1);
+      expect(pool.pids()).toHaveLength(1);
+      const kept = pool.pids()[0];
+      expect(await echo()).toBe("ok");
+      expect(pool.pids()).toEqual([kept]);
+      pool.resize(3);
+      await Promise.all([echo(), echo(), echo()]);
+      expect(pool.pids()).toHaveLength(3);
+    } finally {
       await pool.close();
     }
   });

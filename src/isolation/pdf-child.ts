@@ -1,9 +1,16 @@
 // The child process that does PDF work for the pool (src/isolation/pdf-pool.ts): one task at a time,
 // over the IPC channel. A hostile file can only hang, bloat or crash this process; the pool kills it
 // and starts another.
+import * as mupdf from "mupdf";
 import { analyzeFile } from "../analysis/analyze.ts";
 import { writeCroppedPdf } from "../pipeline/steps/render/crop-pdf.ts";
 import type { ChildReply, ChildTask } from "./protocol.ts";
+
+// Colour management off: this process reads objects, text, boxes and painted areas and writes crops,
+// and never converts a colour for output (proofs are Ghostscript's, the MuPDF fallback renders in its own
+// worker). Building lcms colour links made a fresh child's first file take 78 ms instead of 23, and
+// every later one 9 instead of 4.5; the isolation tests check the answers equal the in-process reader's.
+mupdf.disableICC();
 
 async function perform(task: ChildTask): Promise<unknown> {
   switch (task.kind) {

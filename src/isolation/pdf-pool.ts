@@ -5,6 +5,7 @@
 // the pool and the jobs running beside it carry on.
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
+import { DEFAULT_PDF_MEMORY_LIMIT_MB, DEFAULT_PDF_WORKERS } from "../config/analysis-defaults.ts";
 import { CHILD_ENTRY, CHILD_EXEC_ARGS } from "./child-entry.ts";
 import type { ChildReply, ChildTask } from "./protocol.ts";
 
@@ -84,10 +85,29 @@ export class PdfPool {
   /** Children started so far (a restart after a kill counts): for tests and metrics. */
   spawned = 0;
 
-  constructor(private readonly opts: PoolOptions) {}
+  private capacity: number;
+
+  constructor(private readonly opts: PoolOptions) {
+    this.capacity = opts.size;
+  }
 
   get size(): number {
-    return this.opts.size;
+    return this.capacity;
+  }
+
+  /** A new size (the setting changed): idle children beyond it go now, busy ones when they finish. */
+  resize(size: number): void {
+    this.capacity = size;
+    let surplus = this.slots.length - size;
+    for (const s of this.slots.filter((s) => !s.busy)) if (surplus-- > 0) void this.kill(s, null);
+  }
+
+  /**
+   * Starts one idle child ahead of the first task, so its start-up (Node, MuPDF's WASM) overlaps with
+   * the caller's own (the CLI loading the settings). A task with another memory limit replaces it.
+   */
+  prestart(memoryLimitMb: number): void {
+    if (!this.closed && this.slots.length === 0 && this.capacity > 0) this.spawnSlot(memoryLimitMb);
   }
 
   /** Runs one task in a child; rejects with IsolationError on a limit, TaskError on a thrown error. */
@@ -123,7 +143,7 @@ export class PdfPool {
         await this.kill(slot, null);
         slot = undefined;
       }
-      if (!slot && this.slots.length < this.opts.size) {
+      if (!slot && this.slots.length < this.capacity) {
         slot = this.spawnSlot(memoryLimitMb);
       }
       if (slot) {
@@ -156,7 +176,9 @@ export class PdfPool {
   private release(slot: Slot): void {
     slot.busy = false;
     slot.tasks++;
-    if (slot.tasks >= (this.opts.maxTasksPerChild ?? 500) && !slot.killedFor) void this.kill(slot, null);
+    const surplus = this.slots.length > this.capacity;
+    if ((surplus || slot.tasks >= (this.opts.maxTasksPerChild ?? 500)) && !slot.killedFor)
+      void this.kill(slot, null);
     if (slot.child.exitCode !== null || slot.child.signalCode !== null || slot.killedFor) this.drop(slot);
     this.waiting.shift()?.();
   }
@@ -317,14 +339,16 @@ export class PdfPool {
 
 let shared: PdfPool | null = null;
 
-/** The process-wide pool (analysis and crop share it); resized when the setting changes. */
+/** The process-wide pool (analysis and crop share it); resized in place when the setting changes. */
 export function sharedPool(size: number): PdfPool {
-  if (!shared || shared.size !== size) {
-    const old = shared;
-    shared = new PdfPool({ size });
-    void old?.close();
-  }
+  shared ??= new PdfPool({ size });
+  if (shared.size !== size) shared.resize(size);
   return shared;
+}
+
+/** One child of the shared pool started now, with the default limits (see PdfPool.prestart). */
+export function prestartSharedPool(): void {
+  sharedPool(DEFAULT_PDF_WORKERS).prestart(DEFAULT_PDF_MEMORY_LIMIT_MB);
 }
 
 export async function closeSharedPool(): Promise<void> {
