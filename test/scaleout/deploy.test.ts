@@ -42,7 +42,7 @@ describe("systemd units", () => {
       has("CapabilityBoundingSet=");
       has("ExecReload=/bin/kill -HUP $MAINPID");
       expect(unit).toMatch(
-        /^ExecStart=\/usr\/bin\/node \/opt\/pdfupload\/bin\/pdfupload\.js (start|web|watch|worker)$/m,
+        /^ExecStart=\/usr\/bin\/node \/opt\/pdfupload\/dist\/cli\/main\.js (start|web|watch|worker)$/m,
       );
     }
   });
