@@ -19,6 +19,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { settingsToYaml } from "../src/config/settings-file.ts";
 import { testSettings, threeMarks, writeSheet } from "../test/fixtures/signa.ts";
+import { copyCheckout } from "../test/helpers/checkout.ts";
 import { writeCorpus } from "./corpus.ts";
 
 const run = promisify(execFile);
@@ -107,20 +108,6 @@ async function npmStartUntilHealthy(cwd: string, env: NodeJS.ProcessEnv): Promis
   }
 }
 
-/** A copy of the checkout as a clone has it (no dist/, no ui/dist/), sharing node_modules. */
-function freshCheckout(dir: string): string {
-  const copy = path.join(dir, "checkout");
-  for (const f of ["package.json", ".npmrc", "tsconfig.json", "bin", "scripts", "src", "ui"]) {
-    if (!fs.existsSync(path.join(root, f))) continue;
-    fs.cpSync(path.join(root, f), path.join(copy, f), {
-      recursive: true,
-      filter: (src) => !/(^|\/)(dist|node_modules)$/.test(path.relative(root, src)),
-    });
-  }
-  fs.symlinkSync(path.join(root, "node_modules"), path.join(copy, "node_modules"));
-  return copy;
-}
-
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdfupload-startup-"));
 try {
   // The compiled build is what is measured: make it current (prints what it built, if anything).
@@ -192,7 +179,7 @@ try {
   );
 
   if (!SKIP_START) {
-    const checkout = freshCheckout(dir);
+    const checkout = copyCheckout(dir, { ui: true });
     const startEnv = {
       ...env,
       PDFUPLOAD_DATA: path.join(dir, "start-data"),
