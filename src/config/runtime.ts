@@ -1,4 +1,5 @@
 // Process-level configuration from the environment (not the shop's settings, which live in the DB).
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
@@ -28,6 +29,35 @@ export interface Runtime {
   metricsToken: string | null;
   /** PostgreSQL connections per process (workers × this must fit max_connections). */
   dbPoolMax: number;
+  /** The reverse proxies whose X-Forwarded-For entries we believe (see src/web/trusted-proxy.ts). */
+  trustedProxies: TrustedProxies;
+}
+
+export interface TrustedProxies {
+  /** Proxy addresses or CIDR ranges, e.g. `127.0.0.1`, `10.0.0.0/8`, `::1`. */
+  addresses: string[];
+  /** How many proxies stand between the client and us (nginx alone: 1). 0: no proxy. */
+  hops: number;
+}
+
+/** `PDFUPLOAD_TRUSTED_PROXIES` (comma-separated, default this machine) and `PDFUPLOAD_PROXY_HOPS` (default 1). */
+function readTrustedProxies(env: NodeJS.ProcessEnv): TrustedProxies {
+  const addresses = (env.PDFUPLOAD_TRUSTED_PROXIES ?? "127.0.0.1,::1")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const a of addresses) {
+    const [addr, bits] = a.split("/");
+    const max = net.isIP(addr) === 6 ? 128 : 32;
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max);
+    if (!net.isIP(addr) || !okBits)
+      throw new Error(`PDFUPLOAD_TRUSTED_PROXIES: "${a}" is not an IP address or CIDR range`);
+  }
+  const raw = env.PDFUPLOAD_PROXY_HOPS;
+  const hops = raw === undefined || raw === "" ? 1 : Number(raw);
+  if (!Number.isInteger(hops) || hops < 0)
+    throw new Error(`PDFUPLOAD_PROXY_HOPS must be a whole number (0 or more), not "${raw}"`);
+  return { addresses, hops };
 }
 
 function num(v: string | undefined, fallback: number): number {
@@ -54,6 +84,7 @@ export function readRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
       env.PDFUPLOAD_METRICS === "open" || env.PDFUPLOAD_METRICS === "admin" ? env.PDFUPLOAD_METRICS : "local",
     metricsToken: env.PDFUPLOAD_METRICS_TOKEN || null,
     dbPoolMax: Math.max(1, num(env.PDFUPLOAD_DB_POOL, 10)),
+    trustedProxies: readTrustedProxies(env),
   };
 }
 

@@ -20,6 +20,7 @@ import { reportsRoutes } from "./routes/reports.routes.ts";
 import { rulesRoutes } from "./routes/rules.routes.ts";
 import { settingsRoutes } from "./routes/settings.routes.ts";
 import { uploadsRoutes } from "./routes/uploads.routes.ts";
+import { trustedProxyFn } from "./trusted-proxy.ts";
 
 const UI_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../ui/dist");
 /** Client-side pages: served the UI's index.html so links and reloads work. */
@@ -31,7 +32,9 @@ export async function buildWebApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger === false ? false : { level: "warn" },
-    trustProxy: true, // behind nginx: the client's address and https come from X-Forwarded-*
+    // Behind nginx: the client's address and https come from X-Forwarded-*, believed only as far
+    // as our own proxy hops vouch for them (a client writes the left of X-Forwarded-For itself).
+    trustProxy: trustedProxyFn(ctx.runtime.trustedProxies),
     bodyLimit: 10 * 1024 * 1024,
   });
   app.decorateRequest("user", null);
@@ -60,11 +63,9 @@ export async function buildWebApp(
   app.setErrorHandler((err: { statusCode?: number; message: string; code?: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) ctx.logger.error({ err, url: req.url }, "request failed");
-    reply
-      .code(status)
-      .send({
-        error: { code: err.code ?? (status >= 500 ? "internal" : "bad-request"), message: err.message },
-      });
+    reply.code(status).send({
+      error: { code: err.code ?? (status >= 500 ? "internal" : "bad-request"), message: err.message },
+    });
   });
 
   for (const routes of [
