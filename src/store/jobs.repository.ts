@@ -79,7 +79,14 @@ export interface JobView {
 
 export interface JobOutputs {
   preview?: string | null;
-  pages?: { page: number; proof: string | null; thumbnail: string | null; warning?: string }[];
+  pages?: {
+    page: number;
+    proof: string | null;
+    thumbnail: string | null;
+    warning?: string;
+    /** What this sheet lacks: its render failed (the job is done and says so). */
+    missing?: string[];
+  }[];
   engine?: string;
   archive?: string | null;
   quarantine?: string | null;
@@ -154,7 +161,17 @@ function dayEnd(d: string): string {
 }
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** Log lines kept in memory while the database cannot take them (disk full, restarting). */
+const LOG_BACKLOG_MAX = 20_000;
+
+type LogLine = { job_id: number; at: string; level: string; msg: string };
+
 export class JobsRepository {
+  private backlog: LogLine[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushDelayMs = 1000;
+
   constructor(readonly db: Kysely<DB>) {}
 
   async create(j: NewJob): Promise<JobRow> {
@@ -351,8 +368,55 @@ export class JobsRepository {
   }
 
   // --- log -----------------------------------------------------------------------------------
+  /**
+   * Appends to a job's log. When the database cannot take the line (full disk, restarting), it is
+   * kept, in order, and written as soon as the database answers again: never silently dropped.
+   */
   async log(jobId: number, level: string, msg: string): Promise<void> {
-    await this.db.insertInto("job_log").values({ job_id: jobId, at: nowIso(), level, msg }).execute();
+    if (this.backlog.length >= LOG_BACKLOG_MAX) this.backlog.shift();
+    this.backlog.push({ job_id: jobId, at: nowIso(), level, msg });
+    await this.flushLog();
+  }
+
+  /** Log lines still waiting for the database. */
+  get logBacklog(): number {
+    return this.backlog.length;
+  }
+
+  /** Writes the kept log lines; resolves once tried (a failure schedules the next try). */
+  flushLog(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      while (this.backlog.length) {
+        const batch = this.backlog.slice(0, 200);
+        try {
+          await this.db.insertInto("job_log").values(batch).execute();
+          this.flushDelayMs = 1000;
+        } catch (e) {
+          // A line about a job deleted meanwhile can never be written; anything else waits.
+          if (!/CONSTRAINT|^23/.test(String((e as { code?: unknown }).code ?? ""))) {
+            this.scheduleFlush();
+            return;
+          }
+          for (const line of batch) {
+            try {
+              await this.db.insertInto("job_log").values(line).execute();
+            } catch {}
+          }
+        }
+        this.backlog.splice(0, batch.length);
+      }
+    });
+    return this.flushing;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      void this.flushLog();
+    }, this.flushDelayMs);
+    this.flushTimer.unref();
+    this.flushDelayMs = Math.min(this.flushDelayMs * 2, 30_000);
   }
 
   logLines(jobId: number) {
