@@ -55,7 +55,8 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
   });
   // Read fresh each time (one small row): a job must see what the admin saved a moment ago.
   const settings = () => settingsRepo.get();
-  const deliveries = new DeliveryService({ jobs, events, logger, settings });
+  const workerId = `${os.hostname()}:${process.pid}`;
+  const deliveries = new DeliveryService({ jobs, events, logger, settings, workerId });
   const runner = new JobRunner({
     jobs,
     paths,
@@ -66,7 +67,6 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
     jobTimeoutSec: runtime.jobTimeoutSec,
     onFailed: (job, s) => deliveries.notifyFailed(job, s),
   });
-  const workerId = `${os.hostname()}:${process.pid}`;
   const queue: JobQueue = runtime.redisUrl
     ? new BullmqQueue({
         redisUrl: runtime.redisUrl,

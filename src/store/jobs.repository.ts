@@ -450,11 +450,13 @@ export class JobsRepository {
     return this.db.selectFrom("deliveries").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
-  async addDelivery(d: Omit<DeliveryRow, "id" | "created_at" | "updated_at">): Promise<DeliveryRow> {
+  async addDelivery(
+    d: Omit<DeliveryRow, "id" | "created_at" | "updated_at" | "sending_by"> & { sending_by?: string | null },
+  ): Promise<DeliveryRow> {
     const at = nowIso();
     return this.db
       .insertInto("deliveries")
-      .values({ ...d, created_at: at, updated_at: at })
+      .values({ sending_by: null, ...d, created_at: at, updated_at: at })
       .returningAll()
       .executeTakeFirstOrThrow();
   }
@@ -479,16 +481,28 @@ export class JobsRepository {
       .execute();
   }
 
-  /** Marks a pending delivery as being sent; false when another worker already took it. */
-  async claimDelivery(id: number, holdMs: number): Promise<boolean> {
+  /**
+   * Marks a pending delivery as being sent by `holder`; null when another worker already took it.
+   * `sending_by` stays set until the try's result is recorded, so `interrupted` names the sender of
+   * a try that never recorded its end (killed): its file may be at the destination already.
+   */
+  async claimDelivery(
+    id: number,
+    holdMs: number,
+    holder: string,
+  ): Promise<{ interrupted: string | null } | null> {
+    const before = await this.delivery(id);
+    if (!before) return null;
+    const prior = before.sending_by;
     const r = await this.db
       .updateTable("deliveries")
-      .set({ next_at: new Date(Date.now() + holdMs).toISOString(), updated_at: nowIso() })
+      .set({ next_at: new Date(Date.now() + holdMs).toISOString(), sending_by: holder, updated_at: nowIso() })
       .where("id", "=", id)
       .where("state", "=", "pending")
       .where((eb) => eb.or([eb("next_at", "<=", nowIso()), eb("next_at", ">", isoIn(DELIVERY_DELAY_MAX_MS))]))
+      .where((eb) => (prior === null ? eb("sending_by", "is", null) : eb("sending_by", "=", prior)))
       .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return Number(r.numUpdatedRows) === 1 ? { interrupted: prior } : null;
   }
 
   /**
@@ -503,6 +517,33 @@ export class JobsRepository {
       .where("state", "=", "pending")
       .where("attempts", "=", attempts)
       .execute();
+  }
+
+  /**
+   * Deliveries whose sender is provably gone (`gone(holder)`): their hold is let go now, so a restarted
+   * server checks them at once instead of after the hold runs out. `sending_by` stays: it tells the next
+   * try that this one was in flight.
+   */
+  async releaseDeliveryHolds(gone: (holder: string) => boolean): Promise<number> {
+    const rows = await this.db
+      .selectFrom("deliveries")
+      .select(["id", "sending_by"])
+      .where("state", "=", "pending")
+      .where("sending_by", "is not", null)
+      .execute();
+    let n = 0;
+    for (const r of rows) {
+      if (!gone(r.sending_by as string)) continue;
+      const u = await this.db
+        .updateTable("deliveries")
+        .set({ next_at: nowIso(), updated_at: nowIso() })
+        .where("id", "=", r.id)
+        .where("sending_by", "=", r.sending_by)
+        .where("state", "=", "pending")
+        .executeTakeFirst();
+      n += Number(u.numUpdatedRows);
+    }
+    return n;
   }
 
   // --- notifications -------------------------------------------------------------------------

@@ -17,11 +17,11 @@ const RESERVE_BYTES = 16 << 20;
 async function ensureRenderRoom(work: string, proofs: string, scratch: number, output: number) {
   const dev = async (d: string) => (await fsp.stat(d).catch(() => null))?.dev;
   if ((await dev(work)) === (await dev(proofs))) {
-    await ensureRoom(work, scratch + output + RESERVE_BYTES, "the render (scratch files, proofs)");
+    await ensureRoom(work, scratch + output + RESERVE_BYTES, "rendering (scratch files, proofs)");
     return;
   }
-  await ensureRoom(work, scratch + RESERVE_BYTES, "the render's scratch files");
-  await ensureRoom(proofs, output + RESERVE_BYTES, "the preview and proofs");
+  await ensureRoom(work, scratch + RESERVE_BYTES, "rendering (scratch files)");
+  await ensureRoom(proofs, output + RESERVE_BYTES, "writing the preview and proofs");
 }
 
 export const renderStep: Step = {
