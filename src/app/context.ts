@@ -36,7 +36,8 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
     databaseUrl: runtime.databaseUrl,
     logger,
   });
-  const deliveries = new DeliveryService({ jobs, events, logger, settings });
+  const workerId = `${os.hostname()}:${process.pid}`;
+  const deliveries = new DeliveryService({ jobs, events, logger, settings, workerId });
   let runner: Promise<JobRunner> | null = null;
   const getRunner = () => {
     runner ??= import("../pipeline/job-steps.ts").then(
@@ -55,7 +56,6 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
     return runner;
   };
   const run = async (job: JobRow) => (await getRunner()).run(job);
-  const workerId = `${os.hostname()}:${process.pid}`;
   const queue: JobQueue = runtime.redisUrl
     ? new (await import("../queue/bullmq-queue.ts")).BullmqQueue({
         redisUrl: runtime.redisUrl,

@@ -2,6 +2,7 @@
 // Loaded only by those commands (serve.command.ts), so the other commands never load the server.
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import { type AppContext, createContext } from "../app/context.ts";
 import { createLogger } from "../app/logger.ts";
 import { readRuntime } from "../config/runtime.ts";
@@ -9,7 +10,7 @@ import { parseSettingsYaml } from "../config/settings-file.ts";
 import { sweepArchive } from "../files/archive-retention.ts";
 import { HotFolderWatcher } from "../intake/hot-folder.ts";
 import { GHOSTSCRIPT_HINT, ghostscriptAvailable } from "../pipeline/steps/render/ghostscript.ts";
-import { requeueStale } from "../queue/stale-locks.ts";
+import { holderAlive, parseHolder, requeueStale } from "../queue/stale-locks.ts";
 
 export interface Roles {
   web: boolean;
@@ -47,6 +48,12 @@ export async function startRoles(
     // queue itself hands on a dead worker's jobs (lock expiry), so nothing is done here.
     const n = ctx.queue.kind === "embedded" ? await requeueStale(ctx.jobs) : 0;
     if (n) logger.info({ jobs: n }, "resuming interrupted jobs");
+    // Deliveries a killed process on this host was sending: checked at their destination now.
+    const held = await ctx.deliveries.releaseDeadHolds((h) => {
+      const who = parseHolder(h);
+      return !who || who.host !== os.hostname() || holderAlive(who.pid);
+    });
+    if (held) logger.info({ deliveries: held }, "checking interrupted deliveries at their destination");
     ctx.queue.work(roles.concurrency ?? runtime.concurrency);
     ctx.deliveries.start();
     // Archive retention: at start, then every 6 hours.

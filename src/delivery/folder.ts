@@ -1,11 +1,25 @@
 // file:///path — a mounted share (SMB/NFS) or a local folder.
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { copyFile, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Target } from "../config/settings-schema.ts";
 import { classifyError, DeliveryError } from "./errors.ts";
 import { parseTargetUrl, prepareUpload, type TargetUrl, tempName } from "./names.ts";
 import { throwIfAborted } from "./serial.ts";
-import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
+import type { Arrival, Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
+
+const sizeOf = (file: string) =>
+  stat(file).then(
+    (s) => s.size,
+    () => null,
+  );
+
+async function sha256(file: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
 
 export class FolderDeliverer implements Deliverer {
   readonly target: Target;
@@ -88,6 +102,43 @@ export class FolderDeliverer implements Deliverer {
         });
       }
       throw classifyError(err, `${step} ${this.url.display}`);
+    }
+  }
+
+  async checkArrival(local: string, remoteDir: string, remoteName: string): Promise<Arrival> {
+    const prepared = await prepareUpload(this.target, local, remoteDir, remoteName);
+    const { name, bytes } = prepared;
+    const dir = join(this.url.folder, ...prepared.dir);
+    const final = join(dir, name);
+    const temp = join(dir, tempName(name));
+    await this.checkRoot();
+    try {
+      // The share is as near as the original: a hash costs one read and tells more than a size.
+      const whole = async (file: string) =>
+        (await sizeOf(file)) === bytes && (await sha256(file)) === (await sha256(local));
+      const out = { checkedBy: "stat+sha256", remotePath: final, bytes };
+      let tempState: Arrival["temp"] = "none";
+      if ((await sizeOf(temp)) !== null) {
+        if ((await sizeOf(final)) === null && (await whole(temp))) {
+          await rename(temp, final);
+          tempState = "renamed";
+        } else {
+          await rm(temp, { force: true });
+          tempState = "removed";
+        }
+      }
+      const remoteBytes = await sizeOf(final);
+      const state: Arrival["state"] =
+        remoteBytes === null
+          ? "missing"
+          : remoteBytes < bytes
+            ? "short"
+            : (await whole(final))
+              ? "arrived"
+              : "differs";
+      return { ...out, state, remoteBytes, temp: tempState };
+    } catch (err) {
+      throw classifyError(err, `check ${this.url.display}`);
     }
   }
 

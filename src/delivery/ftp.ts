@@ -7,7 +7,13 @@ import { classifyError, DeliveryError } from "./errors.ts";
 import { ActiveModeRefusedError, activeMode } from "./ftp-active.ts";
 import { parseTargetUrl, prepareUpload, type TargetUrl, tempName } from "./names.ts";
 import { Serial, throwIfAborted } from "./serial.ts";
-import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
+import type { Arrival, Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
+
+/** A remote file as the server tells it: absent, present with a size, or present, size not told. */
+type RemoteFile = { exists: false; by: string } | { exists: true; bytes: number | null; by: string };
+
+const notFound = (err: unknown) => err instanceof FTPError && err.code === 550;
+const unsupported = (err: unknown) => err instanceof FTPError && (err.code === 500 || err.code === 502);
 
 /**
  * basic-ftp closes the control connection as soon as the data connection fails, so the reply
@@ -212,6 +218,82 @@ export class FtpDeliverer implements Deliverer {
       await client.remove(to).catch(() => undefined);
       return await client.rename(from, to);
     }
+  }
+
+  checkArrival(local: string, remoteDir: string, remoteName: string): Promise<Arrival> {
+    return this.serial.run(async () => {
+      const { dir, name, bytes } = await prepareUpload(this.target, local, remoteDir, remoteName);
+      const temp = tempName(name);
+      let step = "connect to";
+      try {
+        const client = await this.connect();
+        step = "check on";
+        let folder: string;
+        try {
+          folder = await this.enterFolder(client, dir, false);
+        } catch (err) {
+          if (!notFound(err)) throw err;
+          // The folder is not there: nothing of this file is either.
+          const remotePath = posix.join(this.url.folder, ...dir, name);
+          return { state: "missing", checkedBy: "CWD", remotePath, remoteBytes: null, bytes, temp: "none" };
+        }
+        let tempState: Arrival["temp"] = "none";
+        const left = await this.remoteFile(client, temp);
+        if (left.exists) {
+          const finalNow = await this.remoteFile(client, name);
+          if (!finalNow.exists && left.bytes === bytes) {
+            await client.rename(temp, name);
+            tempState = "renamed";
+          } else {
+            await client.remove(temp);
+            tempState = "removed";
+          }
+        }
+        const f = await this.remoteFile(client, name);
+        const remoteBytes = f.exists ? f.bytes : null;
+        // A server that tells no size at all: the name being there is taken as arrived (a second
+        // arrival is imaged as a new order; a short file is the rarer fault, and the plate shows it).
+        const state: Arrival["state"] = !f.exists
+          ? "missing"
+          : remoteBytes === null || remoteBytes === bytes
+            ? "arrived"
+            : remoteBytes < bytes
+              ? "short"
+              : "differs";
+        return {
+          state,
+          checkedBy: f.exists && f.bytes === null ? "name only (no SIZE, MLST or LIST size)" : f.by,
+          remotePath: posix.join(folder, name),
+          remoteBytes,
+          bytes,
+          temp: tempState,
+        };
+      } catch (err) {
+        throw this.fail(err, step);
+      }
+    });
+  }
+
+  /** SIZE, else MLST, else the folder's LIST: servers offer one or more of them. */
+  private async remoteFile(client: Client, name: string): Promise<RemoteFile> {
+    try {
+      return { exists: true, bytes: await client.size(name), by: "SIZE" };
+    } catch (err) {
+      if (notFound(err)) return { exists: false, by: "SIZE" };
+      if (!unsupported(err)) throw err;
+    }
+    try {
+      const r = await client.send(`MLST ${name}`);
+      const m = /(?:^|;|\s)size=(\d+)/im.exec(r.message);
+      return { exists: true, bytes: m ? Number(m[1]) : null, by: "MLST" };
+    } catch (err) {
+      if (notFound(err)) return { exists: false, by: "MLST" };
+      if (!unsupported(err)) throw err;
+    }
+    const entry = (await client.list()).find((e) => e.name === name);
+    if (!entry) return { exists: false, by: "LIST" };
+    const known = Number.isFinite(entry.size) && entry.size >= 0;
+    return { exists: true, bytes: known ? entry.size : null, by: "LIST" };
   }
 
   test(): Promise<string> {

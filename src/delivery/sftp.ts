@@ -8,7 +8,7 @@ import type { Target } from "../config/settings-schema.ts";
 import { classifyError, DeliveryError } from "./errors.ts";
 import { parseTargetUrl, prepareUpload, type TargetUrl, tempName } from "./names.ts";
 import { Serial, throwIfAborted } from "./serial.ts";
-import type { Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
+import type { Arrival, Deliverer, DeliveryReceipt, UploadOptions } from "./types.ts";
 
 /** `SHA256:<base64 without padding>`, as `ssh-keygen -lf` prints it. */
 export function hostKeyFingerprint(publicKeyBlob: Buffer): string {
@@ -215,6 +215,46 @@ export class SftpDeliverer implements Deliverer {
       if (failed) await closing.catch(() => undefined);
       else await closing;
     }
+  }
+
+  checkArrival(local: string, remoteDir: string, remoteName: string): Promise<Arrival> {
+    return this.serial.run(async () => {
+      const { dir, name, bytes } = await prepareUpload(this.target, local, remoteDir, remoteName);
+      let step = "connect to";
+      try {
+        const client = await this.connect();
+        step = "check on";
+        const folder = this.folderPath(dir);
+        const temp = posix.join(folder, tempName(name));
+        const final = posix.join(folder, name);
+        // SFTP offers no hash (OpenSSH has no check-file extension): the size from stat tells.
+        const size = async (p: string) =>
+          (await client.exists(p)) === "-" ? (await client.stat(p)).size : null;
+        let tempState: Arrival["temp"] = "none";
+        const left = await size(temp);
+        if (left !== null) {
+          if (left === bytes && (await size(final)) === null) {
+            await client.rename(temp, final);
+            tempState = "renamed";
+          } else {
+            await client.delete(temp, true);
+            tempState = "removed";
+          }
+        }
+        const remoteBytes = await size(final);
+        const state: Arrival["state"] =
+          remoteBytes === null
+            ? "missing"
+            : remoteBytes === bytes
+              ? "arrived"
+              : remoteBytes < bytes
+                ? "short"
+                : "differs";
+        return { state, checkedBy: "stat", remotePath: final, remoteBytes, bytes, temp: tempState };
+      } catch (err) {
+        throw this.fail(err, step);
+      }
+    });
   }
 
   test(): Promise<string> {

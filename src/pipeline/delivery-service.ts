@@ -1,9 +1,10 @@
 // Deliveries live beside the job: each is sent, retried with backoff and re-sent on its own, so a
 // bureau's FTP being down for an hour never holds up the journal. Notifications follow outcomes.
+import os from "node:os";
 import type { Logger } from "pino";
 import type { Analysis } from "../analysis/types.ts";
 import type { Settings } from "../config/settings-schema.ts";
-import { openDeliverer } from "../delivery/index.ts";
+import { type DeliveryReceipt, openDeliverer } from "../delivery/index.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import { type NotifyEvent, notifyEvent } from "../notify/index.ts";
 import { planDeliveries } from "../rules/plan.ts";
@@ -23,6 +24,8 @@ export interface DeliveryServiceDeps {
   pollMs?: number;
   /** Hold on a delivery being sent (default HOLD_MS); tests shorten it. */
   holdMs?: number;
+  /** Who sends (`host:pid`), written on the delivery while a try is under way. */
+  workerId?: string;
 }
 
 /** 30 s, 1 min, 2 min … capped at 30 min between tries. */
@@ -75,7 +78,12 @@ export class DeliveryService {
     const { jobs, events, logger } = this.deps;
     if (this.inFlight.has(id)) return jobs.delivery(id);
     const holdMs = this.deps.holdMs ?? HOLD_MS;
-    if (!(await jobs.claimDelivery(id, holdMs))) return jobs.delivery(id);
+    const claim = await jobs.claimDelivery(
+      id,
+      holdMs,
+      this.deps.workerId ?? `${os.hostname()}:${process.pid}`,
+    );
+    if (!claim) return jobs.delivery(id);
     this.inFlight.add(id);
     let renew: NodeJS.Timeout | undefined;
     try {
@@ -93,13 +101,19 @@ export class DeliveryService {
           state: "failed",
           error: `target "${d.target}" is no longer configured`,
           next_at: null,
+          sending_by: null,
         });
         return jobs.delivery(id);
       }
       const attempts = d.attempts + 1;
       const deliverer = openDeliverer(target);
       try {
-        const receipt = await deliverer.upload(d.local_path, d.remote_dir, d.remote_name);
+        // A try that never recorded its end may have sent the file: look before sending it again
+        // (a second arrival under the final name is imaged as a new order).
+        const found = claim.interrupted
+          ? await this.lookAtDestination(d, deliverer, claim.interrupted)
+          : null;
+        const receipt = found ?? (await deliverer.upload(d.local_path, d.remote_dir, d.remote_name));
         await jobs.updateDelivery(id, {
           state: "sent",
           attempts,
@@ -107,8 +121,13 @@ export class DeliveryService {
           reply: receipt.reply,
           sent_at: nowIso(),
           next_at: null,
+          sending_by: null,
         });
-        await jobs.log(d.job_id, "info", `delivered to ${d.kind} ${d.target}: ${receipt.remotePath}`);
+        await jobs.log(
+          d.job_id,
+          "info",
+          `delivered to ${d.kind} ${d.target}: ${receipt.remotePath}${found ? ` (${found.reply})` : ""}`,
+        );
         logger.info({ job: d.job_id, target: d.target, remote: receipt.remotePath }, "delivered");
         if (d.kind === "bureau") await this.notifyDelivered(d.job_id, settings);
       } catch (e) {
@@ -121,6 +140,7 @@ export class DeliveryService {
           error: err.message ?? String(e),
           reply: err.reply ?? null,
           next_at: next,
+          sending_by: null,
         });
         const msg = `delivery to ${d.kind} ${d.target} failed: ${err.message}${transient ? ` — next try ${next}` : ""}`;
         await jobs.log(d.job_id, transient ? "warn" : "error", msg);
@@ -137,12 +157,54 @@ export class DeliveryService {
     }
   }
 
-  /** "Send again": resets one delivery and tries it now. */
+  /**
+   * After an interrupted try: the receipt when the file is at its destination already (recorded as
+   * sent with that reason), else null (the temp file left behind is gone; send again).
+   */
+  private async lookAtDestination(
+    d: DeliveryRow,
+    deliverer: ReturnType<typeof openDeliverer>,
+    holder: string,
+  ): Promise<DeliveryReceipt | null> {
+    const a = await deliverer.checkArrival(d.local_path, d.remote_dir, d.remote_name);
+    const temp = a.temp === "none" ? "" : `, temporary file ${a.temp}`;
+    const seen = `${a.remoteBytes ?? "?"} of ${a.bytes} bytes by ${a.checkedBy}${temp}`;
+    if (a.state === "arrived") {
+      return {
+        target: d.target,
+        url: "",
+        remotePath: a.remotePath,
+        bytes: a.bytes,
+        reply: `found at the destination after an interrupted try by ${holder}: ${seen}`,
+      };
+    }
+    await this.deps.jobs.log(
+      d.job_id,
+      "warn",
+      `delivery to ${d.kind} ${d.target} was interrupted (${holder}); destination ${a.state} (${seen}): sending again`,
+    );
+    return null;
+  }
+
+  /** "Send again" (the operator's): resets one delivery and sends it now, replacing the file. */
   async resend(id: number): Promise<DeliveryRow | undefined> {
     const d = await this.deps.jobs.delivery(id);
     if (!d || !d.local_path) return d;
-    await this.deps.jobs.updateDelivery(id, { state: "pending", next_at: nowIso(), error: null });
+    await this.deps.jobs.updateDelivery(id, {
+      state: "pending",
+      next_at: nowIso(),
+      error: null,
+      sending_by: null,
+    });
     return this.attempt(id);
+  }
+
+  /**
+   * At a worker's start: deliveries a dead process on this host was sending are checked now rather
+   * than when their hold runs out. Other hosts' holds run out by themselves (HOLD_MS).
+   */
+  releaseDeadHolds(alive: (holder: string) => boolean): Promise<number> {
+    return this.deps.jobs.releaseDeliveryHolds((h) => !alive(h));
   }
 
   /** Background retries of due deliveries (every few seconds). */

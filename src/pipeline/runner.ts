@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { DataPaths } from "../config/runtime.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import type { EventBus } from "../events/event-bus.ts";
+import { isDiskFull } from "../files/disk-space.ts";
 import { freeName, moveFile, safeComponent } from "../files/move.ts";
 import type { JobOutputs, JobRow, JobsRepository, TimelineEntry } from "../store/jobs.repository.ts";
 import { nowIso } from "../util/time.ts";
@@ -22,7 +23,12 @@ export interface RunnerDeps {
   onFailed?: (job: JobRow, settings: Settings) => Promise<void>;
   jobTimeoutSec: number;
   maxAttempts?: number;
+  /** How often a job waiting for disk space looks again (default 15 s). */
+  diskWaitMs?: number;
 }
+
+/** The error code of a job waiting for disk space (status `queued`): shown as "waiting: disk full". */
+export const DISK_FULL_CODE = "disk-full";
 
 const parse = <T>(s: string | null, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
 
@@ -90,6 +96,10 @@ export class JobRunner {
             await this.fail(job, timeline, outputs, { code: "timeout", message }, settings, log);
             return;
           }
+          if (isDiskFull(e)) {
+            await this.waitForRoom(job, timeline, step.name, startedAt, ms, message, log);
+            return;
+          }
           if (isTransient(e) && job.attempts + 1 < (this.deps.maxAttempts ?? 8)) {
             const code = (e as { code?: string }).code ?? "transient";
             timeline.push({ step: step.name, status: "retry", startedAt, ms, error: { code, message } });
@@ -137,13 +147,16 @@ export class JobRunner {
         });
         outputs = { ...outputs, ...result.outputs };
         // Persisted after every step: a crash resumes from here, not from scratch.
+        const waited = job.error_code === DISK_FULL_CODE ? { error_code: null, error_message: null } : {};
         await jobs.update(job.id, {
+          ...waited,
           ...result.patch,
           timeline: JSON.stringify(timeline),
           outputs: JSON.stringify(outputs),
         });
         job = {
           ...job,
+          ...waited,
           ...result.patch,
           timeline: JSON.stringify(timeline),
           outputs: JSON.stringify(outputs),
@@ -163,6 +176,41 @@ export class JobRunner {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * A full disk: the job goes back to the queue as "waiting: disk full" without spending a retry,
+   * and looks again shortly; one timeline entry per wait (updated, not repeated on every look).
+   */
+  private async waitForRoom(
+    job: JobRow,
+    timeline: TimelineEntry[],
+    step: string,
+    startedAt: string,
+    ms: number,
+    message: string,
+    log: JobContext["log"],
+  ): Promise<void> {
+    const { jobs, events } = this.deps;
+    const last = timeline.at(-1);
+    const error = { code: DISK_FULL_CODE, message };
+    if (last?.step === step && last.status === "retry" && last.error?.code === DISK_FULL_CODE) {
+      last.error = error;
+      last.ms = ms;
+    } else {
+      timeline.push({ step: step, status: "retry", startedAt, ms, error });
+      await log(`${step}: ${message} — waiting for disk space (retries are not spent)`, "warn");
+    }
+    await jobs.update(job.id, {
+      status: "queued",
+      timeline: JSON.stringify(timeline),
+      error_code: DISK_FULL_CODE,
+      error_message: `waiting: ${message}`,
+      run_after: new Date(Date.now() + (this.deps.diskWaitMs ?? 15_000)).toISOString(),
+      locked_by: null,
+      locked_at: null,
+    });
+    events.emit({ type: "job", id: job.id, status: "queued", step });
   }
 
   /** Ends a job as failed; its original goes to quarantine with the reason beside it. */

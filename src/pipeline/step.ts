@@ -63,6 +63,7 @@ const TRANSIENT_CODES = new Set([
   "EDQUOT",
   "SQLITE_BUSY",
   "SQLITE_LOCKED",
+  "SQLITE_FULL",
   "57P01",
   "57P03",
 ]);

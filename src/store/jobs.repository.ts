@@ -79,7 +79,14 @@ export interface JobView {
 
 export interface JobOutputs {
   preview?: string | null;
-  pages?: { page: number; proof: string | null; thumbnail: string | null; warning?: string }[];
+  pages?: {
+    page: number;
+    proof: string | null;
+    thumbnail: string | null;
+    warning?: string;
+    /** What this sheet lacks: its render failed (the job is done and says so). */
+    missing?: string[];
+  }[];
   engine?: string;
   archive?: string | null;
   quarantine?: string | null;
@@ -154,7 +161,17 @@ function dayEnd(d: string): string {
 }
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** Log lines kept in memory while the database cannot take them (disk full, restarting). */
+const LOG_BACKLOG_MAX = 20_000;
+
+type LogLine = { job_id: number; at: string; level: string; msg: string };
+
 export class JobsRepository {
+  private backlog: LogLine[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushDelayMs = 1000;
+
   constructor(readonly db: Kysely<DB>) {}
 
   async create(j: NewJob): Promise<JobRow> {
@@ -351,8 +368,55 @@ export class JobsRepository {
   }
 
   // --- log -----------------------------------------------------------------------------------
+  /**
+   * Appends to a job's log. When the database cannot take the line (full disk, restarting), it is
+   * kept, in order, and written as soon as the database answers again: never silently dropped.
+   */
   async log(jobId: number, level: string, msg: string): Promise<void> {
-    await this.db.insertInto("job_log").values({ job_id: jobId, at: nowIso(), level, msg }).execute();
+    if (this.backlog.length >= LOG_BACKLOG_MAX) this.backlog.shift();
+    this.backlog.push({ job_id: jobId, at: nowIso(), level, msg });
+    await this.flushLog();
+  }
+
+  /** Log lines still waiting for the database. */
+  get logBacklog(): number {
+    return this.backlog.length;
+  }
+
+  /** Writes the kept log lines; resolves once tried (a failure schedules the next try). */
+  flushLog(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      while (this.backlog.length) {
+        const batch = this.backlog.slice(0, 200);
+        try {
+          await this.db.insertInto("job_log").values(batch).execute();
+          this.flushDelayMs = 1000;
+        } catch (e) {
+          // A line about a job deleted meanwhile can never be written; anything else waits.
+          if (!/CONSTRAINT|^23/.test(String((e as { code?: unknown }).code ?? ""))) {
+            this.scheduleFlush();
+            return;
+          }
+          for (const line of batch) {
+            try {
+              await this.db.insertInto("job_log").values(line).execute();
+            } catch {}
+          }
+        }
+        this.backlog.splice(0, batch.length);
+      }
+    });
+    return this.flushing;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      void this.flushLog();
+    }, this.flushDelayMs);
+    this.flushTimer.unref();
+    this.flushDelayMs = Math.min(this.flushDelayMs * 2, 30_000);
   }
 
   logLines(jobId: number) {
@@ -386,11 +450,13 @@ export class JobsRepository {
     return this.db.selectFrom("deliveries").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
-  async addDelivery(d: Omit<DeliveryRow, "id" | "created_at" | "updated_at">): Promise<DeliveryRow> {
+  async addDelivery(
+    d: Omit<DeliveryRow, "id" | "created_at" | "updated_at" | "sending_by"> & { sending_by?: string | null },
+  ): Promise<DeliveryRow> {
     const at = nowIso();
     return this.db
       .insertInto("deliveries")
-      .values({ ...d, created_at: at, updated_at: at })
+      .values({ sending_by: null, ...d, created_at: at, updated_at: at })
       .returningAll()
       .executeTakeFirstOrThrow();
   }
@@ -415,16 +481,28 @@ export class JobsRepository {
       .execute();
   }
 
-  /** Marks a pending delivery as being sent; false when another worker already took it. */
-  async claimDelivery(id: number, holdMs: number): Promise<boolean> {
+  /**
+   * Marks a pending delivery as being sent by `holder`; null when another worker already took it.
+   * `sending_by` stays set until the try's result is recorded, so `interrupted` names the sender of
+   * a try that never recorded its end (killed): its file may be at the destination already.
+   */
+  async claimDelivery(
+    id: number,
+    holdMs: number,
+    holder: string,
+  ): Promise<{ interrupted: string | null } | null> {
+    const before = await this.delivery(id);
+    if (!before) return null;
+    const prior = before.sending_by;
     const r = await this.db
       .updateTable("deliveries")
-      .set({ next_at: new Date(Date.now() + holdMs).toISOString(), updated_at: nowIso() })
+      .set({ next_at: new Date(Date.now() + holdMs).toISOString(), sending_by: holder, updated_at: nowIso() })
       .where("id", "=", id)
       .where("state", "=", "pending")
       .where((eb) => eb.or([eb("next_at", "<=", nowIso()), eb("next_at", ">", isoIn(DELIVERY_DELAY_MAX_MS))]))
+      .where((eb) => (prior === null ? eb("sending_by", "is", null) : eb("sending_by", "=", prior)))
       .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+    return Number(r.numUpdatedRows) === 1 ? { interrupted: prior } : null;
   }
 
   /**
@@ -439,6 +517,33 @@ export class JobsRepository {
       .where("state", "=", "pending")
       .where("attempts", "=", attempts)
       .execute();
+  }
+
+  /**
+   * Deliveries whose sender is provably gone (`gone(holder)`): their hold is let go now, so a restarted
+   * server checks them at once instead of after the hold runs out. `sending_by` stays: it tells the next
+   * try that this one was in flight.
+   */
+  async releaseDeliveryHolds(gone: (holder: string) => boolean): Promise<number> {
+    const rows = await this.db
+      .selectFrom("deliveries")
+      .select(["id", "sending_by"])
+      .where("state", "=", "pending")
+      .where("sending_by", "is not", null)
+      .execute();
+    let n = 0;
+    for (const r of rows) {
+      if (!gone(r.sending_by as string)) continue;
+      const u = await this.db
+        .updateTable("deliveries")
+        .set({ next_at: nowIso(), updated_at: nowIso() })
+        .where("id", "=", r.id)
+        .where("sending_by", "=", r.sending_by)
+        .where("state", "=", "pending")
+        .executeTakeFirst();
+      n += Number(u.numUpdatedRows);
+    }
+    return n;
   }
 
   // --- notifications -------------------------------------------------------------------------

@@ -142,6 +142,14 @@ function migrations(idKind: IdKind): Record<string, Migration> {
           .execute();
       },
     },
+    "0003_delivery_in_flight": {
+      // Who is sending a delivery right now: a try that never recorded its end (the sender was
+      // killed) is checked at its destination before anything is sent again.
+      // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on current types
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable("deliveries").addColumn("sending_by", "text").execute();
+      },
+    },
   };
 }
 

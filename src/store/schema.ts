@@ -57,6 +57,8 @@ export interface DeliveriesTable {
   error: string | null;
   reply: string | null;
   sent_at: string | null;
+  /** The worker (`host:pid`) whose try is under way; left set by a sender that was killed. */
+  sending_by: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -144,7 +144,7 @@ describe("clock jumps", () => {
     expect((await jobs.dueDeliveries()).map((x) => x.id)).not.toContain(d.id);
     vi.setSystemTime(t0 - 2 * HOUR);
     expect((await jobs.dueDeliveries()).map((x) => x.id)).toContain(d.id);
-    expect(await jobs.claimDelivery(d.id, 15 * 60_000)).toBe(true);
-    expect(await jobs.claimDelivery(d.id, 15 * 60_000)).toBe(false); // held by the first claim
+    expect(await jobs.claimDelivery(d.id, 15 * 60_000, "w1")).toEqual({ interrupted: null });
+    expect(await jobs.claimDelivery(d.id, 15 * 60_000, "w2")).toBeNull(); // held by the first claim
   });
 });

@@ -103,14 +103,15 @@ describe("a delivery target that hangs", () => {
     const trying = sender.attempt(d.id); // the door hangs: the upload runs for its 2 s timeout
     await new Promise((r) => setTimeout(r, 3 * holdMs));
     // Three holds later another worker still cannot take it: the sender keeps renewing.
-    expect(await ctx.jobs.claimDelivery(d.id, holdMs)).toBe(false);
+    expect(await ctx.jobs.claimDelivery(d.id, holdMs, "other:1")).toBeNull();
     await trying;
     // A claim with no sender behind it (a worker killed mid-send) is free again once its hold runs out.
     const orphan = await ctx.jobs.addDelivery(row);
-    expect(await ctx.jobs.claimDelivery(orphan.id, holdMs)).toBe(true);
-    expect(await ctx.jobs.claimDelivery(orphan.id, holdMs)).toBe(false);
+    expect(await ctx.jobs.claimDelivery(orphan.id, holdMs, "killed:1")).toEqual({ interrupted: null });
+    expect(await ctx.jobs.claimDelivery(orphan.id, holdMs, "other:1")).toBeNull();
     await new Promise((r) => setTimeout(r, holdMs + 100));
-    expect(await ctx.jobs.claimDelivery(orphan.id, holdMs)).toBe(true);
+    // The next claim learns that the killed try never recorded its end: it looks before sending.
+    expect(await ctx.jobs.claimDelivery(orphan.id, holdMs, "other:1")).toEqual({ interrupted: "killed:1" });
     await ctx.jobs.updateDelivery(orphan.id, { state: "skipped", next_at: null });
   }, 30_000);
 

@@ -68,8 +68,8 @@ describe.skipIf(!mountable)("disk full (tmpfs)", () => {
       const waiting = await jobNow(ctx, job.id);
       expect(waiting.status).not.toBe("failed");
       const retry = timelineOf(waiting).find((t) => t.step === "render" && t.status === "retry");
-      expect(retry?.error?.code).toBe("ENOSPC");
-      expect(retry?.error?.message).toMatch(/disk full while writing proofs/);
+      expect(retry?.error?.code).toBe("disk-full");
+      expect(retry?.error?.message).toMatch(/disk full(:| while) writing (the preview and )?proofs/);
       expect(fs.existsSync(waiting.work_path as string)).toBe(true); // the original is safe in work/
       expect(fs.existsSync(ctx.paths.quarantine) ? fs.readdirSync(ctx.paths.quarantine) : []).toEqual([]);
 
@@ -97,7 +97,7 @@ describe.skipIf(!mountable)("disk full (tmpfs)", () => {
       );
       const waiting = await jobNow(ctx, job.id);
       const retry = timelineOf(waiting).find((t) => t.step === "archive" && t.status === "retry");
-      expect(retry?.error?.code).toBe("ENOSPC");
+      expect(retry?.error?.code).toBe("disk-full");
       const size = (await fsp.stat(waiting.work_path as string)).size;
       expect(size).toBeGreaterThan(1024 * 1024);
       // No half-written copy left on the full volume.

@@ -2,11 +2,12 @@
 // worker thread, never the event loop) make the preview PDF and, per page, ONE raster pass that gives
 // the proof, the thumbnail and the ink coverage of every separation. schedule.ts decides which lane
 // runs what, in as few Ghostscript processes as the lanes allow.
-import { copyFile, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
+import { isDiskFull } from "../../../files/disk-space.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
 import { renderPageWithMupdf } from "./mupdf-fallback.ts";
@@ -33,6 +34,8 @@ export interface PageRender {
   /** True when made without overprint simulation and spot separations (MuPDF fallback). */
   inksApproximate: boolean;
   warning?: string;
+  /** What this page lacks when its render failed: its inks are then not booked (never as 0). */
+  missing?: ("proof" | "thumbnail" | "inks")[];
 }
 
 export interface RenderResult {
@@ -41,6 +44,8 @@ export interface RenderResult {
   engine: RenderEngine;
   warnings: string[];
   timings: { cropMs: number; previewMs: number; pagesMs: number; totalMs: number };
+  /** Peak bytes of scratch files seen at once (cropped copy, preview, rasters of running passes). */
+  scratchPeakBytes: number;
 }
 
 export interface RenderInput {
@@ -113,6 +118,7 @@ async function run(job: Job): Promise<RenderResult> {
   const timeoutMs = settings.timeoutSec * 1000;
   if (job.tmpDir) await mkdir(job.tmpDir, { recursive: true });
   const tmp = await mkdtemp(path.join(job.tmpDir ?? os.tmpdir(), "pdfupload-render-"));
+  const scratch = scratchMeter();
   try {
     const sheets = new Map<number, Sheet>(job.analysis.sheets.map((s) => [s.page, s]));
     const warnings: string[] = [];
@@ -124,6 +130,7 @@ async function run(job: Job): Promise<RenderResult> {
     const rects = Array.from({ length: maxPage }, (_, i) => sheets.get(i + 1)?.paperRectPt ?? null);
     const crop = await (job.crop ?? writeCroppedPdf)(job.pdfPath, cropped, rects);
     warnings.push(...crop.warnings);
+    scratch.add(await sizeOf(cropped));
     const cropMs = since(tCrop);
 
     const engine: RenderEngine = (await ghostscriptAvailable()) ? "ghostscript" : "mupdf";
@@ -149,7 +156,10 @@ async function run(job: Job): Promise<RenderResult> {
           signal,
         });
         if (problem) warnings.push(`preview: Ghostscript reported: ${problem}`);
+        const bytes = await sizeOf(tmpOut);
+        scratch.add(bytes);
         await moveFile(tmpOut, target);
+        scratch.add(-bytes);
       } else {
         await copyFile(cropped, target);
         warnings.push("preview: images were not downsampled (needs Ghostscript)");
@@ -219,6 +229,7 @@ async function run(job: Job): Promise<RenderResult> {
       const queue: PagePlan[][] = [group];
       for (let g = queue.shift(); g; g = queue.shift()) {
         const dir = await mkdtemp(path.join(tmp, "pages-"));
+        let rasterBytes = 0;
         try {
           const r = await rasterPages({
             pdf: cropped,
@@ -255,11 +266,14 @@ async function run(job: Job): Promise<RenderResult> {
           }
           for (const f of r.failed) failures.set(f.page, f.error);
           for (const page of r.notStarted) queue.push(g.filter((p) => p.page === page));
+          rasterBytes = await dirBytes(dir);
+          scratch.add(rasterBytes);
         } catch (e) {
           if ((e as RenderError).code === "render-aborted") throw e;
           for (const p of g) failures.set(p.page, e);
         } finally {
           await rm(dir, { recursive: true, force: true }); // rasters are big: free disk as we go
+          scratch.add(-rasterBytes);
         }
       }
     };
@@ -273,6 +287,9 @@ async function run(job: Job): Promise<RenderResult> {
       await runLanes(planLanes(plans, settings.concurrency, withProofs), previewTask, gsRun, signal);
     }
     if (signal?.aborted) throw new RenderError("render-aborted", "rendering was cancelled");
+    // A full disk is not the file's fault: the whole render is done again once there is room.
+    const full = [previewError, ...failures.values()].find((e) => isDiskFull(e));
+    if (full) throw full;
 
     if (previewError) {
       warnings.push(`preview: ${errText(previewError)}`);
@@ -290,12 +307,13 @@ async function run(job: Job): Promise<RenderResult> {
         await rm(path.join(job.outDir, proofFileName(plan.page)), { force: true });
         await rm(path.join(job.outDir, thumbnailFileName(plan.page)), { force: true });
       }
+      const missing: PageRender["missing"] = plan.proof ? ["proof", "thumbnail", "inks"] : ["inks"];
       pages.push({
-        ...pageResult(plan, orderInks(new Map(), plan.colorants), engine === "mupdf"),
+        ...pageResult(plan, {}, engine === "mupdf"),
         proof: null,
         thumbnail: null,
-        inkTotal: 0,
-        warning: `not rendered: ${errText(failures.get(plan.page) ?? "unknown failure")}`,
+        missing,
+        warning: `not rendered (no ${missing.join(", ")}): ${errText(failures.get(plan.page) ?? "unknown failure")}`,
       });
     }
     for (const p of pages) if (p.warning) warnings.push(`page ${p.page}: ${p.warning}`);
@@ -305,10 +323,37 @@ async function run(job: Job): Promise<RenderResult> {
       engine,
       warnings,
       timings: { cropMs, previewMs, pagesMs: since(tPages), totalMs: since(t0) },
+      scratchPeakBytes: scratch.peak,
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+const sizeOf = (file: string) =>
+  stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
+
+async function dirBytes(dir: string): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let sum = 0;
+  for (const n of names) sum += await sizeOf(path.join(dir, n));
+  return sum;
+}
+
+/** Scratch bytes held at once, counted as files are made and removed (the measured figure). */
+function scratchMeter() {
+  let now = 0;
+  const m = {
+    peak: 0,
+    add(bytes: number) {
+      now += bytes;
+      m.peak = Math.max(m.peak, now);
+    },
+  };
+  return m;
 }
 
 const total = (inks: Record<string, number>) => round2(Object.values(inks).reduce((a, b) => a + b, 0));
@@ -377,7 +422,7 @@ export function withInks(analysis: Analysis, result: Pick<RenderResult, "pages" 
     warnings: [...analysis.warnings, ...result.warnings],
     sheets: analysis.sheets.map((s) => {
       const p = byPage.get(s.page);
-      if (!p) return s;
+      if (!p || p.missing?.includes("inks")) return s;
       return {
         ...s,
         inks: p.inks,

@@ -3,21 +3,25 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
 import type { Analysis } from "../../../analysis/types.ts";
+import { DiskFullError, ensureRoom, isDiskFull, mb } from "../../../files/disk-space.ts";
 import { CropLimitError, cropIsolated, limitsOf } from "../../../isolation/isolated.ts";
 import { sharedPool } from "../../../isolation/pdf-pool.ts";
-import { type Step, TransientError } from "../../step.ts";
+import type { Step } from "../../step.ts";
 import { renderSheets, withInks } from "./index.ts";
+import { estimateScratch } from "./scratch-estimate.ts";
 
-const DISK_FULL = /ENOSPC|no space left|disk full|EDQUOT|quota exceeded/i;
-/** Below this much free space a failed write is taken for a full disk. */
-const LOW_SPACE_BYTES = 64 * 1024 * 1024;
+/** Left free beyond the render's own need: the journal must still be written. */
+const RESERVE_BYTES = 16 << 20;
 
-async function lowOnSpace(dirs: string[]): Promise<boolean> {
-  for (const d of dirs) {
-    const st = await fsp.statfs(d).catch(() => null);
-    if (st && st.bavail * st.bsize < LOW_SPACE_BYTES) return true;
+/** Checks the room a render needs before it starts (work and proofs may be one file system). */
+async function ensureRenderRoom(work: string, proofs: string, scratch: number, output: number) {
+  const dev = async (d: string) => (await fsp.stat(d).catch(() => null))?.dev;
+  if ((await dev(work)) === (await dev(proofs))) {
+    await ensureRoom(work, scratch + output + RESERVE_BYTES, "rendering (scratch files, proofs)");
+    return;
   }
-  return false;
+  await ensureRoom(work, scratch + RESERVE_BYTES, "rendering (scratch files)");
+  await ensureRoom(proofs, output + RESERVE_BYTES, "writing the preview and proofs");
 }
 
 export const renderStep: Step = {
@@ -29,6 +33,9 @@ export const renderStep: Step = {
     await fsp.mkdir(outDir, { recursive: true });
     // Rasters of big sheets go to the data volume, not a small /tmp.
     const tmpDir = path.join(paths.work, String(job.id));
+    const pdfBytes = (await fsp.stat(job.work_path as string)).size;
+    const estimate = estimateScratch(analysis, settings.render, pdfBytes);
+    await ensureRenderRoom(paths.work, outDir, estimate.scratchBytes, estimate.outputBytes);
     // The MuPDF crop runs in the PDF pool under the analysis limits, like the analysis itself.
     const pool = sharedPool(settings.analysis.workers);
     const crop = (src: string, dest: string, rects: Parameters<typeof cropIsolated>[2]) =>
@@ -46,19 +53,21 @@ export const renderStep: Step = {
       });
     } catch (e) {
       if (e instanceof CropLimitError) return { reject: e.error };
-      if (DISK_FULL.test(String((e as Error)?.message)) || (await lowOnSpace([outDir, paths.work])))
-        throw new TransientError(`disk full while writing proofs: ${(e as Error).message}`, "ENOSPC");
+      // A full disk is not the file's fault: the job waits for room and renders again.
+      if (isDiskFull(e) && !(e instanceof DiskFullError))
+        throw new DiskFullError(`disk full while writing proofs: ${(e as Error).message}`);
       throw e;
     }
-    // A page that failed because the disk is full is not the file's fault: retry the step later.
-    const failed = r.warnings.filter((w) => /not rendered|^preview:/.test(w));
-    if (
-      failed.length &&
-      (failed.some((w) => DISK_FULL.test(w)) || (await lowOnSpace([outDir, paths.work])))
-    ) {
-      throw new TransientError(`disk full while writing proofs (${failed[0]})`, "ENOSPC");
-    }
     for (const w of r.warnings) await log(`render: ${w}`, "warn");
+    // Done says what it lacks: each sheet that did not render is named with what is missing.
+    const lacking = r.pages.filter((p) => p.missing?.length);
+    if (lacking.length)
+      await log(
+        `render: ${lacking.length} of ${r.pages.length} sheet(s) not rendered: ${lacking
+          .map((p) => `sheet ${p.page} has no ${p.missing?.join(", ")}`)
+          .join("; ")}`,
+        "warn",
+      );
     const rel = (p: string | null | undefined) => (p ? path.relative(outDir, p) : null);
     return {
       patch: { analysis: JSON.stringify(withInks(analysis, r)) },
@@ -70,9 +79,15 @@ export const renderStep: Step = {
           proof: rel(p.proof),
           thumbnail: rel(p.thumbnail),
           ...(p.warning ? { warning: p.warning } : {}),
+          ...(p.missing ? { missing: p.missing } : {}),
         })),
+        scratch: { estimatedBytes: estimate.scratchBytes, measuredBytes: r.scratchPeakBytes },
       },
-      info: `${r.pages.length} page(s) with ${r.engine} in ${r.timings.totalMs} ms${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""}`,
+      info: `${r.pages.length} page(s) with ${r.engine} in ${r.timings.totalMs} ms${
+        lacking.length
+          ? `, ${lacking.length} not rendered (sheet ${lacking.map((p) => p.page).join(", ")})`
+          : ""
+      }${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""}, scratch ${mb(r.scratchPeakBytes)} (estimated ${mb(estimate.scratchBytes)})`,
     };
   },
 };

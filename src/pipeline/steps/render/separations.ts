@@ -4,6 +4,7 @@
 import { readdirSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { DiskFullError, freeBytes, isDiskFull, mb } from "../../../files/disk-space.ts";
 import { GS_BASE, gsProblems, outOfMemoryHint, runGhostscript } from "./ghostscript.ts";
 import { RenderError } from "./render-error.ts";
 import { tiffChannelCoverage, tiffComplete } from "./tiff-reader.ts";
@@ -66,7 +67,7 @@ export interface PagePass {
 export interface RasterResult {
   done: PagePass[];
   /** Pages that failed, with why (the page being drawn when gs was stopped or died). */
-  failed: { page: number; error: RenderError }[];
+  failed: { page: number; error: RenderError | DiskFullError }[];
   /** Pages gs never reached (after a failure): render them again on their own. */
   notStarted: number[];
 }
@@ -153,7 +154,17 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
       .filter((f) => f === `${seq}.tif` || f.startsWith(`${seq}(`))
       .every((f) => tiffComplete(path.join(o.dir, f)));
   let complete = clean || written === 0 || whole(seqName(written)) ? written : written - 1;
-  if (clean && written !== o.pages.length) {
+  // gs exits 0 after writes that failed on a full disk, leaving files cut short or with strips of
+  // 0 bytes (read back, they would be pages without ink): every file of a clean run must be whole.
+  let cutShort = false;
+  if (clean) {
+    const first = Array.from({ length: written }, (_, i) => seqName(i + 1)).findIndex((q) => !whole(q));
+    if (first >= 0) {
+      complete = first;
+      cutShort = true;
+    }
+  }
+  if (clean && !cutShort && written !== o.pages.length) {
     // gs skipped a page it could not draw at all: files no longer line up with pages. Redo one by one.
     if (o.pages.length > 1) return { done: [], failed: [], notStarted: o.pages };
     complete = 0;
@@ -191,7 +202,20 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
   const notStarted: number[] = [];
   if (complete < o.pages.length) {
     const page = o.pages[complete];
+    // Measured now, while the rasters still take their room (once removed the disk looks fine).
+    const free = cutShort || isDiskFull(output) ? await freeBytes(o.dir) : null;
+    const pageBytes = px * (o.spots ? 9 : 4);
+    if (free !== null && (free < pageBytes || isDiskFull(output))) {
+      const why = new DiskFullError(
+        `disk full while rendering page ${page}: Ghostscript's output was cut short, ${mb(free)} free in ${o.dir} (a page needs about ${mb(pageBytes)})`,
+        { dir: o.dir, freeBytes: free, neededBytes: pageBytes },
+      );
+      return { done, failed: o.pages.slice(complete).map((p) => ({ page: p, error: why })), notStarted: [] };
+    }
     const why =
+      (cutShort
+        ? new RenderError("no-output", `Ghostscript's output for page ${page} was cut short`)
+        : null) ??
       stopped ??
       new RenderError(
         "gs-failed",

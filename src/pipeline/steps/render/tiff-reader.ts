@@ -161,8 +161,10 @@ export async function tiffChannelCoverage(
 }
 
 /**
- * True when `path` is a whole TIFF: its directory parses and every strip lies inside the file. A page
- * file Ghostscript was writing when it was stopped fails this (its directory comes last).
+ * True when `path` is a whole TIFF: its directory parses, every strip lies inside the file and the
+ * strips hold every pixel. A page file Ghostscript was writing when it was stopped fails this (its
+ * directory comes last), and so does one it wrote onto a full disk: gs then exits 0 and leaves
+ * strips of 0 bytes, which would read as a page without ink.
  */
 export function tiffComplete(path: string): boolean {
   let fd: number | null = null;
@@ -170,7 +172,12 @@ export function tiffComplete(path: string): boolean {
     fd = openSync(path, "r");
     const info = readTiffInfo(fd);
     const size = fstatSync(fd).size;
-    return info.strips.length > 0 && info.strips.every((s) => s.offset + s.length <= size);
+    const bytes = info.strips.reduce((sum, s) => sum + s.length, 0);
+    return (
+      info.strips.length > 0 &&
+      info.strips.every((s) => s.length > 0 && s.offset + s.length <= size) &&
+      bytes >= info.width * info.height * info.samplesPerPixel
+    );
   } catch {
     return false;
   } finally {
