@@ -38,6 +38,8 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
     const pages: IdentifyPage[] = facts.boxes.map((b, i) => ({
       page: b.page,
       mediaBox: b.mediaBox,
+      cropBox: b.cropBox,
+      rotate: b.rotate,
       trimBox: b.trimBox,
       colorants: signa.pages[i]?.colorants ?? null,
       marks: signa.pages[i]?.marks ?? [],

@@ -438,3 +438,65 @@ describe("identify: file names as clients write them", () => {
     expect(nameWithoutBureau("Korol.pdf", names)).toBe("Korol");
   });
 });
+
+describe("identify: one frame for plate, paper and positions", () => {
+  // The plain sheet: a 1030×770 plate, paper 900×640 at x 65..965, y 40..680 (gripper 40 mm).
+  const plainRectMm = [65, 40, 965, 680];
+  // The same paper in page space, worked out by hand for each /Rotate (the displayed bottom is the
+  // gripper edge: the page's right edge for 90, its top for 180, its left for 270).
+  const turned: [number, [number, number], number[]][] = [
+    [0, [1030, 770], [65, 40, 965, 680]],
+    [90, [770, 1030], [90, 65, 730, 965]],
+    [180, [1030, 770], [65, 90, 965, 730]],
+    [270, [770, 1030], [40, 65, 680, 965]],
+    [-90, [770, 1030], [40, 65, 680, 965]],
+    [450, [770, 1030], [90, 65, 730, 965]],
+  ];
+
+  it.each(turned)(
+    "reads a /Rotate %i page as the plain one, by TrimBox and by mark",
+    (rotate, [w, h], trim) => {
+      for (const [dx, dy, margin] of [
+        [0, 0, 0],
+        [-300, 120.5, 0],
+        [50, -40, 12],
+      ]) {
+        const crop = rectMm(dx, dy, dx + w, dy + h);
+        const media = rectMm(dx - margin, dy - margin, dx + w + margin, dy + h + 2 * margin);
+        const trimPt = rectMm(dx + trim[0], dy + trim[1], dx + trim[2], dy + trim[3]);
+        const base = { mediaBox: media, cropBox: margin ? crop : null, rotate };
+        const byTrim = run([page({ ...base, trimBox: trimPt })]).sheets[0];
+        expect(byTrim).toMatchObject({ plateMm: [1030, 770], paperMm: [900, 640], paperBy: "trim-box" });
+        expect(byTrim.paperRectMm).toEqual(plainRectMm);
+        const byMark = run([page({ ...base, marks: three() })]).sheets[0];
+        expect(byMark).toMatchObject({ press: "Speedmaster", plateMm: [1030, 770], paperMm: [900, 640] });
+        expect(byMark.paperRectMm).toEqual(plainRectMm);
+        near(byMark.paperRectPt, trimPt);
+        const byContent = run([page({ ...base, contentBoxPt: trimPt })]).sheets[0];
+        expect(byContent).toMatchObject({
+          paperMm: [900, 640],
+          paperBy: "content",
+          paperRectMm: plainRectMm,
+        });
+      }
+    },
+  );
+
+  it("turns a portrait page without /Rotate so the long side runs along the gripper edge", () => {
+    const r = run([page({ mediaBox: rectMm(0, 0, 770, 1030), marks: three() })]).sheets[0];
+    expect(r).toMatchObject({ plateMm: [1030, 770], paperMm: [900, 640], paperRectMm: plainRectMm });
+    near(r.paperRectPt, [90, 65, 730, 965].map(mmToPt));
+  });
+
+  it("takes the press by the plate the CropBox shows, and leaves paint beyond it off the paper", () => {
+    const media = rectMm(-20, -20, 1050, 790);
+    const r = run([page({ mediaBox: media, cropBox: PLATE, contentBoxPt: rectMm(-15, 100, 900, 700) })]);
+    expect(r.sheets[0]).toMatchObject({ press: "Speedmaster", pressBy: "plate-size", plateMm: [1030, 770] });
+    expect(r.sheets[0]).toMatchObject({ paperMm: [900, 600], paperRectMm: [0, 100, 900, 700] });
+  });
+
+  it("reads a paper mark written height first in the plate's frame", () => {
+    const r = run([page({ marks: three("Leonov", "Speedmaster", "640 x 900") })]).sheets[0];
+    expect(r).toMatchObject({ paperMm: [900, 640], paperRectMm: plainRectMm });
+  });
+});

@@ -3,6 +3,7 @@
 import type { BureauBy, Sheet } from "../../../analysis/types.ts";
 import type { Bureau, MarkSettings, Press } from "../../../config/settings-schema.ts";
 import { landscapeMm, type RectPt } from "../inspect/geometry.ts";
+import { sheetFrame } from "../inspect/sheet-frame.ts";
 import { marksRecord } from "../read-signa/marks.ts";
 import { fileNameFacts } from "./file-name.ts";
 import { findConfiguredName, type MarkText } from "./find-name.ts";
@@ -14,6 +15,10 @@ export interface IdentifyPage {
   /** 1-based. */
   page: number;
   mediaBox: RectPt;
+  /** The page's own or inherited CropBox; the plate is what it shows of the MediaBox. */
+  cropBox?: RectPt | null;
+  /** /Rotate in degrees. */
+  rotate?: number;
   trimBox: RectPt | null;
   colorants: string[] | null;
   marks: MarkText[];
@@ -78,7 +83,8 @@ export function identify(input: IdentifyInput): IdentifyResult {
   const total = input.pages.length;
 
   const sheets: Sheet[] = input.pages.map((p) => {
-    const pressHit = findPress(p.marks, patterns.press, p.mediaBox, input.presses);
+    const frame = sheetFrame(p.mediaBox, p.cropBox, p.rotate);
+    const pressHit = findPress(p.marks, patterns.press, frame.plateBoxPt, input.presses);
     for (const w of pressHit.warnings) pageWarnings.add(p.page, w);
     for (const u of pressHit.unknownInMarks)
       unknownPresses.set(u, [...(unknownPresses.get(u) ?? []), p.page]);
@@ -86,7 +92,7 @@ export function identify(input: IdentifyInput): IdentifyResult {
     const paper = findPaper({
       marks: p.marks,
       patterns: patterns.paper,
-      mediaBox: p.mediaBox,
+      frame,
       trimBox: p.trimBox,
       contentBoxPt: p.contentBoxPt,
       press: pressHit.press,
@@ -100,10 +106,11 @@ export function identify(input: IdentifyInput): IdentifyResult {
       page: p.page,
       press: pressHit.press?.name ?? null,
       pressBy: pressHit.by,
-      plateMm: landscapeMm(p.mediaBox),
+      plateMm: landscapeMm(frame.plateBoxPt),
       paperMm: paper.paperMm,
       paperBy: paper.by,
       paperRectPt: paper.rectPt,
+      paperRectMm: paper.rectMm,
       colorants: p.colorants ?? [],
       marks: marksRecord(p.marks),
     };
