@@ -78,9 +78,14 @@ export function findPress(
   return findByName(settings.presses, name);
 }
 
-/** The job's press: the first sheet that names one. */
+/**
+ * The job's press: the one most sheets name (a file normally goes to one press), of equals the first.
+ * The journal books the same press, so the journal, the reports and the delivery agree.
+ */
 export function jobPress(analysis: Analysis): string | null {
-  return analysis.sheets.find((s) => s.press)?.press ?? null;
+  const counts = new Map<string, number>();
+  for (const s of analysis.sheets) if (s.press) counts.set(s.press, (counts.get(s.press) ?? 0) + 1);
+  return [...counts.entries()].sort((x, y) => y[1] - x[1])[0]?.[0] ?? null;
 }
 
 export interface FieldsOptions {
@@ -100,7 +105,7 @@ export function jobFields(
   const bureau = findBureau(settings, analysis.bureau);
   const pressName = jobPress(analysis);
   const press = findPress(settings, pressName);
-  const sheet = analysis.sheets.find((s) => s.press) ?? analysis.sheets[0];
+  const sheet = analysis.sheets.find((s) => s.press === pressName) ?? analysis.sheets[0];
   const plateW = press?.plateWidthMm ?? sheet?.plateMm[0] ?? null;
   const plateH = press?.plateHeightMm ?? sheet?.plateMm[1] ?? null;
   const paper = analysis.sheets.find((s) => s.paperMm)?.paperMm ?? null;

@@ -54,5 +54,8 @@ describe("names: in file-name tokens", () => {
     expect(nameInTokens("12_Hub_Job_Print".split("_"), names)).toEqual({ name: "Print", start: 3, end: 4 });
     expect(nameInTokens(nfd("12_job_ЙОТА").split("_"), ["йота"])?.name).toBe("йота");
     expect(nameInTokens("12_Printer_Job".split("_"), names)).toBeNull();
+    expect(nameInTokens("12_Job_print_LAB".split("_"), ["Print Lab"])?.name).toBe("Print Lab");
+    expect(nameInTokens("12_Job_print  LAB".split("_"), ["Print Lab"])?.name).toBe("Print Lab");
+    expect(nameInTokens("12_Job_Print Lab".split("_"), ["Print_Lab"])).toBeNull();
   });
 });

@@ -68,8 +68,9 @@ export function longestNames(text: string, names: readonly string[]): NameSpan[]
 
 /**
  * The configured name in a run of `_`-separated tokens (a file name): the names that equal one or more
- * whole consecutive tokens; of those, the last in the name (a bureau is written as a suffix, a client's
- * name early in the file name may equal a bureau's), and at the same place the longest.
+ * whole consecutive tokens (a name's spaces may be written as `_`: "Print Lab" in `12_Job_Print_Lab`);
+ * of those, the last in the name (a bureau is written as a suffix, a client's name early in the file name
+ * may equal a bureau's), and at the same place the longest.
  */
 export function nameInTokens(
   tokens: readonly string[],
@@ -77,12 +78,11 @@ export function nameInTokens(
 ): { name: string; start: number; end: number } | null {
   const folded = tokens.map(foldName);
   const wanted = names
-    .map((name) => ({
-      name,
-      parts: foldName(name)
-        .split("_")
-        .map((p) => p.trim()),
-    }))
+    .flatMap((name) => {
+      const f = foldName(name);
+      const spellings = f.includes(" ") ? [f, f.replaceAll(" ", "_")] : [f];
+      return spellings.map((s) => ({ name, parts: s.split("_").map((p) => p.trim()) }));
+    })
     .filter((w) => w.parts.some((p) => p !== ""));
   let best: { name: string; start: number; end: number } | null = null;
   for (let start = 0; start < folded.length; start++) {
