@@ -2,12 +2,7 @@
 // Bad input never throws: it comes back as `error: { code, message }`.
 import { basename } from "node:path";
 import type { Settings } from "../config/settings-schema.ts";
-import {
-  bureauFromFileName,
-  type IdentifyPage,
-  identify,
-  orderFromFileName,
-} from "../pipeline/steps/identify/index.ts";
+import { fileNameFacts, type IdentifyPage, identify } from "../pipeline/steps/identify/index.ts";
 import { analysisError, type InspectFacts, inspect } from "../pipeline/steps/inspect/index.ts";
 import { checkPageSizes, checkStreams } from "../pipeline/steps/inspect/limits.ts";
 import { contentBox, readSigna } from "../pipeline/steps/read-signa/index.ts";
@@ -43,6 +38,8 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
     const pages: IdentifyPage[] = facts.boxes.map((b, i) => ({
       page: b.page,
       mediaBox: b.mediaBox,
+      cropBox: b.cropBox,
+      rotate: b.rotate,
       trimBox: b.trimBox,
       colorants: signa.pages[i]?.colorants ?? null,
       marks: signa.pages[i]?.marks ?? [],
@@ -107,10 +104,6 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
 }
 
 function rejected(facts: InspectFacts, error: AnalysisError, opts: AnalyzeOptions): Analysis {
-  const bureaus = opts.settings.bureaus.map((b) => b.name);
-  const fromName = bureauFromFileName(facts.file, bureaus);
-  const bureau = fromName ?? (opts.defaultBureau?.trim() || null);
-  const { order, orderName } = orderFromFileName(facts.file, bureaus);
   return {
     file: facts.file,
     isPdf: facts.isPdf,
@@ -118,10 +111,7 @@ function rejected(facts: InspectFacts, error: AnalysisError, opts: AnalyzeOption
     isSigna: facts.creatorIsSigna,
     pages: facts.pages,
     plates: 0,
-    bureau,
-    bureauBy: fromName ? "file-name" : bureau ? "hot-folder" : null,
-    order,
-    orderName,
+    ...fileNameFacts(facts.file, opts.settings.bureaus, opts.defaultBureau),
     sheets: [],
     warnings: facts.warnings,
     error,

@@ -18,8 +18,12 @@ export interface Sheet {
   page: number;
   press: string | null;
   pressBy: PressBy;
-  /** MediaBox in mm, rounded, long side first. */
+  /** The plate (the MediaBox as the CropBox shows it) in mm, rounded, long side first. */
   plateMm: [number, number];
+  /**
+   * Paper width × height in mm in the plate's frame: the plate as the press sees it, long side across,
+   * gripper edge at the bottom, whatever the page's /Rotate or box origins (see inspect/sheet-frame.ts).
+   */
   paperMm: [number, number] | null;
   paperBy: PaperBy;
   /**
@@ -27,6 +31,8 @@ export interface Sheet {
    * Trim box or content box give it directly; a paper mark gives it through the press geometry.
    */
   paperRectPt?: [number, number, number, number] | null;
+  /** The paper in the plate's frame, mm [x0, y0, x1, y1] from the plate's lower-left corner (gripper edge y = 0). */
+  paperRectMm?: [number, number, number, number] | null;
   /** Separations Signa listed for this page, `#20` decoded. */
   colorants: string[];
   /** Mark text keyed by the mark's CreationName. */

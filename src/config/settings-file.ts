@@ -2,6 +2,7 @@
 // its path, the value found and what was expected, so an admin can fix the file in one go.
 import YAML from "yaml";
 import type { z } from "zod";
+import { foldName } from "../util/names.ts";
 import { type Settings, settingsSchema } from "./settings-schema.ts";
 
 export interface SettingsProblem {
@@ -52,7 +53,8 @@ function crossProblems(s: Settings): SettingsProblem[] {
   const unique = (list: { name: string }[], section: string) => {
     const seen = new Set<string>();
     list.forEach((e, i) => {
-      const key = e.name.toLowerCase();
+      // Folded as every match folds names: two spellings of one name would make matches ambiguous.
+      const key = foldName(e.name);
       if (seen.has(key))
         out.push({ path: `${section}[${i}].name`, value: e.name, expected: "a name not used above" });
       seen.add(key);
@@ -80,9 +82,9 @@ function crossProblems(s: Settings): SettingsProblem[] {
         expected: "a URL starting ftp://, ftps://, sftp:// or file://",
       });
   });
-  const bureaus = new Set(s.bureaus.map((b) => b.name.toLowerCase()));
+  const bureaus = new Set(s.bureaus.map((b) => foldName(b.name)));
   s.hotFolders.forEach((h, i) => {
-    if (h.bureau && !bureaus.has(h.bureau.toLowerCase()))
+    if (h.bureau && !bureaus.has(foldName(h.bureau)))
       out.push({
         path: `hotFolders[${i}].bureau`,
         value: h.bureau,

@@ -5,7 +5,7 @@ import { basename } from "node:path";
 import type { AnalyzeOptions } from "../analysis/analyze.ts";
 import type { Analysis, AnalysisError } from "../analysis/types.ts";
 import type { Settings } from "../config/settings-schema.ts";
-import { bureauFromFileName, orderFromFileName } from "../pipeline/steps/identify/index.ts";
+import { fileNameFacts } from "../pipeline/steps/identify/index.ts";
 import { analysisError } from "../pipeline/steps/inspect/errors.ts";
 import type { CropResult, Rect } from "../pipeline/steps/render/crop-pdf.ts";
 import { RenderError } from "../pipeline/steps/render/render-error.ts";
@@ -29,21 +29,14 @@ export function isolationAnalysisError(e: IsolationError): AnalysisError {
 
 /** A rejected analysis built without reading the file (the reader was stopped). */
 export function rejectedAnalysis(fileName: string, error: AnalysisError, opts: AnalyzeOptions): Analysis {
-  const bureaus = opts.settings.bureaus.map((b) => b.name);
-  const fromName = bureauFromFileName(fileName, bureaus);
-  const bureau = fromName ?? (opts.defaultBureau?.trim() || null);
-  const { order, orderName } = orderFromFileName(fileName, bureaus);
   return {
     file: fileName,
-    isPdf: /\.pdf$/i.test(fileName),
+    isPdf: /\.pdf$/i.test(fileName.trim()),
     creator: null,
     isSigna: false,
     pages: 0,
     plates: 0,
-    bureau,
-    bureauBy: fromName ? "file-name" : bureau ? "hot-folder" : null,
-    order,
-    orderName,
+    ...fileNameFacts(fileName, opts.settings.bureaus, opts.defaultBureau),
     sheets: [],
     warnings: [],
     error,

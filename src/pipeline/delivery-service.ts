@@ -7,6 +7,7 @@ import type { Settings } from "../config/settings-schema.ts";
 import { type DeliveryReceipt, openDeliverer } from "../delivery/index.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import { type NotifyEvent, notifyEvent } from "../notify/index.ts";
+import { findBureau } from "../rules/fields.ts";
 import { planDeliveries } from "../rules/plan.ts";
 import type { DeliveryRow, JobRow, JobsRepository } from "../store/jobs.repository.ts";
 import { nowIso } from "../util/time.ts";
@@ -233,7 +234,7 @@ export class DeliveryService {
   ) {
     if (job.import_mode) return;
     const analysis = job.analysis ? (JSON.parse(job.analysis) as Analysis) : null;
-    const bureau = settings.bureaus.find((b) => b.name.toLowerCase() === (job.bureau ?? "").toLowerCase());
+    const bureau = findBureau(settings, job.bureau);
     if (bureau?.test) return;
     const fields = {
       file: job.file_name,

@@ -1,6 +1,8 @@
 // The values rules and messages can use, computed from a job's analysis and the settings.
 import type { Analysis } from "../analysis/types.ts";
 import type { Bureau, Press, Settings } from "../config/settings-schema.ts";
+import { extensionOf, nameWithoutBureau, stripExtension } from "../pipeline/steps/identify/file-name.ts";
+import { findByName } from "../util/names.ts";
 import type { Fields } from "./template.ts";
 
 /** Field names with what they hold, for the admin's help text. */
@@ -54,43 +56,36 @@ export function coloursSuffix(colorants: readonly string[]): string {
 
 const nameOf = (b: string | { name: string }) => (typeof b === "string" ? b : b.name);
 
-/** Drops the bureau token from a file name: `0537_Technoyug_Flier_Leonov.pdf` → `0537_Technoyug_Flier.pdf`. */
+/**
+ * Drops the bureau token from a file name, keeping its extension: `0537_Technoyug_Flier_Leonov.pdf` →
+ * `0537_Technoyug_Flier.pdf`. The same tokens as the analysis's order name (identify/file-name.ts).
+ */
 export function removeBureauToken(fileName: string, bureaus: readonly (string | { name: string })[]): string {
-  const dot = fileName.lastIndexOf(".");
-  const ext = dot > 0 ? fileName.slice(dot) : "";
-  const tokens = fileName.slice(0, fileName.length - ext.length).split("_");
-  const names = new Set(bureaus.map((b) => nameOf(b).trim().toLowerCase()));
-  // The last matching token: a client's name early in the file name may equal a bureau's.
-  for (let i = tokens.length - 1; i >= 0; i--) {
-    if (tokens.length > 1 && names.has(tokens[i].trim().toLowerCase())) {
-      tokens.splice(i, 1);
-      break;
-    }
-  }
-  return tokens.join("_") + ext;
+  return nameWithoutBureau(fileName, bureaus.map(nameOf)) + fileName.slice(stripExtension(fileName).length);
 }
 
 export function findBureau(
   settings: Pick<Settings, "bureaus">,
   name: string | null | undefined,
 ): Bureau | undefined {
-  if (!name) return undefined;
-  const n = name.trim().toLowerCase();
-  return settings.bureaus.find((b) => b.name.trim().toLowerCase() === n);
+  return findByName(settings.bureaus, name);
 }
 
 export function findPress(
   settings: Pick<Settings, "presses">,
   name: string | null | undefined,
 ): Press | undefined {
-  if (!name) return undefined;
-  const n = name.trim().toLowerCase();
-  return settings.presses.find((p) => p.name.trim().toLowerCase() === n);
+  return findByName(settings.presses, name);
 }
 
-/** The job's press: the first sheet that names one. */
+/**
+ * The job's press: the one most sheets name (a file normally goes to one press), of equals the first.
+ * The journal books the same press, so the journal, the reports and the delivery agree.
+ */
 export function jobPress(analysis: Analysis): string | null {
-  return analysis.sheets.find((s) => s.press)?.press ?? null;
+  const counts = new Map<string, number>();
+  for (const s of analysis.sheets) if (s.press) counts.set(s.press, (counts.get(s.press) ?? 0) + 1);
+  return [...counts.entries()].sort((x, y) => y[1] - x[1])[0]?.[0] ?? null;
 }
 
 export interface FieldsOptions {
@@ -110,21 +105,17 @@ export function jobFields(
   const bureau = findBureau(settings, analysis.bureau);
   const pressName = jobPress(analysis);
   const press = findPress(settings, pressName);
-  const sheet = analysis.sheets.find((s) => s.press) ?? analysis.sheets[0];
+  const sheet = analysis.sheets.find((s) => s.press === pressName) ?? analysis.sheets[0];
   const plateW = press?.plateWidthMm ?? sheet?.plateMm[0] ?? null;
   const plateH = press?.plateHeightMm ?? sheet?.plateMm[1] ?? null;
   const paper = analysis.sheets.find((s) => s.paperMm)?.paperMm ?? null;
-  const stripped = removeBureauToken(file, [
-    ...settings.bureaus,
-    ...(analysis.bureau ? [analysis.bureau] : []),
-  ]);
-  const dot = stripped.lastIndexOf(".");
+  const bureauNames = [...settings.bureaus.map((b) => b.name), ...(analysis.bureau ? [analysis.bureau] : [])];
   const plateKey = plateW !== null && plateH !== null ? [`${plateW}x${plateH}`, `${plateH}x${plateW}`] : [];
   const plateFolder = plateKey.map((k) => bureau?.plateFolders[k]).find((v) => v !== undefined) ?? "";
   return {
-    name: dot > 0 ? stripped.slice(0, dot) : stripped,
+    name: nameWithoutBureau(file, bureauNames),
     file,
-    ext: dot > 0 ? stripped.slice(dot + 1) : "",
+    ext: extensionOf(file),
     order: analysis.order ?? "",
     orderName: analysis.orderName ?? "",
     bureau: bureau?.name ?? analysis.bureau ?? "",

@@ -119,6 +119,23 @@ describe("bureau token", () => {
     expect(removeBureauToken("0537_Korol_Flier_Korol.pdf", ["Korol"])).toBe("0537_Korol_Flier.pdf");
     expect(removeBureauToken("Leonov.pdf", ["Leonov"])).toBe("Leonov.pdf");
   });
+
+  it("is found as the analysis finds it: NFD, doubled or upper-case .pdf, a name spanning tokens", () => {
+    const nfd = (s: string) => s.normalize("NFD");
+    expect(removeBureauToken(nfd("0412_Буклет_принтпойнт.pdf.pdf"), ["ПринтПойнт"])).toBe(
+      nfd("0412_Буклет.pdf.pdf"),
+    );
+    expect(removeBureauToken("0413_Menu_york_plate.PDF", ["York_Plate", "Plate"])).toBe("0413_Menu.PDF");
+  });
+
+  it("leaves the delivery name in the client's characters, without the bureau and doubled extension", () => {
+    const file = "0537_Технояг_Флаер_KOROL.pdf.pdf".normalize("NFD");
+    const a = analysis({ file, bureau: "Korol", order: "0537", orderName: "Технояг_Флаер" });
+    const [bureau, preview] = planDeliveries(a, settings, file);
+    expect(bureau.remoteName).toBe("0537_Технояг_Флаер_1030_8Plates_CM-ReflexBlueC.pdf".normalize("NFD"));
+    expect(preview.remoteName).toBe("0537_Технояг_Флаер.pdf");
+    expect(jobFields(a, settings).ext).toBe("pdf");
+  });
 });
 
 describe("rules from the original system", () => {

@@ -73,6 +73,14 @@ bureaus:
     expect(err?.message).toContain("presses[0].plateHeightMm");
   });
 
+  it("refuses two names that are one name once Unicode form, case and spaces are folded", () => {
+    const twice = (a: string, b: string) =>
+      `presses:\n  - { name: "${a}", plateWidthMm: 510, plateHeightMm: 400 }\n  - { name: "${b}", plateWidthMm: 510, plateHeightMm: 400 }\n`;
+    expect(() => parseSettingsYaml(twice("GTO 52", "gto\u00a0 52"))).toThrow(/presses\[1\]\.name/);
+    expect(() => parseSettingsYaml(twice("Йорк", "ЙОРК".normalize("NFD")))).toThrow(/presses\[1\]\.name/);
+    expect(() => parseSettingsYaml(twice("GTO", "GTO 52"))).not.toThrow();
+  });
+
   it("refuses references to targets that do not exist", () => {
     expect(() => parseSettingsYaml(`${MINIMAL}  - { name: Korol, target: nowhere }\n`)).toThrow(
       /bureaus\[1\]\.target/,

@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.ts";
 import { type JobFilter, jobView } from "../../store/jobs.repository.ts";
+import { findByName } from "../../util/names.ts";
 import { journalReader, requireRole } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
 
@@ -175,7 +176,7 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       plate_area_m2?: number | null;
     } = {};
     if (body.press !== undefined) {
-      const press = body.press === null ? null : settings.presses.find((x) => x.name === body.press);
+      const press = body.press === null ? null : findByName(settings.presses, body.press);
       if (body.press !== null && !press)
         return reply
           .code(400)
@@ -188,11 +189,12 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       }
     }
     if (body.bureau !== undefined) {
-      if (body.bureau !== null && !settings.bureaus.some((b) => b.name === body.bureau))
+      const bureau = body.bureau === null ? null : findByName(settings.bureaus, body.bureau);
+      if (body.bureau !== null && !bureau)
         return reply
           .code(400)
           .send({ error: { code: "bad-request", message: `No bureau named ${body.bureau}.` } });
-      patch.bureau = body.bureau;
+      patch.bureau = bureau?.name ?? null;
     }
     await ctx.jobs.update(p.id, patch);
     await ctx.users.audit(req.user?.name ?? null, "job.edit", {

@@ -3,21 +3,15 @@
 import type { Analysis } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
 import { analyzeIsolated } from "../../../isolation/isolated.ts";
+import { findPress, jobPress } from "../../../rules/fields.ts";
 import type { Step } from "../../step.ts";
-
-/** The press most sheets name (a file normally goes to one press). */
-export function mainPress(a: Analysis): string | null {
-  const counts = new Map<string, number>();
-  for (const s of a.sheets) if (s.press) counts.set(s.press, (counts.get(s.press) ?? 0) + 1);
-  return [...counts.entries()].sort((x, y) => y[1] - x[1])[0]?.[0] ?? null;
-}
 
 /** Plate area and money per sheet: each colorant is one plate of that sheet's press. */
 export function bookFigures(a: Analysis, settings: Settings): { areaM2: number; money: number } {
   let areaM2 = 0;
   let money = 0;
   for (const s of a.sheets) {
-    const press = settings.presses.find((p) => p.name === s.press);
+    const press = findPress(settings, s.press);
     const [w, h] = press ? [press.plateWidthMm, press.plateHeightMm] : s.plateMm;
     const plates = s.colorants.length;
     areaM2 += (plates * w * h) / 1e6;
@@ -40,7 +34,7 @@ export const analyseStep: Step = {
     const { areaM2, money } = bookFigures(analysis, settings);
     const patch = {
       analysis: JSON.stringify(analysis),
-      press: mainPress(analysis),
+      press: jobPress(analysis),
       bureau: analysis.bureau,
       order_no: analysis.order,
       pages: analysis.pages,

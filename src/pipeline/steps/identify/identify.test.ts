@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { testSettings } from "../../../../test/fixtures/signa.ts";
 import { mmToPt, type RectPt } from "../inspect/geometry.ts";
-import { bureauFromFileName, type IdentifyPage, identify, orderFromFileName } from "./index.ts";
+import {
+  bureauFromFileName,
+  type IdentifyPage,
+  identify,
+  nameWithoutBureau,
+  orderFromFileName,
+  stripExtension,
+} from "./index.ts";
 
 const settings = testSettings();
 const rectMm = (x0: number, y0: number, x1: number, y1: number): RectPt =>
@@ -112,9 +119,11 @@ describe("identify: press", () => {
     );
     const r = run(pages);
     expect(r.sheets.every((s) => s.press === null && s.pressBy === null)).toBe(true);
-    const w = r.warnings.filter((x) => /no press/.test(x));
+    const w = r.warnings.filter((x) => /press/.test(x));
     expect(w).toHaveLength(1);
-    expect(w[0]).toMatch(/All pages.*500×400.*Heidelberg/);
+    expect(w[0]).toMatch(/^All pages: the marks name the press "Heidelberg", which is not configured/);
+    const none = run([page({ mediaBox: rectMm(0, 0, 500, 400) })]).warnings.filter((x) => /press/.test(x));
+    expect(none).toEqual([expect.stringMatching(/^Page 1: no press found.*500×400/)]);
   });
 
   it("uses regexes from the settings instead of the defaults", () => {
@@ -318,5 +327,176 @@ describe("identify: bureau, order, plates", () => {
       paperBy: "mark",
       colorants: CMYK,
     });
+  });
+});
+
+describe("identify: names inside names", () => {
+  const nested = testSettings({
+    presses: [
+      { name: "Rapida", plateWidthMm: 1030, plateHeightMm: 770 },
+      { name: "Rapida 106", plateWidthMm: 1030, plateHeightMm: 770 },
+      { name: "GTO", plateWidthMm: 510, plateHeightMm: 400 },
+      { name: "GTO 52 Zp", plateWidthMm: 510, plateHeightMm: 400 },
+    ],
+    bureaus: [{ name: "Print" }, { name: "Print Lab" }, { name: "Лаб" }],
+  });
+  const on = (marks: IdentifyPage["marks"], fileName = "12_Job.pdf") =>
+    run([page({ marks })], fileName, { settings: nested });
+
+  it("reads the longest configured press that the mark names whole, in every dialect", () => {
+    const cases: [string, string][] = [
+      ["Машина: Rapida 106", "Rapida 106"],
+      ["Machine:Rapida\u00a0\t106", "Rapida 106"],
+      ["Машина: rapida", "Rapida"],
+      ["Press: GTO 52 ZP / 2 sheets", "GTO 52 Zp"],
+      ["Presse: GTO; 4/0", "GTO"],
+      ["Выведено: Print     Rapida 106 700 x 500", "Rapida 106"],
+      ["Выведено: Print     tes / Rapida 700,0 x 500,0", "Rapida"],
+    ];
+    for (const [text, press] of cases) {
+      const r = on([{ creationName: "Machine", text: text.normalize("NFD") }]);
+      expect([text, r.sheets[0].press, r.sheets[0].pressBy]).toEqual([text, press, "mark"]);
+    }
+  });
+
+  it("says so when the mark names a press that is not configured, and guesses none from the plate", () => {
+    for (const text of [
+      "Машина: Rapida 105",
+      "Машина: GTO 52",
+      "Выведено: Print     tes / Rapida 75 700 x 500",
+    ]) {
+      const r = on([{ creationName: "Machine", text }]);
+      expect(r.sheets[0]).toMatchObject({ press: null, pressBy: null });
+      const read = text.includes("tes") ? "Rapida 75" : text.slice("Машина: ".length);
+      expect(r.warnings).toContainEqual(expect.stringContaining(`the marks name the press "${read}"`));
+    }
+  });
+
+  it("takes the longest name among words in unlabelled marks", () => {
+    const r = on([{ creationName: "Info", text: "job 5 on rapida 106, 2 sheets" }]);
+    expect(r.sheets[0]).toMatchObject({ press: "Rapida 106", pressBy: "mark" });
+    expect(r.warnings).toEqual(expect.not.arrayContaining([expect.stringMatching(/several presses/)]));
+  });
+
+  it("reads the longest bureau in both mark dialects, and an unknown one as not configured", () => {
+    expect(on([{ creationName: "Outputter", text: "Выведено: Print Lab" }])).toMatchObject({
+      bureau: "Print Lab",
+      bureauBy: "mark",
+    });
+    expect(on([{ creationName: "Outputter", text: "Выведено: PRINT" }]).bureau).toBe("Print");
+    expect(on([{ creationName: "tes", text: "Выведено: Print Lab     GTO 450 x 320" }]).bureau).toBe(
+      "Print Lab",
+    );
+    const unknown = on([{ creationName: "Outputter", text: "Выведено: Print Labs" }], "12_Job.pdf");
+    expect(unknown.bureau).toBeNull();
+    expect(unknown.warnings).toContainEqual(
+      expect.stringMatching(/name Print Labs, which is not a configured/),
+    );
+  });
+});
+
+describe("identify: file names as clients write them", () => {
+  const s = testSettings({
+    bureaus: [{ name: "ПринтПойнт" }, { name: "Йорк_Плейт" }, { name: "Korol" }],
+  });
+  const names = s.bureaus.map((b) => b.name);
+
+  it("finds a bureau in an NFD name and cleans the order name", () => {
+    for (const [file, bureau, order, orderName] of [
+      ["0412_Буклет_ПринтПойнт.pdf", "ПринтПойнт", "0412", "Буклет"],
+      ["0413_Листовка_йорк_плейт.pdf", "Йорк_Плейт", "0413", "Листовка"],
+      ["Меню кафе_ПРИНТПОЙНТ.PDF", "ПринтПойнт", null, "Меню кафе"],
+    ] as const) {
+      const r = run([page()], file.normalize("NFD"), { settings: s });
+      expect([file, r.bureau, r.bureauBy, r.order, r.orderName]).toEqual([
+        file,
+        bureau,
+        "file-name",
+        order,
+        orderName,
+      ]);
+    }
+  });
+
+  it("reads tokens without every trailing .pdf, in any case", () => {
+    for (const file of [
+      "0512_Flyer_A6_Korol.pdf.pdf",
+      "0512_Flyer_A6_KOROL.PDF",
+      "0512_Flyer_A6_Korol.Pdf.PDF ",
+    ]) {
+      expect(orderFromFileName(file, names)).toEqual({ order: "0512", orderName: "Flyer_A6" });
+      expect(bureauFromFileName(file, names)).toBe("Korol");
+    }
+    expect(stripExtension("Flyer.pdf.pdf")).toBe("Flyer");
+    expect(stripExtension("Flyer.indd")).toBe("Flyer");
+    expect(stripExtension(".pdf")).toBe("");
+  });
+
+  it("keeps the client's characters in the name without the bureau", () => {
+    const file = "0412_Буклет_ПринтПойнт.pdf.pdf".normalize("NFD");
+    expect(nameWithoutBureau(file, names)).toBe("0412_Буклет".normalize("NFD"));
+    expect(nameWithoutBureau("Korol.pdf", names)).toBe("Korol");
+  });
+});
+
+describe("identify: one frame for plate, paper and positions", () => {
+  // The plain sheet: a 1030×770 plate, paper 900×640 at x 65..965, y 40..680 (gripper 40 mm).
+  const plainRectMm = [65, 40, 965, 680];
+  // The same paper in page space, worked out by hand for each /Rotate (the displayed bottom is the
+  // gripper edge: the page's right edge for 90, its top for 180, its left for 270).
+  const turned: [number, [number, number], number[]][] = [
+    [0, [1030, 770], [65, 40, 965, 680]],
+    [90, [770, 1030], [90, 65, 730, 965]],
+    [180, [1030, 770], [65, 90, 965, 730]],
+    [270, [770, 1030], [40, 65, 680, 965]],
+    [-90, [770, 1030], [40, 65, 680, 965]],
+    [450, [770, 1030], [90, 65, 730, 965]],
+  ];
+
+  it.each(turned)(
+    "reads a /Rotate %i page as the plain one, by TrimBox and by mark",
+    (rotate, [w, h], trim) => {
+      for (const [dx, dy, margin] of [
+        [0, 0, 0],
+        [-300, 120.5, 0],
+        [50, -40, 12],
+      ]) {
+        const crop = rectMm(dx, dy, dx + w, dy + h);
+        const media = rectMm(dx - margin, dy - margin, dx + w + margin, dy + h + 2 * margin);
+        const trimPt = rectMm(dx + trim[0], dy + trim[1], dx + trim[2], dy + trim[3]);
+        const base = { mediaBox: media, cropBox: margin ? crop : null, rotate };
+        const byTrim = run([page({ ...base, trimBox: trimPt })]).sheets[0];
+        expect(byTrim).toMatchObject({ plateMm: [1030, 770], paperMm: [900, 640], paperBy: "trim-box" });
+        expect(byTrim.paperRectMm).toEqual(plainRectMm);
+        const byMark = run([page({ ...base, marks: three() })]).sheets[0];
+        expect(byMark).toMatchObject({ press: "Speedmaster", plateMm: [1030, 770], paperMm: [900, 640] });
+        expect(byMark.paperRectMm).toEqual(plainRectMm);
+        near(byMark.paperRectPt, trimPt);
+        const byContent = run([page({ ...base, contentBoxPt: trimPt })]).sheets[0];
+        expect(byContent).toMatchObject({
+          paperMm: [900, 640],
+          paperBy: "content",
+          paperRectMm: plainRectMm,
+        });
+      }
+    },
+  );
+
+  it("turns a portrait page without /Rotate so the long side runs along the gripper edge", () => {
+    const r = run([page({ mediaBox: rectMm(0, 0, 770, 1030), marks: three() })]).sheets[0];
+    expect(r).toMatchObject({ plateMm: [1030, 770], paperMm: [900, 640], paperRectMm: plainRectMm });
+    near(r.paperRectPt, [90, 65, 730, 965].map(mmToPt));
+  });
+
+  it("takes the press by the plate the CropBox shows, and leaves paint beyond it off the paper", () => {
+    const media = rectMm(-20, -20, 1050, 790);
+    const r = run([page({ mediaBox: media, cropBox: PLATE, contentBoxPt: rectMm(-15, 100, 900, 700) })]);
+    expect(r.sheets[0]).toMatchObject({ press: "Speedmaster", pressBy: "plate-size", plateMm: [1030, 770] });
+    expect(r.sheets[0]).toMatchObject({ paperMm: [900, 600], paperRectMm: [0, 100, 900, 700] });
+  });
+
+  it("reads a paper mark written height first in the plate's frame", () => {
+    const r = run([page({ marks: three("Leonov", "Speedmaster", "640 x 900") })]).sheets[0];
+    expect(r).toMatchObject({ paperMm: [900, 640], paperRectMm: plainRectMm });
   });
 });

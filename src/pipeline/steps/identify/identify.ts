@@ -3,17 +3,22 @@
 import type { BureauBy, Sheet } from "../../../analysis/types.ts";
 import type { Bureau, MarkSettings, Press } from "../../../config/settings-schema.ts";
 import { landscapeMm, type RectPt } from "../inspect/geometry.ts";
+import { sheetFrame } from "../inspect/sheet-frame.ts";
 import { marksRecord } from "../read-signa/marks.ts";
-import { bureauFromFileName, orderFromFileName } from "./file-name.ts";
+import { fileNameFacts } from "./file-name.ts";
 import { findConfiguredName, type MarkText } from "./find-name.ts";
 import { findPaper } from "./paper.ts";
-import { compilePatterns, sameName } from "./patterns.ts";
+import { compilePatterns } from "./patterns.ts";
 import { findPress } from "./press.ts";
 
 export interface IdentifyPage {
   /** 1-based. */
   page: number;
   mediaBox: RectPt;
+  /** The page's own or inherited CropBox; the plate is what it shows of the MediaBox. */
+  cropBox?: RectPt | null;
+  /** /Rotate in degrees. */
+  rotate?: number;
   trimBox: RectPt | null;
   colorants: string[] | null;
   marks: MarkText[];
@@ -72,19 +77,22 @@ export function identify(input: IdentifyInput): IdentifyResult {
   const pageWarnings = new PageWarnings();
   const noPress: number[] = [];
   const noPaper: number[] = [];
-  const unknownPresses = new Set<string>();
+  /** Pages whose marks name a press that is not configured, by the name read. */
+  const unknownPresses = new Map<string, number[]>();
   const needContentBox: number[] = [];
   const total = input.pages.length;
 
   const sheets: Sheet[] = input.pages.map((p) => {
-    const pressHit = findPress(p.marks, patterns.press, p.mediaBox, input.presses);
+    const frame = sheetFrame(p.mediaBox, p.cropBox, p.rotate);
+    const pressHit = findPress(p.marks, patterns.press, frame.plateBoxPt, input.presses);
     for (const w of pressHit.warnings) pageWarnings.add(p.page, w);
-    for (const u of pressHit.unknownInMarks) unknownPresses.add(u);
-    if (!pressHit.press) noPress.push(p.page);
+    for (const u of pressHit.unknownInMarks)
+      unknownPresses.set(u, [...(unknownPresses.get(u) ?? []), p.page]);
+    if (!pressHit.press && !pressHit.unknownInMarks.length) noPress.push(p.page);
     const paper = findPaper({
       marks: p.marks,
       patterns: patterns.paper,
-      mediaBox: p.mediaBox,
+      frame,
       trimBox: p.trimBox,
       contentBoxPt: p.contentBoxPt,
       press: pressHit.press,
@@ -98,23 +106,26 @@ export function identify(input: IdentifyInput): IdentifyResult {
       page: p.page,
       press: pressHit.press?.name ?? null,
       pressBy: pressHit.by,
-      plateMm: landscapeMm(p.mediaBox),
+      plateMm: landscapeMm(frame.plateBoxPt),
       paperMm: paper.paperMm,
       paperBy: paper.by,
       paperRectPt: paper.rectPt,
+      paperRectMm: paper.rectMm,
       colorants: p.colorants ?? [],
       marks: marksRecord(p.marks),
     };
   });
 
   warnings.push(...pageWarnings.lines(total));
+  for (const [name, pages] of unknownPresses) {
+    warnings.push(
+      `${scope(pages, total)}: the marks name the press "${name}", which is not configured; no press is guessed from the plate size. Add the press in the settings or fix the Machine mark in Signa.`,
+    );
+  }
   if (noPress.length) {
     const plates = [...new Set(noPress.map((n) => sheets[n - 1].plateMm.join("×")))].join(", ");
-    const unknown = unknownPresses.size
-      ? ` The marks name ${[...unknownPresses].join(", ")}, which is not a configured press.`
-      : "";
     warnings.push(
-      `${scope(noPress, total)}: no press found: no mark names a configured press and the plate size (${plates} mm) matches none.${unknown} Add the press in the settings or fix the Machine mark in Signa.`,
+      `${scope(noPress, total)}: no press found: no mark names a configured press and the plate size (${plates} mm) matches none. Add the press in the settings or fix the Machine mark in Signa.`,
     );
   }
   if (noPaper.length) {
@@ -133,13 +144,10 @@ export function identify(input: IdentifyInput): IdentifyResult {
       `The marks name several bureaus (${[bureau, ...bureauHit.others].join(", ")}); using ${bureau}.`,
     );
   }
+  const fromFileName = fileNameFacts(input.fileName, input.bureaus, input.defaultBureau);
   if (!bureau) {
-    bureau = bureauFromFileName(input.fileName, bureauNames);
-    if (bureau) bureauBy = "file-name";
-  }
-  if (!bureau && input.defaultBureau?.trim()) {
-    bureau = bureauNames.find((b) => sameName(b, input.defaultBureau ?? "")) ?? input.defaultBureau.trim();
-    bureauBy = "hot-folder";
+    bureau = fromFileName.bureau;
+    bureauBy = fromFileName.bureauBy;
   }
   if (!bureau) {
     const unknown = bureauHit.unknown.length
@@ -150,7 +158,7 @@ export function identify(input: IdentifyInput): IdentifyResult {
     );
   }
 
-  const { order, orderName } = orderFromFileName(input.fileName, bureauNames);
+  const { order, orderName } = fromFileName;
   const plates = input.pages.reduce((n, p) => n + (p.colorants?.length ?? 0), 0);
   return { sheets, bureau, bureauBy, order, orderName, plates, warnings, needContentBox };
 }

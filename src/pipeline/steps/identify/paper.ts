@@ -1,22 +1,36 @@
 // The paper on a sheet: from a paper mark, else the TrimBox (Signa 21 writes the paper there), else the
-// painted area without marks. The rectangle (PDF points, page space) is what render crops the preview to.
+// painted area without marks. Sizes and `rectMm` are in the plate's frame (sheet-frame.ts), the same on a
+// rotated or offset page as on a plain one; `rectPt` (page space) is what render crops the preview to.
 import type { PaperBy } from "../../../analysis/types.ts";
 import type { Press } from "../../../config/settings-schema.ts";
-import { mmToPt, type RectPt, rectSizeMm, round1, strictlyInside } from "../inspect/geometry.ts";
+import {
+  intersect,
+  mmToPt,
+  ptToMm,
+  type RectPt,
+  rectSizeMm,
+  round1,
+  strictlyInside,
+} from "../inspect/geometry.ts";
+import { rectFromFrame, rectToFrame, type SheetFrame } from "../inspect/sheet-frame.ts";
 import type { MarkText } from "./find-name.ts";
 import { parseNumber } from "./patterns.ts";
 
 export interface PaperFinding {
+  /** Width along the gripper edge × height, in the plate's frame (see sheet-frame.ts). */
   paperMm: [number, number] | null;
   by: PaperBy;
+  /** In page space: what the preview is cropped to. */
   rectPt: RectPt | null;
+  /** In the plate's frame, mm from its lower-left corner (the gripper edge is y = 0). */
+  rectMm: RectPt | null;
   warnings: string[];
 }
 
 export interface PaperInput {
   marks: MarkText[];
   patterns: RegExp[];
-  mediaBox: RectPt;
+  frame: SheetFrame;
   trimBox: RectPt | null;
   /** undefined: not measured yet. */
   contentBoxPt: RectPt | null | undefined;
@@ -45,32 +59,30 @@ export function paperFromMarks(
 }
 
 /**
- * Where a paper of `paperMm` lies on the plate: centred across, `gripper` up from the plate's bottom edge
- * (x0 = mediaX0 + (plateW − paperW)/2, y0 = mediaY0 + gripper); the paper's long side follows the plate's.
+ * Where a paper of `paperMm` lies on the plate, in the plate's frame (pt): centred across, `gripper` up
+ * from the gripper edge; the paper's long side follows the plate's (x0 = (plateW − paperW)/2, y0 = gripper).
  * Without a press the gripper is unknown and the paper is centred vertically.
  */
 export function paperRectOnPlate(
-  mediaBox: RectPt,
+  frame: SheetFrame,
   paperMm: [number, number],
   press: Press | null,
 ): { rect: RectPt; warnings: string[] } {
   const warnings: string[] = [];
-  const mw = mediaBox[2] - mediaBox[0];
-  const mh = mediaBox[3] - mediaBox[1];
-  const [l, s] = [Math.max(...paperMm), Math.min(...paperMm)].map(mmToPt);
-  const [pw, ph] = mw >= mh ? [l, s] : [s, l];
-  const x0 = mediaBox[0] + (mw - pw) / 2;
+  const { widthPt: mw, heightPt: mh } = frame;
+  const [pw, ph] = [Math.max(...paperMm), Math.min(...paperMm)].map(mmToPt);
+  const x0 = (mw - pw) / 2;
   let y0: number;
   if (press) {
-    y0 = mediaBox[1] + mmToPt(press.gripperMm);
-    if (y0 + ph > mediaBox[3] + 0.5) {
+    y0 = mmToPt(press.gripperMm);
+    if (y0 + ph > mh + 0.5) {
       warnings.push(
         `The paper does not fit above the ${press.name} gripper margin (${press.gripperMm} mm); placed at the top edge.`,
       );
-      y0 = Math.max(mediaBox[1], mediaBox[3] - ph);
+      y0 = Math.max(0, mh - ph);
     }
   } else {
-    y0 = mediaBox[1] + (mh - ph) / 2;
+    y0 = (mh - ph) / 2;
     warnings.push(
       "The press is unknown, so its gripper margin is too: the paper is assumed centred on the plate.",
     );
@@ -80,31 +92,41 @@ export function paperRectOnPlate(
 
 /** 1/1000 pt is far below any print tolerance and keeps the journal's JSON readable. */
 const roundRect = (r: RectPt): RectPt => r.map((v) => Math.round(v * 1000) / 1000) as RectPt;
+const mmRect = (r: RectPt): RectPt => r.map((v) => round1(ptToMm(v))) as RectPt;
+
+/** A paper found as a rectangle in page space (TrimBox, content): its size and place in the frame. */
+function fromPageRect(frame: SheetFrame, rectPt: RectPt, by: PaperBy): PaperFinding {
+  const inFrame = rectToFrame(frame, rectPt);
+  const [w, h] = rectSizeMm(inFrame);
+  return {
+    paperMm: [round1(w), round1(h)],
+    by,
+    rectPt: roundRect(rectPt),
+    rectMm: mmRect(inFrame),
+    warnings: [],
+  };
+}
 
 export function findPaper(input: PaperInput): PaperFinding {
-  const plateMm = rectSizeMm(input.mediaBox);
+  const { frame } = input;
+  const plateMm: [number, number] = [ptToMm(frame.widthPt), ptToMm(frame.heightPt)];
   const fromMark = paperFromMarks(input.marks, input.patterns, plateMm);
   if (fromMark) {
-    const { rect, warnings } = paperRectOnPlate(input.mediaBox, fromMark, input.press);
-    return { paperMm: fromMark, by: "mark", rectPt: roundRect(rect), warnings };
-  }
-  if (input.trimBox && strictlyInside(input.trimBox, input.mediaBox)) {
-    const [w, h] = rectSizeMm(input.trimBox);
+    const { rect, warnings } = paperRectOnPlate(frame, fromMark, input.press);
+    const [pw, ph] = [Math.max(...fromMark), Math.min(...fromMark)];
     return {
-      paperMm: [round1(w), round1(h)],
-      by: "trim-box",
-      rectPt: roundRect(input.trimBox),
-      warnings: [],
+      paperMm: [pw, ph],
+      by: "mark",
+      rectPt: roundRect(rectFromFrame(frame, rect)),
+      rectMm: mmRect(rect),
+      warnings,
     };
   }
-  if (input.contentBoxPt) {
-    const [w, h] = rectSizeMm(input.contentBoxPt);
-    return {
-      paperMm: [round1(w), round1(h)],
-      by: "content",
-      rectPt: roundRect(input.contentBoxPt),
-      warnings: [],
-    };
+  if (input.trimBox && strictlyInside(input.trimBox, frame.plateBoxPt)) {
+    return fromPageRect(frame, input.trimBox, "trim-box");
   }
-  return { paperMm: null, by: null, rectPt: null, warnings: [] };
+  // Paint outside the visible plate (beyond a CropBox) is not on the plate.
+  const content = input.contentBoxPt && intersect(input.contentBoxPt, frame.plateBoxPt);
+  if (content) return fromPageRect(frame, content, "content");
+  return { paperMm: null, by: null, rectPt: null, rectMm: null, warnings: [] };
 }

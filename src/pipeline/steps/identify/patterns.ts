@@ -8,12 +8,23 @@ import type { MarkSettings } from "../../../config/settings-schema.ts";
 const NUM = String.raw`\d+(?:[.,]\d+)?`;
 const BY = String.raw`\s*[xх×*]\s*`; // Latin x, Cyrillic х, ×, *
 
+/**
+ * Where a name in a labelled mark ends: at the mark's end, a `/`, `;` or `|`, a comma before a space,
+ * the next `Label:`, or the paper size. Names themselves may have several words ("Speedmaster XL").
+ */
+const END = String.raw`(?=\s*(?:$|[/;|]|,\s|\s\S+\s*:|\s${NUM}${BY}${NUM}))`;
+const FIELD = String.raw`[^/:;|]+?${END}`;
+
 export const DEFAULT_MARK_PATTERNS: Required<MarkSettings> = {
   press: [
-    String.raw`(?:Машина|Machine|Press|Presse)\s*:\s*(?<press>[^\s/:]+)`,
-    String.raw`(?:Выведено|Output(?:ter)?)\s*:\s*\S+\s+(?:\S+\s*/\s*)?(?<press>[^\s/]+)\s+${NUM}${BY}${NUM}`,
+    String.raw`(?:Машина|Machine|Press|Presse)\s*:\s*(?<press>${FIELD})`,
+    String.raw`(?:Выведено|Output(?:ter)?)\s*:\s*\S+\s+(?:\S+\s*/\s*)?(?<press>[^/]+?)\s+${NUM}${BY}${NUM}`,
   ],
-  bureau: [String.raw`(?:Выведено|Output(?:ter)?|CTP)\s*:\s*(?<bureau>[^\s/]+)`],
+  bureau: [
+    // tes_Outputter: the bureau, then the press and the paper; the bureau's end is found by its name.
+    String.raw`(?:Выведено|Output(?:ter)?)\s*:\s*(?<bureau>[^\s/]+)\s+\S.*?${NUM}${BY}${NUM}`,
+    String.raw`(?:Выведено|Output(?:ter)?|CTP)\s*:\s*(?<bureau>${FIELD})`,
+  ],
   paper: [
     String.raw`(?:Бумага|Paper|Papier)\s*:?\s*(?<w>${NUM})${BY}(?<h>${NUM})`,
     // Last resort: any "W x H" in a mark (checked to fit on the plate).
@@ -51,15 +62,5 @@ export function compilePatterns(marks: Partial<MarkSettings> | undefined): Compi
     invalid,
   };
 }
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** `name` as a whole word (letters and digits around it do not count as a match), case-insensitive. */
-export function wordRegex(name: string): RegExp {
-  const body = escapeRegex(name.trim()).replace(/\s+/g, String.raw`\s+`);
-  return new RegExp(String.raw`(?<![\p{L}\p{N}])${body}(?![\p{L}\p{N}])`, "iu");
-}
-
-export const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 export const parseNumber = (s: string) => Number(s.replace(",", "."));

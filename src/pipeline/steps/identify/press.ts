@@ -50,8 +50,11 @@ export function findPress(
       unknownInMarks: [],
     };
   }
+  // A mark that names a press we do not know is the operator's word: guessing another press from the
+  // plate size ("Speedmaster" for a mark "Speedmaster XL") would price the plates and send the preview wrong.
+  if (hit.unknown.length) return { press: null, by: null, warnings, unknownInMarks: hit.unknown };
   const candidates = pressesForPlate(mediaBox, presses);
-  if (!candidates.length) return { press: null, by: null, warnings, unknownInMarks: hit.unknown };
+  if (!candidates.length) return { press: null, by: null, warnings, unknownInMarks: [] };
   // Stable sort keeps the configured order among equal priorities.
   const ranked = [...candidates].sort((a, b) => b.priority - a.priority);
   const chosen = ranked[0];
@@ -64,5 +67,5 @@ export function findPress(
           : "by its higher priority."),
     );
   }
-  return { press: chosen, by: "plate-size", warnings, unknownInMarks: hit.unknown };
+  return { press: chosen, by: "plate-size", warnings, unknownInMarks: [] };
 }

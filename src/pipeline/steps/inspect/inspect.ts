@@ -23,6 +23,8 @@ export interface PageBoxes {
   mediaBox: RectPt;
   /** Only when the page has one of its own. */
   trimBox: RectPt | null;
+  /** Own or inherited; null when absent (then it is the MediaBox). */
+  cropBox: RectPt | null;
   rotate: number;
 }
 
@@ -177,7 +179,8 @@ function readPages(doc: mupdf.PDFDocument, repaired: boolean): PageBoxes[] | Err
       const mediaBox = rectOf(po.getInheritable("MediaBox")) ?? [0, 0, 612, 792];
       const trimBox = rectOf(po.get("TrimBox"));
       const rot = po.getInheritable("Rotate");
-      out.push({ page: i + 1, mediaBox, trimBox, rotate: rot.isNumber() ? rot.asNumber() : 0 });
+      const cropBox = rectOf(po.getInheritable("CropBox"));
+      out.push({ page: i + 1, mediaBox, trimBox, cropBox, rotate: rot.isNumber() ? rot.asNumber() : 0 });
       if (repaired) {
         const page = doc.loadPage(i);
         page.toDisplayList(false).destroy();
