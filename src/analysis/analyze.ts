@@ -10,6 +10,7 @@ import {
 } from "../pipeline/steps/identify/index.ts";
 import { analysisError, type InspectFacts, inspect } from "../pipeline/steps/inspect/index.ts";
 import { checkPageSizes, checkStreams } from "../pipeline/steps/inspect/limits.ts";
+import { faultText, noteReaderFault } from "../pipeline/steps/inspect/reader-fault.ts";
 import { contentBox, readSigna } from "../pipeline/steps/read-signa/index.ts";
 import type { Analysis, AnalysisError } from "./types.ts";
 
@@ -91,6 +92,13 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
       error: null,
     };
   } catch (e) {
+    // A trap inside MuPDF is the reader's fault, whatever the file did to cause it.
+    if (noteReaderFault(e))
+      return rejected(
+        facts,
+        analysisError("reader-crash", `The PDF reader failed inside MuPDF (${faultText(e)}).`),
+        opts,
+      );
     // MuPDF failing half-way through a file that opened: the file, not the program, is at fault.
     const err = e instanceof Error ? e : new Error(String(e)); // MuPDF.js may throw a bare string
     const tooComplex = err instanceof RangeError || /memory|recursion|too deep|nesting/i.test(err.message);

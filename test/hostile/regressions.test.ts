@@ -12,7 +12,7 @@ import { testSettings } from "../fixtures/signa.ts";
 import { tempDir } from "../helpers/temp-app.ts";
 
 const DIR = fileURLToPath(new URL("../fixtures/regressions/", import.meta.url));
-const CODES = ["empty", "not-pdf", "damaged", "encrypted", "too-large", "too-complex"];
+const CODES = ["empty", "not-pdf", "damaged", "encrypted", "too-large", "too-complex", "reader-crash"];
 
 /** Why each committed input is kept (file name → what it broke and the expected code). */
 const KNOWN: Record<string, { broke: string; code: string | null }> = {

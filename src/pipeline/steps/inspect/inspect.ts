@@ -6,6 +6,7 @@ import { analysisError } from "./errors.ts";
 import { normalizeRect, type RectPt } from "./geometry.ts";
 import { captureMupdfLog } from "./mupdf-log.ts";
 import { type OpenPdf, openPdf } from "./open-pdf.ts";
+import { noteReaderFault } from "./reader-fault.ts";
 import { hasPdfExtension, sniffFile } from "./sniff.ts";
 
 export interface InspectInput {
@@ -146,7 +147,8 @@ export function inspect(input: InspectInput): InspectResult {
     handedOver = true;
     return { ok: true, facts, pdf };
   } catch (e) {
-    return fail(analysisError("damaged", `The PDF cannot be read (${(e as Error).message}).`));
+    noteReaderFault(e);
+    return fail(analysisError("damaged", `The PDF cannot be read (${asError(e).message}).`));
   } finally {
     if (!handedOver) pdf.close();
   }
@@ -192,5 +194,6 @@ function readPages(doc: mupdf.PDFDocument, repaired: boolean): PageBoxes[] | Err
 
 /** MuPDF.js sometimes throws a bare string (e.g. "TRYLATER" on a stream that ends early). */
 function asError(e: unknown): Error {
+  noteReaderFault(e);
   return e instanceof Error ? e : new Error(String(e));
 }

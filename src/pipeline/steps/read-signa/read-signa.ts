@@ -2,6 +2,7 @@
 import type * as mupdf from "mupdf";
 import { intersect, normalizeRect, type RectPt } from "../inspect/geometry.ts";
 import { captureMupdfLog } from "../inspect/mupdf-log.ts";
+import { noteReaderFault } from "../inspect/reader-fault.ts";
 import { readColorants } from "./colorants.ts";
 import { measureContentBox } from "./content-box.ts";
 import { findMarks, type Mark, type MarkRef, MarkTextReader, toMark } from "./marks.ts";
@@ -42,6 +43,7 @@ export function readSigna(doc: mupdf.PDFDocument, opts: ReadSignaOptions = {}): 
     try {
       found = findMarks(pageObj);
     } catch (e) {
+      noteReaderFault(e);
       warnings.push(`Page ${i + 1}: the Signa marks could not be read (${(e as Error).message}).`);
     }
     refs.push(found);
