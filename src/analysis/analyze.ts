@@ -11,6 +11,7 @@ import {
 import { analysisError, type InspectFacts, inspect } from "../pipeline/steps/inspect/index.ts";
 import { checkPageSizes, checkStreams } from "../pipeline/steps/inspect/limits.ts";
 import { faultText, noteReaderFault } from "../pipeline/steps/inspect/reader-fault.ts";
+import { RecursionGuard } from "../pipeline/steps/inspect/recursion.ts";
 import { contentBox, readSigna } from "../pipeline/steps/read-signa/index.ts";
 import type { Analysis, AnalysisError } from "./types.ts";
 
@@ -40,7 +41,15 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
       checkPageSizes(facts.boxes, settings.analysis.maxPageMm) ??
       (await checkStreams(pdf.doc, settings.analysis.maxStreamMb * 1024 * 1024));
     if (limit) return rejected(facts, limit, opts);
-    const signa = readSigna(pdf.doc);
+    // Recursion before MuPDF runs any content: a cycle is refused (it would corrupt the reader);
+    // nesting too deep for MuPDF only keeps it from running that page (Ghostscript still renders it).
+    const guard = new RecursionGuard(pdf.doc);
+    for (let i = 0; i < facts.pages; i++) {
+      const h = guard.page(i);
+      if (h?.kind === "cycle")
+        return rejected(facts, analysisError("too-complex", `On page ${i + 1}, ${h.what}.`), opts);
+    }
+    const signa = readSigna(pdf.doc, { guard });
     const pages: IdentifyPage[] = facts.boxes.map((b, i) => ({
       page: b.page,
       mediaBox: b.mediaBox,
@@ -62,7 +71,7 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
       // Measuring runs the whole page, so only for pages that have neither a paper mark nor a TrimBox.
       for (const n of id.needContentBox) {
         const sp = signa.pages[n - 1];
-        if (sp) pages[n - 1].contentBoxPt = contentBox(pdf.doc, sp, warnings);
+        if (sp) pages[n - 1].contentBoxPt = contentBox(pdf.doc, sp, warnings, guard);
       }
       id = identify(input);
     }
