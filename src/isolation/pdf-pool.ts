@@ -54,6 +54,8 @@ export interface PoolOptions {
   size: number;
   /** Lets the child run `selftest` tasks (spin, crash, memory hogs): tests of the limits only. */
   selfTest?: boolean;
+  /** With `selfTest`: the analysis skips its recursion walk, so hostile files reach MuPDF (tests of the pool). */
+  withoutRecursionGuard?: boolean;
   /** How often the watchdog reads the child's memory. */
   watchMs?: number;
   /** A child is replaced after this many tasks, so damage a file left in MuPDF's heap cannot build up. */
@@ -198,6 +200,8 @@ export class PdfPool {
     const env = { ...process.env };
     if (this.opts.selfTest) env.PDFUPLOAD_ISOLATION_SELFTEST = "1";
     else delete env.PDFUPLOAD_ISOLATION_SELFTEST;
+    if (this.opts.selfTest && this.opts.withoutRecursionGuard) env.PDFUPLOAD_RECURSION_GUARD = "off";
+    else delete env.PDFUPLOAD_RECURSION_GUARD;
     // V8's own cap a bit under the total, so a JS-heap blow-up ends as a clean out-of-memory exit.
     const jsHeap = Math.max(64, Math.floor(memoryLimitMb * 0.75));
     const child = spawn(
