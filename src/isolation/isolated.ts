@@ -8,7 +8,7 @@ import type { AnalyzeOptions } from "../analysis/analyze.ts";
 import type { Analysis, AnalysisError } from "../analysis/types.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import { bureauFromFileName, orderFromFileName } from "../pipeline/steps/identify/index.ts";
-import { analysisError } from "../pipeline/steps/inspect/errors.ts";
+import { analysisError, lostData } from "../pipeline/steps/inspect/errors.ts";
 import { sniffFile } from "../pipeline/steps/inspect/sniff.ts";
 import type { CropResult, Rect } from "../pipeline/steps/render/crop-pdf.ts";
 import { RenderError } from "../pipeline/steps/render/render-error.ts";
@@ -156,6 +156,9 @@ async function secondOpinion(
     return null;
   }
   if (!sniff.hasPdfHeader || !sniff.hasEof) return null;
+  // What the damage lost, a rewrite would only paper over (a blank page, fewer plates).
+  if (lostData(failed.analysis?.error)) return null;
+  const pages = failed.analysis?.pages ?? 0;
   const keep = o.repairDir !== undefined;
   const dir = keep
     ? join(o.repairDir as string, "repaired")
@@ -178,11 +181,16 @@ async function secondOpinion(
         if (r.analysis?.error && !doubtful(r)) return r.analysis;
         continue;
       }
+      if (pages > 0 && r.analysis.pages !== pages) {
+        // The copy lost or invented pages: its figures are not the original's.
+        rmSync(copy.path, { force: true });
+        continue;
+      }
       readerStats.repairedReads++;
       const tool = by === "qpdf" ? "qpdf" : "Ghostscript";
       const lost =
-        by === "ghostscript" && !r.analysis.isSigna
-          ? " Signa's private data (marks, colorant lists) does not survive that rewrite, so check the plates."
+        by === "ghostscript" && failed.analysis?.isSigna !== false && !r.analysis.isSigna
+          ? " Signa's private data (marks, colorant lists) does not survive that rewrite, so the plates could not be counted: check them."
           : "";
       const a: Analysis = {
         ...r.analysis,

@@ -10,6 +10,10 @@ import { GS_BASE, gsBinary, gsProblems } from "../pipeline/steps/render/ghostscr
 
 export type Repairer = "qpdf" | "ghostscript";
 
+/** Ghostscript's words for pages or the document it could not read (its copy would be blank there). */
+const GS_LOST =
+  /page not found|couldn't get page|couldn't initialise file|catalog dictionary not located|unable to proceed|no pages/i;
+
 export interface RepairedCopy {
   path: string;
   by: Repairer;
@@ -25,10 +29,13 @@ interface Run {
 function run(bin: string, args: string[], timeoutMs: number, signal?: AbortSignal): Promise<Run> {
   return new Promise((resolve) => {
     let stderr = "";
-    const child = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+    // Ghostscript says what it could not read on stdout, qpdf on stderr: keep both.
+    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const keep = (d: string) => {
       if (stderr.length < 64 * 1024) stderr += d;
-    });
+    };
+    child.stdout.setEncoding("utf8").on("data", keep);
+    child.stderr.setEncoding("utf8").on("data", keep);
     const kill = () => child.kill("SIGKILL");
     const timer = setTimeout(kill, timeoutMs);
     signal?.addEventListener("abort", kill, { once: true });
@@ -82,12 +89,15 @@ export async function rewritePdf(
         )
       : await run(
           gsBinary(),
-          [...GS_BASE, "-sDEVICE=pdfwrite", "-dPDFSTOPONERROR=false", `-sOutputFile=${dest}`, "-f", src],
+          // No -dPDFSTOPONERROR=false: Ghostscript 10 takes the mere definition for true and stops.
+          [...GS_BASE, "-sDEVICE=pdfwrite", `-sOutputFile=${dest}`, "-f", src],
           opts.timeoutMs,
           opts.signal,
         );
   const wrote = fs.existsSync(dest) && fs.statSync(dest).size > 0;
-  if (r.code !== 0 || !wrote) {
+  // Ghostscript writes a blank page for one it could not find: such a copy has lost what it lacks.
+  const lostPages = by === "ghostscript" && GS_LOST.test(r.stderr);
+  if (r.code !== 0 || !wrote || lostPages) {
     fs.rmSync(dest, { force: true });
     return null;
   }

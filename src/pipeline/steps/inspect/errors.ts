@@ -17,3 +17,11 @@ const advice: Record<AnalysisErrorCode, string> = {
 export function analysisError(code: AnalysisErrorCode, what: string): AnalysisError {
   return { code, message: `${what} ${advice[code]}` };
 }
+
+/** Said in a `damaged` refusal when the damage lost objects (inspect.ts). */
+export const LOST_WORDS = "parts of it are lost";
+
+/** True for a refusal because the damage lost objects: no other program's rewrite brings them back. */
+export function lostData(error: AnalysisError | null | undefined): boolean {
+  return error?.code === "damaged" && error.message.includes(`; ${LOST_WORDS}: `);
+}
