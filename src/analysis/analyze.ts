@@ -5,6 +5,8 @@ import type { Settings } from "../config/settings-schema.ts";
 import { fileNameFacts, type IdentifyPage, identify } from "../pipeline/steps/identify/index.ts";
 import { analysisError, type InspectFacts, inspect } from "../pipeline/steps/inspect/index.ts";
 import { checkPageSizes, checkStreams } from "../pipeline/steps/inspect/limits.ts";
+import { faultText, noteReaderFault } from "../pipeline/steps/inspect/reader-fault.ts";
+import { RecursionGuard } from "../pipeline/steps/inspect/recursion.ts";
 import { contentBox, readSigna } from "../pipeline/steps/read-signa/index.ts";
 import type { Analysis, AnalysisError } from "./types.ts";
 
@@ -34,7 +36,15 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
       checkPageSizes(facts.boxes, settings.analysis.maxPageMm) ??
       (await checkStreams(pdf.doc, settings.analysis.maxStreamMb * 1024 * 1024));
     if (limit) return rejected(facts, limit, opts);
-    const signa = readSigna(pdf.doc);
+    // Recursion before MuPDF runs any content: a cycle is refused (it would corrupt the reader);
+    // nesting too deep for MuPDF only keeps it from running that page (Ghostscript still renders it).
+    const guard = guardOff() ? undefined : new RecursionGuard(pdf.doc);
+    for (let i = 0; guard && i < facts.pages; i++) {
+      const h = guard.page(i);
+      if (h?.kind === "cycle")
+        return rejected(facts, analysisError("too-complex", `On page ${i + 1}, ${h.what}.`), opts);
+    }
+    const signa = readSigna(pdf.doc, { guard });
     const pages: IdentifyPage[] = facts.boxes.map((b, i) => ({
       page: b.page,
       mediaBox: b.mediaBox,
@@ -58,7 +68,7 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
       // Measuring runs the whole page, so only for pages that have neither a paper mark nor a TrimBox.
       for (const n of id.needContentBox) {
         const sp = signa.pages[n - 1];
-        if (sp) pages[n - 1].contentBoxPt = contentBox(pdf.doc, sp, warnings);
+        if (sp) pages[n - 1].contentBoxPt = contentBox(pdf.doc, sp, warnings, guard);
       }
       id = identify(input);
     }
@@ -88,6 +98,13 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
       error: null,
     };
   } catch (e) {
+    // A trap inside MuPDF is the reader's fault, whatever the file did to cause it.
+    if (noteReaderFault(e))
+      return rejected(
+        facts,
+        analysisError("reader-crash", `The PDF reader failed inside MuPDF (${faultText(e)}).`),
+        opts,
+      );
     // MuPDF failing half-way through a file that opened: the file, not the program, is at fault.
     const err = e instanceof Error ? e : new Error(String(e)); // MuPDF.js may throw a bare string
     const tooComplex = err instanceof RangeError || /memory|recursion|too deep|nesting/i.test(err.message);
@@ -102,6 +119,10 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
     pdf.close();
   }
 }
+
+/** Tests of the PDF pool switch the walk off (self-test children only) to let hostile files reach MuPDF. */
+const guardOff = () =>
+  process.env.PDFUPLOAD_ISOLATION_SELFTEST === "1" && process.env.PDFUPLOAD_RECURSION_GUARD === "off";
 
 function rejected(facts: InspectFacts, error: AnalysisError, opts: AnalyzeOptions): Analysis {
   return {

@@ -1,7 +1,15 @@
 // The analysis contract: what `pdfupload analyze --json` prints, what the journal
 // stores and what `/api/jobs/:id` returns as `analysis`. Field names are public API.
 
-export type AnalysisErrorCode = "empty" | "not-pdf" | "damaged" | "encrypted" | "too-large" | "too-complex";
+export type AnalysisErrorCode =
+  | "empty"
+  | "not-pdf"
+  | "damaged"
+  | "encrypted"
+  | "too-large"
+  | "too-complex"
+  /** MuPDF itself failed (a WASM trap) on a file no repair made readable: the reader's fault. */
+  | "reader-crash";
 
 export interface AnalysisError {
   code: AnalysisErrorCode;
@@ -60,4 +68,10 @@ export interface Analysis {
   sheets: Sheet[];
   warnings: string[];
   error: AnalysisError | null;
+  /**
+   * Set only when MuPDF could not read the file itself and read a copy that qpdf or Ghostscript
+   * rewrote (src/isolation/repair-copy.ts), kept in the job's work folder. The original is still what
+   * is delivered; proofs, thumbnails, inks and the crop should be made from `path`.
+   */
+  repairedCopy?: { path: string; by: "qpdf" | "ghostscript" };
 }

@@ -12,6 +12,7 @@ import { analyzeFile } from "../analysis/analyze.ts";
 import { settingsSchema } from "../config/settings-schema.ts";
 import { analyzeIsolated, CropLimitError, cropIsolated } from "./isolated.ts";
 import { IsolationError, PdfPool, residentBytes } from "./pdf-pool.ts";
+import { readerStats } from "./reader-stats.ts";
 
 const LIMITS = { timeLimitMs: 60_000, memoryLimitMb: 1024 };
 
@@ -138,6 +139,36 @@ describe("PDF pool", () => {
     }).catch((x) => x);
     expect(e).toBeInstanceOf(CropLimitError);
     expect((e as CropLimitError).error.code).toBe("too-complex");
+  });
+
+  it("ends a child that met a reader fault, even one the task swallowed, before the next task", async () => {
+    const before = {
+      spawned: pool.spawned,
+      poisoned: pool.poisonedChildren,
+      stats: readerStats.poisonedChildren,
+    };
+    expect(await pool.run({ kind: "selftest", action: "echo" }, LIMITS)).toBe("ok");
+    const r = await pool.runReport({ kind: "selftest", action: "poison" }, LIMITS);
+    expect(r.value).toBe("swallowed");
+    expect(r.poisoned).toMatch(/memory access out of bounds/);
+    expect(pool.poisonedChildren).toBe(before.poisoned + 1);
+    expect(readerStats.poisonedChildren).toBe(before.stats + 1);
+    // The poisoned child is gone: the next task starts one more.
+    const a = await analyzeIsolated(sheet, { settings: testSettings(), pool, limits: LIMITS });
+    expect(a.error).toBeNull();
+    expect(pool.spawned).toBeGreaterThan(before.spawned);
+  });
+
+  it("reads a file refused as damaged once more in a fresh child before the verdict counts", async () => {
+    const cut = path.join(dir, "0002_cut.pdf");
+    fs.writeFileSync(cut, fs.readFileSync(sheet).subarray(0, 3000)); // an unfinished copy
+    const rereads = readerStats.rereads;
+    const a = await analyzeIsolated(cut, { settings: testSettings(), pool, limits: LIMITS });
+    expect(a.error?.code).toBe("damaged");
+    expect(readerStats.rereads).toBe(rereads + 1);
+    // A healthy file costs no second reading.
+    await analyzeIsolated(sheet, { settings: testSettings(), pool, limits: LIMITS });
+    expect(readerStats.rereads).toBe(rereads + 1);
   });
 
   it("reads the resident memory of a process", () => {

@@ -1,10 +1,12 @@
 // The child process that does PDF work for the pool (src/isolation/pdf-pool.ts): one task at a time,
-// over the IPC channel. A hostile file can only hang, bloat or crash this process; the pool kills it
-// and starts another.
+// over the IPC channel. A hostile file can only hang, bloat, crash or poison this process (a fault
+// inside MuPDF's WASM heap); the pool kills it and starts another.
 import * as mupdf from "mupdf";
 import { analyzeFile } from "../analysis/analyze.ts";
+import { noteReaderFault, takeReaderFault } from "../pipeline/steps/inspect/reader-fault.ts";
 import { writeCroppedPdf } from "../pipeline/steps/render/crop-pdf.ts";
 import type { ChildReply, ChildTask } from "./protocol.ts";
+import { readerCanary } from "./reader-canary.ts";
 
 // Colour management off: this process reads objects, text, boxes and painted areas and writes crops,
 // and never converts a colour for output (proofs are Ghostscript's, the MuPDF fallback renders in its own
@@ -23,6 +25,11 @@ async function perform(task: ChildTask): Promise<unknown> {
       if (process.env.PDFUPLOAD_ISOLATION_SELFTEST !== "1") throw new Error("self-test tasks are disabled");
       if (task.action === "spin") for (;;);
       if (task.action === "crash") process.abort();
+      if (task.action === "poison") {
+        // A fault caught and swallowed, as the analysis does with a mark it cannot read.
+        noteReaderFault(new WebAssembly.RuntimeError("memory access out of bounds"));
+        return "swallowed";
+      }
       if (task.action === "wasm-hog") {
         // MuPDF's WASM heap lives outside V8's: only the pool's RSS watchdog bounds it.
         const mupdf = await import("mupdf");
@@ -49,22 +56,28 @@ process.on("message", (msg: { id: number; task: ChildTask }) => {
     try {
       reply = { id: msg.id, ok: true, value: await perform(msg.task) };
     } catch (e) {
-      if (e instanceof WebAssembly.RuntimeError) {
-        // A trap inside MuPDF (out-of-bounds access, unreachable): its heap can no longer be trusted.
-        // Die so the pool reports a crash and starts a clean child.
-        process.stderr.write(`MuPDF trapped: ${e.message}\n`, () => process.exit(70));
-        return;
-      }
+      noteReaderFault(e);
       const err = e as Error & { code?: string };
       reply = {
         id: msg.id,
         ok: false,
-        error: { name: err.name, code: err.code, message: err.message ?? String(e) },
+        error: { name: err?.name ?? "Error", code: err?.code, message: err?.message ?? String(e) },
       };
     }
     // MuPDF.js frees WASM objects from finalizers. Run them now, inside this task: a file that left
     // MuPDF's heap damaged then fails here, instead of whichever file happens to be read at the next GC.
-    (globalThis as { gc?: () => void }).gc?.();
+    try {
+      (globalThis as { gc?: () => void }).gc?.();
+    } catch (e) {
+      noteReaderFault(e);
+    }
+    // Any fault seen during the task (even one the analysis turned into a warning), else a read of a
+    // known file: either way this child is not given another file.
+    const poisoned = takeReaderFault() ?? readerCanary();
+    if (poisoned) {
+      process.stderr.write(`MuPDF trapped: ${poisoned}\n`);
+      reply.poisoned = poisoned;
+    }
     process.send?.(reply);
   })();
 });

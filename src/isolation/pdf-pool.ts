@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { DEFAULT_PDF_MEMORY_LIMIT_MB, DEFAULT_PDF_WORKERS } from "../config/analysis-defaults.ts";
 import { CHILD_ENTRY, CHILD_EXEC_ARGS } from "./child-entry.ts";
 import type { ChildReply, ChildTask } from "./protocol.ts";
+import { readerStats } from "./reader-stats.ts";
 
 export type LimitCode = "too-complex" | "too-large";
 
@@ -22,12 +23,14 @@ export class IsolationError extends Error {
   }
 }
 
-/** An error the task itself threw in the child (the child survived). */
+/** An error the task itself threw in the child (the child survived, unless `poisoned`). */
 export class TaskError extends Error {
   constructor(
     message: string,
     readonly code?: string,
     readonly remoteName?: string,
+    /** The reader fault the child met on this task (it was then replaced). */
+    readonly poisoned: string | null = null,
   ) {
     super(message);
     this.name = "TaskError";
@@ -38,12 +41,22 @@ export interface TaskLimits {
   timeLimitMs: number;
   memoryLimitMb: number;
   signal?: AbortSignal;
+  /** Run in a child that has read nothing yet (a second reading before a file is refused). */
+  fresh?: boolean;
+}
+
+/** A task's value and, when the child met a reader fault on it, what it was (the child is gone). */
+export interface TaskReport<T> {
+  value: T;
+  poisoned: string | null;
 }
 
 export interface PoolOptions {
   size: number;
   /** Lets the child run `selftest` tasks (spin, crash, memory hogs): tests of the limits only. */
   selfTest?: boolean;
+  /** With `selfTest`: the analysis skips its recursion walk, so hostile files reach MuPDF (tests of the pool). */
+  withoutRecursionGuard?: boolean;
   /** How often the watchdog reads the child's memory. */
   watchMs?: number;
   /** A child is replaced after this many tasks, so damage a file left in MuPDF's heap cannot build up. */
@@ -69,6 +82,8 @@ interface Slot {
   busy: boolean;
   tasks: number;
   stderr: string;
+  /** The child reported a reader fault: it is ended when the task is released. */
+  poisoned: boolean;
   /** Set when we killed it, so the exit handler knows why. */
   killedFor: IsolationError | null;
   onExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | null;
@@ -84,6 +99,8 @@ export class PdfPool {
   private startFailures = 0;
   /** Children started so far (a restart after a kill counts): for tests and metrics. */
   spawned = 0;
+  /** Children ended because a task met a reader fault in them. */
+  poisonedChildren = 0;
 
   private capacity: number;
 
@@ -112,10 +129,15 @@ export class PdfPool {
 
   /** Runs one task in a child; rejects with IsolationError on a limit, TaskError on a thrown error. */
   async run<T>(task: ChildTask, limits: TaskLimits): Promise<T> {
+    return (await this.runReport<T>(task, limits)).value;
+  }
+
+  /** As `run`, and says whether the child met a reader fault on the task (its value is then suspect). */
+  async runReport<T>(task: ChildTask, limits: TaskLimits): Promise<TaskReport<T>> {
     if (this.closed) throw new IsolationError("aborted", "the PDF worker pool is closed");
-    const slot = await this.acquire(limits.memoryLimitMb);
+    const slot = await this.acquire(limits.memoryLimitMb, limits.fresh === true);
     try {
-      return (await this.runIn(slot, task, limits)) as T;
+      return (await this.runIn(slot, task, limits)) as TaskReport<T>;
     } finally {
       this.release(slot);
     }
@@ -134,12 +156,14 @@ export class PdfPool {
     return this.slots.map((s) => s.child.pid ?? 0).filter(Boolean);
   }
 
-  private async acquire(memoryLimitMb: number): Promise<Slot> {
+  private async acquire(memoryLimitMb: number, fresh: boolean): Promise<Slot> {
     for (;;) {
       if (this.closed) throw new IsolationError("aborted", "the PDF worker pool is closed");
-      let slot = this.slots.find((s) => !s.busy);
-      if (slot && slot.memoryLimitMb !== memoryLimitMb) {
-        // The limit changed (settings): the JS heap cap is fixed at spawn, so start afresh.
+      let slot =
+        (fresh && this.slots.find((s) => !s.busy && s.tasks === 0)) || this.slots.find((s) => !s.busy);
+      if (slot && (slot.memoryLimitMb !== memoryLimitMb || (fresh && slot.tasks > 0))) {
+        // The limit changed (settings): the JS heap cap is fixed at spawn, so start afresh. Or a
+        // second reading must not meet whatever an earlier file left in this child's heap.
         await this.kill(slot, null);
         slot = undefined;
       }
@@ -176,6 +200,11 @@ export class PdfPool {
   private release(slot: Slot): void {
     slot.busy = false;
     slot.tasks++;
+    if (slot.poisoned && !slot.killedFor) {
+      this.poisonedChildren++;
+      readerStats.poisonedChildren++;
+      void this.kill(slot, null);
+    }
     const surplus = this.slots.length > this.capacity;
     if ((surplus || slot.tasks >= (this.opts.maxTasksPerChild ?? 500)) && !slot.killedFor)
       void this.kill(slot, null);
@@ -191,6 +220,8 @@ export class PdfPool {
     const env = { ...process.env };
     if (this.opts.selfTest) env.PDFUPLOAD_ISOLATION_SELFTEST = "1";
     else delete env.PDFUPLOAD_ISOLATION_SELFTEST;
+    if (this.opts.selfTest && this.opts.withoutRecursionGuard) env.PDFUPLOAD_RECURSION_GUARD = "off";
+    else delete env.PDFUPLOAD_RECURSION_GUARD;
     // V8's own cap a bit under the total, so a JS-heap blow-up ends as a clean out-of-memory exit.
     const jsHeap = Math.max(64, Math.floor(memoryLimitMb * 0.75));
     const child = spawn(
@@ -209,6 +240,7 @@ export class PdfPool {
       busy: false,
       tasks: 0,
       stderr: "",
+      poisoned: false,
       killedFor: null,
       onExit: null,
       onReply: null,
@@ -307,8 +339,10 @@ export class PdfPool {
       limits.signal?.addEventListener("abort", onAbort, { once: true });
       slot.onReply = (r) => {
         if (r.id !== id) return;
-        if (r.ok) finish(null, r.value);
-        else finish(new TaskError(r.error.message, r.error.code, r.error.name));
+        const poisoned = r.poisoned ?? null;
+        if (poisoned) slot.poisoned = true;
+        if (r.ok) finish(null, { value: r.value, poisoned });
+        else finish(new TaskError(r.error.message, r.error.code, r.error.name, poisoned));
       };
       slot.onExit = (code, signal) => {
         if (slot.killedFor) return finish(slot.killedFor);

@@ -4,6 +4,7 @@
 // from the live events, which reach the web from every worker (shared event bus).
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { AppContext } from "../app/context.ts";
+import { readerStats } from "../isolation/reader-stats.ts";
 import type { TimelineEntry } from "../store/jobs.repository.ts";
 import { nowIso } from "../util/time.ts";
 
@@ -71,6 +72,20 @@ export function createMetrics(ctx: AppContext): Metrics {
         .groupBy(["target", "state"])
         .execute();
       for (const r of rows) this.set({ target: r.target || "(none)", state: r.state }, Number(r.n));
+    },
+  });
+
+  // Counted by the PDF pool of this process (the worker's, when web and worker run together).
+  new Gauge({
+    name: "pdfupload_pdf_reader_recoveries",
+    help: "PDF reader safeguards since this process started: rereads (a file read again in a fresh child before a refusal counted), poisoned_children (children ended after a fault inside MuPDF), repairs (copies rewritten by qpdf/Ghostscript), repaired_reads (of those, copies MuPDF then read)",
+    labelNames: ["kind"],
+    registers: [registry],
+    collect() {
+      this.set({ kind: "rereads" }, readerStats.rereads);
+      this.set({ kind: "poisoned_children" }, readerStats.poisonedChildren);
+      this.set({ kind: "repairs" }, readerStats.repairs);
+      this.set({ kind: "repaired_reads" }, readerStats.repairedReads);
     },
   });
 

@@ -21,7 +21,15 @@ import { applyMutation, type Mutation, mutationArb } from "./mutate.ts";
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
 const SEED = Number(process.env.FUZZ_SEED ?? 90_000);
 const FINDINGS = path.join(os.tmpdir(), "pdfupload-fuzz-findings");
-const CODES = new Set(["empty", "not-pdf", "damaged", "encrypted", "too-large", "too-complex"]);
+const CODES = new Set([
+  "empty",
+  "not-pdf",
+  "damaged",
+  "encrypted",
+  "too-large",
+  "too-complex",
+  "reader-crash",
+]);
 const LIMITS = { timeLimitMs: 20_000, memoryLimitMb: 1024 };
 
 const caseArb = fc.tuple(fc.nat(), fc.array(mutationArb, { minLength: 1, maxLength: 3 }));

@@ -378,6 +378,7 @@ export const en = {
   "error.encrypted": "The PDF is password-protected",
   "error.too-large": "The file is too large",
   "error.too-complex": "The PDF is too complex",
+  "error.reader-crash": "The PDF reader failed on this file",
   "error.missing": "The file disappeared before it was taken",
   "error.duplicate": "The same file was already processed",
   "error.timeout": "The job took too long",

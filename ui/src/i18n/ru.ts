@@ -380,6 +380,7 @@ export const ru: Record<Key, string> = {
   "error.encrypted": "PDF защищён паролем",
   "error.too-large": "Файл слишком большой",
   "error.too-complex": "PDF слишком сложный",
+  "error.reader-crash": "Программа чтения PDF не справилась с этим файлом",
   "error.missing": "Файл исчез, прежде чем его забрали",
   "error.duplicate": "Этот файл уже обрабатывался",
   "error.timeout": "Обработка шла слишком долго",

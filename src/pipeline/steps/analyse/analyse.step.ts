@@ -1,5 +1,6 @@
 // Runs the analysis engine (inspect → read-signa → identify) and books the figures the journal
 // and reports count: press, bureau, plates, m² of plate and money at today's plate cost.
+import path from "node:path";
 import type { Analysis } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
 import { analyzeIsolated } from "../../../isolation/isolated.ts";
@@ -22,13 +23,15 @@ export function bookFigures(a: Analysis, settings: Settings): { areaM2: number; 
 
 export const analyseStep: Step = {
   name: "analyse",
-  async run({ job, settings, log, signal }) {
+  async run({ job, settings, log, signal, paths }) {
     // In a child process under the analysis time and memory limits: a hostile file fails its own job only.
+    // A copy qpdf or Ghostscript repaired for MuPDF stays in the job's work folder for the render step.
     const analysis = await analyzeIsolated(job.work_path as string, {
       settings,
       fileName: job.file_name,
       defaultBureau: job.default_bureau ?? undefined,
       signal,
+      repairDir: path.join(paths.work, String(job.id)),
     });
     for (const w of analysis.warnings) await log(`warning: ${w}`, "warn");
     const { areaM2, money } = bookFigures(analysis, settings);

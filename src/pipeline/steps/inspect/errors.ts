@@ -10,8 +10,18 @@ const advice: Record<AnalysisErrorCode, string> = {
   "too-large":
     "Export the job as one PDF per sheet (or per side) and send the parts, or ask the administrator to raise the limit.",
   "too-complex": "Simplify or re-export the sheet; if it keeps failing, send it to the administrator.",
+  "reader-crash":
+    "This is a fault of the PDF reader, not necessarily of the file: send the file and this message to the administrator for a bug report.",
 };
 
 export function analysisError(code: AnalysisErrorCode, what: string): AnalysisError {
   return { code, message: `${what} ${advice[code]}` };
+}
+
+/** Said in a `damaged` refusal when the damage lost objects (inspect.ts). */
+export const LOST_WORDS = "parts of it are lost";
+
+/** True for a refusal because the damage lost objects: no other program's rewrite brings them back. */
+export function lostData(error: AnalysisError | null | undefined): boolean {
+  return error?.code === "damaged" && error.message.includes(`; ${LOST_WORDS}: `);
 }

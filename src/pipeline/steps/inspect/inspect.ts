@@ -2,10 +2,12 @@
 import { basename } from "node:path";
 import type * as mupdf from "mupdf";
 import type { AnalysisError } from "../../../analysis/types.ts";
-import { analysisError } from "./errors.ts";
+import { analysisError, LOST_WORDS } from "./errors.ts";
 import { normalizeRect, type RectPt } from "./geometry.ts";
 import { captureMupdfLog } from "./mupdf-log.ts";
 import { type OpenPdf, openPdf } from "./open-pdf.ts";
+import { noteReaderFault } from "./reader-fault.ts";
+import { RecursionGuard } from "./recursion.ts";
 import { hasPdfExtension, sniffFile } from "./sniff.ts";
 
 export interface InspectInput {
@@ -51,6 +53,9 @@ export type InspectResult =
 const SIGNA_CREATOR = /prinect\s*signa\s*station/i;
 // Messages MuPDF always logs while rebuilding an xref; anything else during a repair means lost data.
 const REPAIR_NOISE = /cannot find startxref|repair(ing)? (broken xref|PDF document)|trying to repair/i;
+// After a repair, what says an object was lost (a page, its content) rather than mended syntax.
+const LOST =
+  /page tree|non-page object|cannot (find|load|open)|out of range|no such object|object .*(not found|missing)|unknown object|missing object|cannot parse|stream (is )?(too short|truncated)|premature end|unexpected end|TRYLATER/i;
 
 /** Inspects one file. On success the caller owns `pdf` and must close it. Never throws for bad input. */
 export function inspect(input: InspectInput): InspectResult {
@@ -121,15 +126,25 @@ export function inspect(input: InspectInput): InspectResult {
     const read = captureMupdfLog(() => readPages(doc, facts.repaired));
     // What MuPDF logged before it decided to repair is about the broken xref itself, not about lost data.
     const lastRepair = opened.log.findLastIndex((m) => REPAIR_NOISE.test(m));
-    const problems = [...opened.log.slice(lastRepair + 1), ...read.log].filter((m) => !REPAIR_NOISE.test(m));
     if (read.value instanceof Error) {
       return fail(analysisError("damaged", `The PDF's pages cannot be read (${read.value.message}).`));
     }
-    facts.boxes = read.value;
-    facts.pages = read.value.length;
-    if (facts.repaired && (facts.pages === 0 || problems.length > 0)) {
-      const detail = problems.length ? `: ${unique(problems).slice(0, 3).join("; ")}` : "";
-      return fail(analysisError("damaged", `The PDF is damaged and could not be fully repaired${detail}.`));
+    const onPages = new Set(read.value.pageProblems.flat());
+    const fileProblems = unique(
+      [...opened.log.slice(lastRepair + 1), ...read.log.filter((m) => !onPages.has(m))].filter(
+        (m) => !REPAIR_NOISE.test(m),
+      ),
+    );
+    facts.boxes = read.value.boxes;
+    facts.pages = read.value.boxes.length;
+    if (facts.repaired) {
+      // Lost objects refuse the file; syntax MuPDF mended (a trailer, a content stream) is a warning
+      // naming the page, as long as every page still reads: a RIP prints such a file.
+      const lost = [...fileProblems, ...read.value.pageProblems.flat()].filter((m) => LOST.test(m));
+      if (facts.pages === 0 || lost.length > 0) {
+        const detail = lost.length ? `; ${LOST_WORDS}: ${unique(lost).slice(0, 3).join("; ")}` : "";
+        return fail(analysisError("damaged", `The PDF is damaged and could not be fully repaired${detail}.`));
+      }
     }
     if (facts.pages === 0) return fail(analysisError("empty", "The PDF has no pages."));
     if (facts.pages > input.maxPages) {
@@ -142,13 +157,17 @@ export function inspect(input: InspectInput): InspectResult {
     }
     if (facts.repaired) {
       facts.warnings.push(
-        "The PDF's cross-reference table was broken and has been rebuilt; all pages were read.",
+        `The PDF's cross-reference table was broken and has been rebuilt; all pages were read${fileProblems.length ? ` (repaired: ${fileProblems.slice(0, 3).join("; ")})` : ""}.`,
       );
+      read.value.pageProblems.forEach((p, i) => {
+        if (p.length) facts.warnings.push(`Page ${i + 1} was repaired: ${unique(p).slice(0, 3).join("; ")}.`);
+      });
     }
     handedOver = true;
     return { ok: true, facts, pdf };
   } catch (e) {
-    return fail(analysisError("damaged", `The PDF cannot be read (${(e as Error).message}).`));
+    noteReaderFault(e);
+    return fail(analysisError("damaged", `The PDF cannot be read (${asError(e).message}).`));
   } finally {
     if (!handedOver) pdf.close();
   }
@@ -168,26 +187,36 @@ function rectOf(obj: mupdf.PDFObject): RectPt | null {
 
 /**
  * Boxes of every page. After a repair, each page is also interpreted once (into a display list) so that
- * objects lost to the damage show up in the log instead of as silently blank areas.
+ * objects lost to the damage show up in its log instead of as silently blank areas; a page whose
+ * drawing reaches itself (recursion.ts) is not run, the analysis refuses it later.
  */
-function readPages(doc: mupdf.PDFDocument, repaired: boolean): PageBoxes[] | Error {
+function readPages(
+  doc: mupdf.PDFDocument,
+  repaired: boolean,
+): { boxes: PageBoxes[]; pageProblems: string[][] } | Error {
   try {
     const n = doc.countPages();
-    const out: PageBoxes[] = [];
+    const boxes: PageBoxes[] = [];
+    const pageProblems: string[][] = [];
+    const guard = repaired ? new RecursionGuard(doc) : null;
     for (let i = 0; i < n; i++) {
-      const po = doc.findPage(i);
-      const mediaBox = rectOf(po.getInheritable("MediaBox")) ?? [0, 0, 612, 792];
-      const trimBox = rectOf(po.get("TrimBox"));
-      const rot = po.getInheritable("Rotate");
-      const cropBox = rectOf(po.getInheritable("CropBox"));
-      out.push({ page: i + 1, mediaBox, trimBox, cropBox, rotate: rot.isNumber() ? rot.asNumber() : 0 });
-      if (repaired) {
-        const page = doc.loadPage(i);
-        page.toDisplayList(false).destroy();
-        page.destroy();
-      }
+      const { value, log } = captureMupdfLog((): PageBoxes => {
+        const po = doc.findPage(i);
+        const mediaBox = rectOf(po.getInheritable("MediaBox")) ?? [0, 0, 612, 792];
+        const trimBox = rectOf(po.get("TrimBox"));
+        const rot = po.getInheritable("Rotate");
+        const cropBox = rectOf(po.getInheritable("CropBox"));
+        if (guard && !guard.page(i)) {
+          const page = doc.loadPage(i);
+          page.toDisplayList(false).destroy();
+          page.destroy();
+        }
+        return { page: i + 1, mediaBox, trimBox, cropBox, rotate: rot.isNumber() ? rot.asNumber() : 0 };
+      });
+      boxes.push(value);
+      pageProblems.push(log.filter((m) => !REPAIR_NOISE.test(m)));
     }
-    return out;
+    return { boxes, pageProblems };
   } catch (e) {
     return asError(e);
   }
@@ -195,5 +224,6 @@ function readPages(doc: mupdf.PDFDocument, repaired: boolean): PageBoxes[] | Err
 
 /** MuPDF.js sometimes throws a bare string (e.g. "TRYLATER" on a stream that ends early). */
 function asError(e: unknown): Error {
+  noteReaderFault(e);
   return e instanceof Error ? e : new Error(String(e));
 }

@@ -6,6 +6,7 @@ import type { AnalysisError } from "../../../analysis/types.ts";
 import { lzwDecodedSize, runLengthDecodedSize } from "./decoded-size.ts";
 import { analysisError } from "./errors.ts";
 import type { PageBoxes } from "./inspect.ts";
+import { noteReaderFault } from "./reader-fault.ts";
 
 const PT_PER_MM = 72 / 25.4;
 
@@ -153,7 +154,8 @@ export async function checkStreams(doc: mupdf.PDFDocument, maxBytes: number): Pr
     try {
       obj = doc.newIndirect(num);
       if (!obj.isStream()) continue;
-    } catch {
+    } catch (e) {
+      noteReaderFault(e);
       continue; // a broken object: MuPDF's own reading reports what matters
     }
     const dict = obj.resolve();
@@ -184,7 +186,8 @@ export async function checkStreams(doc: mupdf.PDFDocument, maxBytes: number): Pr
       const buf = obj.readRawStream();
       raw = buf.asUint8Array().slice();
       buf.destroy();
-    } catch {
+    } catch (e) {
+      noteReaderFault(e);
       continue;
     }
     rawLen = raw.byteLength;

@@ -2,6 +2,8 @@
 import type * as mupdf from "mupdf";
 import { intersect, normalizeRect, type RectPt } from "../inspect/geometry.ts";
 import { captureMupdfLog } from "../inspect/mupdf-log.ts";
+import { noteReaderFault } from "../inspect/reader-fault.ts";
+import type { RecursionGuard } from "../inspect/recursion.ts";
 import { readColorants } from "./colorants.ts";
 import { measureContentBox } from "./content-box.ts";
 import { findMarks, type Mark, type MarkRef, MarkTextReader, toMark } from "./marks.ts";
@@ -28,6 +30,8 @@ export interface ReadSignaResult {
 export interface ReadSignaOptions {
   /** 1-based pages whose content box to measure (it runs the whole page, so only when needed). */
   contentBoxPages?: number[] | "all";
+  /** Marks and pages it finds unsafe for MuPDF (a cycle, deep nesting) are not run, with a warning. */
+  guard?: RecursionGuard;
 }
 
 export function readSigna(doc: mupdf.PDFDocument, opts: ReadSignaOptions = {}): ReadSignaResult {
@@ -41,7 +45,9 @@ export function readSigna(doc: mupdf.PDFDocument, opts: ReadSignaOptions = {}): 
     let found: MarkRef[] = [];
     try {
       found = findMarks(pageObj);
+      if (opts.guard) found = safeMarks(found, opts.guard, pageObj, i + 1, warnings);
     } catch (e) {
+      noteReaderFault(e);
       warnings.push(`Page ${i + 1}: the Signa marks could not be read (${(e as Error).message}).`);
     }
     refs.push(found);
@@ -81,14 +87,41 @@ export function readSigna(doc: mupdf.PDFDocument, opts: ReadSignaOptions = {}): 
   const wanted = opts.contentBoxPages === "all" ? pages.map((p) => p.page) : (opts.contentBoxPages ?? []);
   for (const p of wanted) {
     const sp = pages[p - 1];
-    if (sp) sp.contentBoxPt = contentBox(doc, sp, warnings);
+    if (sp) sp.contentBoxPt = contentBox(doc, sp, warnings, opts.guard);
   }
   const hasSignaData = pages.some((p) => p.colorants !== null || p.marks.length > 0);
   return { pages, hasSignaData, warnings };
 }
 
+/** Marks MuPDF may draw; the others are kept without text, with a warning naming them. */
+function safeMarks(
+  found: MarkRef[],
+  guard: RecursionGuard,
+  pageObj: mupdf.PDFObject,
+  page: number,
+  warnings: string[],
+): MarkRef[] {
+  const res = pageObj.getInheritable("Resources");
+  return found.filter((m) => {
+    const h = guard.form(m.ref, m.resourceName, res.isDictionary() ? res : null);
+    if (h)
+      warnings.push(`Page ${page}: the text of the Signa mark ${m.creationName} was not read: ${h.what}.`);
+    return !h;
+  });
+}
+
 /** Measures one page's content box without its marks, clipped to the MediaBox. */
-export function contentBox(doc: mupdf.PDFDocument, sp: SignaPage, warnings: string[] = []): RectPt | null {
+export function contentBox(
+  doc: mupdf.PDFDocument,
+  sp: SignaPage,
+  warnings: string[] = [],
+  guard?: RecursionGuard,
+): RectPt | null {
+  const hazard = guard?.page(sp.page - 1);
+  if (hazard) {
+    warnings.push(`Page ${sp.page}: the drawn area was not measured: ${hazard.what}.`);
+    return null;
+  }
   const { value, log } = captureMupdfLog(() => {
     try {
       return measureContentBox(

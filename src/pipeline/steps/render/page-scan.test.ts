@@ -4,6 +4,7 @@
 import * as mupdf from "mupdf";
 import { PDFDocument, PDFName } from "pdf-lib";
 import { describe, expect, it } from "vitest";
+import { rawPdf } from "../../../../test/fixtures/hostile.ts";
 import { scanPage } from "./page-scan.ts";
 import { buildOverprintPdf } from "./test-fixtures.ts";
 
@@ -91,5 +92,33 @@ describe("scanPage", () => {
     expect(r.map((s) => s.names)).toEqual([["Silver"], ["Gold 871 C"], ["Varnish"]]);
     // The scheduler's cost figure: the 2 × 2 image on page 2, nothing drawn from images elsewhere.
     expect(r.map((s) => s.imagePx)).toEqual([0, 4, 0]);
+  });
+});
+
+describe("scanPage on what real files hold", () => {
+  it("walks a tiling pattern, an image mask without a colour space and an annotation without appearance", () => {
+    // Each of these is a key MuPDF.js answers with its shared null object, which cannot be resolved.
+    const pdf = rawPdf([
+      "<</Type/Catalog /Pages 2 0 R>>",
+      "<</Type/Pages /Kids[3 0 R] /Count 1>>",
+      "<</Type/Page /Parent 2 0 R /MediaBox[0 0 595 842] /Resources<</Pattern<</P 5 0 R>> /XObject<</M 6 0 R>>>> /Contents 4 0 R /Annots[7 0 R]>>",
+      { dict: "", data: Buffer.from("/Pattern cs /P scn 0 0 595 842 re f /M Do") },
+      {
+        dict: "/Type/Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox[0 0 20 20] /XStep 20 /YStep 20 /Resources<</ColorSpace<</S [/Separation/Gold/DeviceCMYK 8 0 R]>>>>",
+        data: Buffer.from("/S cs 1 scn 0 0 10 10 re f"),
+      },
+      {
+        dict: "/Type/XObject /Subtype/Image /Width 8 /Height 8 /ImageMask true /BitsPerComponent 1",
+        data: Buffer.alloc(8),
+      },
+      "<</Type/Annot /Subtype/Link /Rect[0 0 10 10]>>",
+      "<</FunctionType 2 /Domain[0 1] /C0[0 0 0 0] /C1[0 0 1 0] /N 1>>",
+    ]);
+    const doc = mupdf.Document.openDocument(pdf, "application/pdf").asPDF() as mupdf.PDFDocument;
+    try {
+      expect(scanPage(doc.findPage(0))).toEqual({ names: ["Gold"], incomplete: false, imagePx: 64 });
+    } finally {
+      doc.destroy();
+    }
   });
 });

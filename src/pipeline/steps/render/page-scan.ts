@@ -16,6 +16,11 @@ export interface PageScan {
   imagePx: number;
 }
 
+/** `o` resolved; a missing key stays null (MuPDF.js's shared null object has no document to resolve in). */
+const resolved = (o: mupdf.PDFObject): mupdf.PDFObject => (o.isNull() ? o : o.resolve());
+/** `o[key]`, null when `o` is (the shared null object cannot be asked either). */
+const at = (o: mupdf.PDFObject, key: string): mupdf.PDFObject => (o.isNull() ? o : o.get(key));
+
 export function scanPage(page: mupdf.PDFObject): PageScan {
   const names = new Set<string>();
   let imagePx = 0;
@@ -35,7 +40,7 @@ export function scanPage(page: mupdf.PDFObject): PageScan {
         if (n.isName() && !NOT_SPOTS.has(n.asName())) names.add(n.asName());
       });
     } else if (family === "Indexed" || family === "Pattern") {
-      colorSpace(cs.get(1).resolve(), depth + 1);
+      colorSpace(resolved(cs.get(1)), depth + 1);
     }
   };
 
@@ -55,39 +60,39 @@ export function scanPage(page: mupdf.PDFObject): PageScan {
 
   const resources = (res: mupdf.PDFObject, depth: number): void => {
     if (!visit(res, depth)) return;
-    const r = res.resolve();
+    const r = resolved(res);
     if (!r.isDictionary()) return;
     r.get("ColorSpace").forEach((cs) => {
-      colorSpace(cs.resolve(), 0);
+      colorSpace(resolved(cs), 0);
     });
     r.get("XObject").forEach((xo) => {
       if (!visit(xo, depth)) return;
-      const x = xo.resolve();
+      const x = resolved(xo);
       const sub = x.get("Subtype").isName() ? x.get("Subtype").asName() : "";
       if (sub === "Image") {
-        colorSpace(x.get("ColorSpace").resolve(), 0);
+        colorSpace(resolved(x.get("ColorSpace")), 0);
         const [w, h] = [x.get("Width"), x.get("Height")];
         if (w.isNumber() && h.isNumber()) imagePx += Math.max(0, w.asNumber()) * Math.max(0, h.asNumber());
       } else if (sub === "Form") resources(x.get("Resources"), depth + 1);
     });
     r.get("Shading").forEach((sh) => {
-      colorSpace(sh.resolve().get("ColorSpace").resolve(), 0);
+      colorSpace(resolved(at(resolved(sh), "ColorSpace")), 0);
     });
     r.get("Pattern").forEach((pat) => {
       if (!visit(pat, depth)) return;
-      const p = pat.resolve();
-      colorSpace(p.get("Shading").resolve().get("ColorSpace").resolve(), 0);
+      const p = resolved(pat);
+      colorSpace(resolved(at(resolved(p.get("Shading")), "ColorSpace")), 0);
       resources(p.get("Resources"), depth + 1);
     });
   };
 
   resources(page.getInheritable("Resources"), 0);
   page.get("Annots").forEach((a) => {
-    const ap = a.resolve().get("AP").get("N");
+    const ap = at(at(resolved(a), "AP"), "N");
     if (ap.isStream()) resources(ap.get("Resources"), 1);
     else if (ap.isDictionary())
       ap.forEach((state) => {
-        resources(state.resolve().get("Resources"), 1);
+        resources(at(resolved(state), "Resources"), 1);
       });
   });
   return { names: [...names], incomplete, imagePx };

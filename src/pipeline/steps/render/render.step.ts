@@ -40,10 +40,15 @@ export const renderStep: Step = {
     const pool = sharedPool(settings.analysis.workers);
     const crop = (src: string, dest: string, rects: Parameters<typeof cropIsolated>[2]) =>
       cropIsolated(src, dest, rects, { pool, limits: limitsOf(settings), signal });
+    // Proofs come from the copy MuPDF could read when the analysis needed one (the original is delivered).
+    const repaired = analysis.repairedCopy?.path;
+    const source =
+      repaired && (await fsp.stat(repaired).catch(() => null)) ? repaired : (job.work_path as string);
+    if (source === repaired) await log(`render: from the copy ${analysis.repairedCopy?.by} repaired`, "warn");
     let r: Awaited<ReturnType<typeof renderSheets>>;
     try {
       r = await renderSheets({
-        pdfPath: job.work_path as string,
+        pdfPath: source,
         analysis,
         settings: settings.render,
         outDir,
