@@ -51,7 +51,8 @@ export function renderPageWithMupdf(opts: {
     const onAbort = () => finish(new RenderError("render-aborted", "rendering was cancelled"));
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     worker.once("message", (m: { ok: boolean; error?: string } & MupdfPage) => {
-      if (m.ok) finish(null, { width: m.width, height: m.height, rgb: m.rgb, coverage: m.coverage, peak: m.peak });
+      if (m.ok)
+        finish(null, { width: m.width, height: m.height, rgb: m.rgb, coverage: m.coverage, peak: m.peak });
       else finish(new RenderError("mupdf-failed", `MuPDF could not render page ${opts.page}: ${m.error}`));
     });
     worker.once("error", (e) => finish(new RenderError("mupdf-failed", `MuPDF worker failed: ${e.message}`)));
