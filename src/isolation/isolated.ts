@@ -40,6 +40,7 @@ export function rejectedAnalysis(fileName: string, error: AnalysisError, opts: A
     isSigna: false,
     pages: 0,
     plates: 0,
+    platesBy: null,
     bureau,
     bureauBy: fromName ? "file-name" : bureau ? "hot-folder" : null,
     order,
