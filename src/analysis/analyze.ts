@@ -78,7 +78,7 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
       warnings.push(
         signa.hasSignaData
           ? `The creator is ${who}, not PrinectSignaStation, but the file carries Signa data: it was probably re-saved by another program.`
-          : `Not a Prinect Signa Station file (creator ${who}): no colorants or marks, so 0 plates are counted and press and paper come from the page geometry.`,
+          : `Not a Prinect Signa Station file (creator ${who}): no colorants or marks, so plates are counted from the separations that carry ink and press and paper come from the page geometry.`,
       );
     }
     warnings.push(...id.warnings);
@@ -89,6 +89,8 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
       isSigna,
       pages: facts.pages,
       plates: id.plates,
+      // Sheets without Signa's list are counted from their separations once rendered.
+      platesBy: id.sheets.every((s) => s.colorants.length) ? "signa" : null,
       bureau: id.bureau,
       bureauBy: id.bureauBy,
       order: id.order,
@@ -132,6 +134,7 @@ function rejected(facts: InspectFacts, error: AnalysisError, opts: AnalyzeOption
     isSigna: facts.creatorIsSigna,
     pages: facts.pages,
     plates: 0,
+    platesBy: null,
     ...fileNameFacts(facts.file, opts.settings.bureaus, opts.defaultBureau),
     sheets: [],
     warnings: facts.warnings,

@@ -19,7 +19,9 @@ export interface AnalysisError {
 
 export type PressBy = "mark" | "plate-size" | null;
 export type PaperBy = "mark" | "trim-box" | "content" | null;
-export type BureauBy = "mark" | "file-name" | "hot-folder" | null;
+export type BureauBy = "mark" | "file-name" | "hot-folder" | "operator" | null;
+/** Where the plate count comes from: Signa's colorant lists, or the separations that carry ink. */
+export type PlatesBy = "signa" | "separations" | null;
 
 export interface Sheet {
   /** 1-based page number; one page = one complect (plate set). */
@@ -52,6 +54,12 @@ export interface Sheet {
   inkAreaPt?: [number, number, number, number];
   /** Set when inks or proofs were made without overprint simulation (no Ghostscript). */
   inksApproximate?: boolean;
+  /** Separations that carry ink on the paper area (after render; absent when the page was not rendered). */
+  separations?: string[];
+  /** Listed colorants whose separation is empty: plates paid for nothing (only where measured per separation). */
+  blankPlates?: string[];
+  /** Separations that carry ink but are not listed: Signa makes no plate for them. */
+  missingPlates?: string[];
 }
 
 export interface Analysis {
@@ -61,6 +69,13 @@ export interface Analysis {
   isSigna: boolean;
   pages: number;
   plates: number;
+  /**
+   * `signa`: every sheet's colorant list; `separations`: counted from the inked separations of
+   * sheets without one (after render); null: not counted yet (a non-Signa file before render).
+   */
+  platesBy: PlatesBy;
+  /** The separations were measured with the MuPDF fallback (spots folded into CMYK). */
+  platesApproximate?: boolean;
   bureau: string | null;
   bureauBy: BureauBy;
   order: string | null;

@@ -42,6 +42,7 @@ export function rejectedAnalysis(fileName: string, error: AnalysisError, opts: A
     isSigna: false,
     pages: 0,
     plates: 0,
+    platesBy: null,
     ...fileNameFacts(fileName, opts.settings.bureaus, opts.defaultBureau),
     sheets: [],
     warnings: [],

@@ -79,7 +79,8 @@ export function writeCroppedPdf(src: string, dest: string, rects: (Rect | null |
   })();
   try {
     const { doc } = opened;
-    if (doc.needsPassword()) throw new RenderError("crop-failed", "the PDF is encrypted");
+    // Only an open (user) password stops us; inspect refuses such a file before render.
+    if (doc.needsPassword()) throw new RenderError("crop-failed", "the PDF needs a password to open");
     const warnings: string[] = [];
     const boxes: Rect[] = [];
     const rotations: number[] = [];
@@ -126,9 +127,14 @@ export function writeCroppedPdf(src: string, dest: string, rects: (Rect | null |
       const gen = Number(/^\d+ (\d+) R$/.exec(ref.toString())?.[1] ?? 0);
       changed.push({ num: ref.asIndirect(), gen, body: page.toString(true, true) });
     }
-    if (doc.wasRepaired()) {
-      // The original's xref is broken, so an update pointing back at it would be too: write it whole.
-      const buf = doc.saveToBuffer("garbage=no");
+    // An owner-password-only file (restrictions, empty open password) opens like any other. An
+    // appended update would have to encrypt the changed page dictionaries' strings, which MuPDF.js
+    // cannot do for us: write the cropped copy whole and unencrypted. It is our private working
+    // copy; the original is delivered untouched.
+    const encrypted = !doc.getTrailer().get("Encrypt").isNull();
+    if (doc.wasRepaired() || encrypted) {
+      // A broken xref: an update pointing back at it would be broken too, so also written whole.
+      const buf = doc.saveToBuffer(encrypted ? "encrypt=none,garbage=no" : "garbage=no");
       writeFileSync(dest, buf.asUint8Array());
       buf.destroy();
       return { boxes, rotations, spots, warnings };
@@ -173,7 +179,6 @@ function appendUpdate(
     .filter(([, v]) => v && !v.isNull())
     .map(([k, v]) => `/${k} ${v.toString(true, true)}`)
     .join(" ");
-  if (!trailer.get("Encrypt").isNull()) throw new RenderError("crop-failed", "the PDF is encrypted");
   const sizeIn = Math.max(trailer.get("Size").asNumber() || 0, doc.countObjects());
 
   const parts: Buffer[] = [];

@@ -9,6 +9,8 @@ export interface MupdfPage {
   rgb: Uint8Array;
   /** Cyan, Magenta, Yellow, Black coverage in percent (spots folded into CMYK by MuPDF). */
   coverage: [number, number, number, number];
+  /** The strongest ink of one pixel per process ink, percent. */
+  peak: [number, number, number, number];
 }
 
 const WORKER = new URL("./mupdf-render.worker.mjs", import.meta.url);
@@ -49,7 +51,8 @@ export function renderPageWithMupdf(opts: {
     const onAbort = () => finish(new RenderError("render-aborted", "rendering was cancelled"));
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     worker.once("message", (m: { ok: boolean; error?: string } & MupdfPage) => {
-      if (m.ok) finish(null, { width: m.width, height: m.height, rgb: m.rgb, coverage: m.coverage });
+      if (m.ok)
+        finish(null, { width: m.width, height: m.height, rgb: m.rgb, coverage: m.coverage, peak: m.peak });
       else finish(new RenderError("mupdf-failed", `MuPDF could not render page ${opts.page}: ${m.error}`));
     });
     worker.once("error", (e) => finish(new RenderError("mupdf-failed", `MuPDF worker failed: ${e.message}`)));

@@ -24,15 +24,18 @@ try {
   const stride = cmyk.getStride();
   const px = cmyk.getPixels();
   const sums = [0, 0, 0, 0];
+  const high = [0, 0, 0, 0];
   for (let y = 0; y < h; y++) {
     let i = y * stride;
     for (let x = 0; x < w; x++, i += 4) {
-      sums[0] += px[i];
-      sums[1] += px[i + 1];
-      sums[2] += px[i + 2];
-      sums[3] += px[i + 3];
+      for (let c = 0; c < 4; c++) {
+        const v = px[i + c];
+        sums[c] += v;
+        if (v > high[c]) high[c] = v;
+      }
     }
   }
+  const peak = high.map((v) => (v / 255) * 100);
   const area = 255 * w * h;
   const coverage = sums.map((v) => (area ? (v / area) * 100 : 0));
   // MuPDF converts through its ICC engine (lcms2), not by channel arithmetic.
@@ -41,7 +44,7 @@ try {
   const src = rgbPix.getPixels();
   const rgb = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) rgb.set(src.subarray(y * rs, y * rs + w * 3), y * w * 3);
-  parentPort.postMessage({ ok: true, width: w, height: h, rgb, coverage }, [rgb.buffer]);
+  parentPort.postMessage({ ok: true, width: w, height: h, rgb, coverage, peak }, [rgb.buffer]);
 } catch (e) {
   parentPort.postMessage({ ok: false, error: String(e?.message ?? e) });
 } finally {

@@ -56,6 +56,8 @@ export interface PagePass {
   composite: string;
   /** Coverage in percent by separation name (process inks always present). */
   coverage: Map<string, number>;
+  /** The strongest ink of one pixel per separation, percent (tells a blank plate from a small mark). */
+  peak: Map<string, number>;
   device: "tiffsep" | "tiff32nc";
   /** Raster size in pixels. */
   width: number;
@@ -175,12 +177,14 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
     const seq = seqName(i + 1);
     const composite = path.join(o.dir, `${seq}.tif`);
     const coverage = new Map<string, number>();
+    const peak = new Map<string, number>();
     let size = { width: 0, height: 0 };
     if (device === "tiff32nc") {
       const r = await tiffChannelCoverage(composite, true);
       size = r;
       PROCESS_INKS.forEach((name, k) => {
         coverage.set(name, r.coverage[k] ?? 0);
+        peak.set(name, r.peak[k] ?? 0);
       });
     } else {
       const prefix = `${seq}(`;
@@ -188,7 +192,9 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
         if (!f.startsWith(prefix) || !f.endsWith(").tif")) continue;
         const r = await tiffChannelCoverage(path.join(o.dir, f), false);
         size = r;
-        coverage.set(decodeGsSeparationName(f.slice(prefix.length, -").tif".length)), r.coverage[0]);
+        const name = decodeGsSeparationName(f.slice(prefix.length, -").tif".length));
+        coverage.set(name, r.coverage[0]);
+        peak.set(name, r.peak[0]);
       }
     }
     const text = byPage.get(page) ?? "";
@@ -196,7 +202,7 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
     if (/Max spot colorants reached/i.test(text)) {
       problem = `${problem ? `${problem} ` : ""}More spot colours than Ghostscript separates in one pass: some were measured as their CMYK equivalents.`;
     }
-    done.push({ page, composite, coverage, device, width: size.width, height: size.height, problem });
+    done.push({ page, composite, coverage, peak, device, width: size.width, height: size.height, problem });
   }
   const failed: RasterResult["failed"] = [];
   const notStarted: number[] = [];

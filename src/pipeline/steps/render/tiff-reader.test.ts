@@ -51,8 +51,42 @@ describe("tiffChannelCoverage", () => {
     expect(r.width).toBe(3333);
     expect(r.coverage[0]).toBeCloseTo(50, 0);
     expect(r.coverage.slice(1)).toEqual([0, 0, 0]);
+    // The strongest pixel of each channel: full cyan, nothing else.
+    expect(r.peak).toEqual([100, 0, 0, 0]);
     // 33 MB in 4 MB chunks: the loop turned between them (a synchronous read would give 0 turns).
     expect(turns).toBeGreaterThanOrEqual(4);
     expect(tiffComplete(tif)).toBe(true);
+  });
+
+  it("gives each tiffsep separation's peak (ink stored as 0) apart from its coverage", async () => {
+    const pdf = path.join(dir, "faint.pdf");
+    // A 10 % magenta tint over the whole page and one small solid cyan square.
+    const ops = "0 0.1 0 0 k 0 0 400 300 re f 1 0 0 0 k 10 10 4 4 re f";
+    writeFileSync(
+      pdf,
+      `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 1/Kids[3 0 R]>>endobj\n` +
+        `3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 400 300]/Contents 4 0 R>>endobj\n` +
+        `4 0 obj<</Length ${ops.length}>>stream\n${ops}\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`,
+    );
+    const out = path.join(dir, "sep.tif");
+    execFileSync("gs", [
+      "-q",
+      "-dSAFER",
+      "-dBATCH",
+      "-dNOPAUSE",
+      "-sDEVICE=tiffsep",
+      "-r72",
+      "-sCompression=none",
+      `-sOutputFile=${out}`,
+      pdf,
+    ]);
+    const cyan = await tiffChannelCoverage(path.join(dir, "sep(Cyan).tif"), false);
+    const magenta = await tiffChannelCoverage(path.join(dir, "sep(Magenta).tif"), false);
+    const yellow = await tiffChannelCoverage(path.join(dir, "sep(Yellow).tif"), false);
+    expect(cyan.coverage[0]).toBeLessThan(0.05);
+    expect(cyan.peak[0]).toBeGreaterThan(95);
+    expect(magenta.coverage[0]).toBeCloseTo(10, 0);
+    expect(magenta.peak[0]).toBeCloseTo(10, 0);
+    expect(yellow.peak[0]).toBe(0);
   });
 });

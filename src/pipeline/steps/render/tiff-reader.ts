@@ -89,48 +89,90 @@ function mergeContiguous(strips: TiffInfo["strips"]): TiffInfo["strips"] {
 }
 
 /**
- * Adds `chunk[0..n)` to the per-channel sums. Strips hold whole pixels and chunks are a multiple of
- * spp, so channel = index mod spp.
+ * Adds `chunk[0..n)` to the per-channel sums and widens each channel's [low, high] range. Strips hold
+ * whole pixels and chunks are a multiple of spp, so channel = index mod spp.
  */
-function addChannelSums(chunk: Buffer, n: number, spp: number, sums: Float64Array): void {
+function addChannelSums(
+  chunk: Buffer,
+  n: number,
+  spp: number,
+  sums: Float64Array,
+  low: Uint8Array,
+  high: Uint8Array,
+): void {
   if (spp === 1) {
     let acc = 0;
-    for (let i = 0; i < n; i++) acc += chunk[i];
+    let lo = low[0];
+    let hi = high[0];
+    for (let i = 0; i < n; i++) {
+      const v = chunk[i];
+      acc += v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
     sums[0] += acc;
+    low[0] = lo;
+    high[0] = hi;
   } else if (spp === 4) {
     let c = 0;
     let m = 0;
     let y = 0;
     let k = 0;
+    let hc = high[0];
+    let hm = high[1];
+    let hy = high[2];
+    let hk = high[3];
     for (let i = 0; i < n; i += 4) {
-      c += chunk[i];
-      m += chunk[i + 1];
-      y += chunk[i + 2];
-      k += chunk[i + 3];
+      const vc = chunk[i];
+      const vm = chunk[i + 1];
+      const vy = chunk[i + 2];
+      const vk = chunk[i + 3];
+      c += vc;
+      m += vm;
+      y += vy;
+      k += vk;
+      if (vc > hc) hc = vc;
+      if (vm > hm) hm = vm;
+      if (vy > hy) hy = vy;
+      if (vk > hk) hk = vk;
     }
     sums[0] += c;
     sums[1] += m;
     sums[2] += y;
     sums[3] += k;
+    high[0] = hc;
+    high[1] = hm;
+    high[2] = hy;
+    high[3] = hk;
+    // CMYK composites store ink as 255, so their lows are never asked for.
   } else {
-    for (let i = 0; i < n; i++) sums[i % spp] += chunk[i];
+    for (let i = 0; i < n; i++) {
+      const ch = i % spp;
+      const v = chunk[i];
+      sums[ch] += v;
+      if (v < low[ch]) low[ch] = v;
+      if (v > high[ch]) high[ch] = v;
+    }
   }
 }
 
 /**
- * Ink coverage in percent per channel of an uncompressed 8-bit TIFF. `inkIs255`: CMYK composites store
+ * Ink coverage in percent per channel of an uncompressed 8-bit TIFF, and each channel's peak (the
+ * strongest ink of one pixel, percent). `inkIs255`: CMYK composites store
  * ink as 255; tiffsep's separation files store it as 0. Reads a chunk at a time and yields between
  * chunks, so a big raster never holds the event loop (the web server shares it) for long.
  */
 export async function tiffChannelCoverage(
   path: string,
   inkIs255: boolean,
-): Promise<{ width: number; height: number; coverage: number[] }> {
+): Promise<{ width: number; height: number; coverage: number[]; peak: number[] }> {
   const file = await open(path, "r");
   try {
     const info = readTiffInfo(file.fd);
     const spp = info.samplesPerPixel;
     const sums = new Float64Array(spp);
+    const low = new Uint8Array(spp).fill(255);
+    const high = new Uint8Array(spp);
     const chunk = Buffer.alloc((4 << 20) - ((4 << 20) % spp));
     let total = 0;
     for (const s of mergeContiguous(info.strips)) {
@@ -143,7 +185,7 @@ export async function tiffChannelCoverage(
           s.offset + done,
         );
         if (n <= 0) throw new Error("TIFF truncated");
-        addChannelSums(chunk, n, spp, sums);
+        addChannelSums(chunk, n, spp, sums, low, high);
         done += n;
         total += n;
       }
@@ -154,7 +196,9 @@ export async function tiffChannelCoverage(
       const ink = inkIs255 ? s : 255 * px - s;
       return (ink / (255 * px)) * 100;
     });
-    return { width: info.width, height: info.height, coverage };
+    // The strongest ink of any one pixel, percent: a plate with a small solid element is not blank.
+    const peak = Array.from(high, (hi, i) => (px ? ((inkIs255 ? hi : 255 - low[i]) / 255) * 100 : 0));
+    return { width: info.width, height: info.height, coverage, peak };
   } finally {
     await file.close();
   }
