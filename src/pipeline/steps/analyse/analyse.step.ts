@@ -1,5 +1,6 @@
 // Runs the analysis engine (inspect → read-signa → identify) and books the figures the journal
 // and reports count: press, bureau, plates, m² of plate and money at today's plate cost.
+import { attentionColumn } from "../../../analysis/attention.ts";
 import type { Analysis } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
 import { analyzeIsolated } from "../../../isolation/isolated.ts";
@@ -47,6 +48,7 @@ export const analyseStep: Step = {
       plates: analysis.plates,
       plate_area_m2: areaM2,
       money,
+      attention: attentionColumn(analysis),
     };
     if (analysis.error) return { patch, reject: analysis.error };
     return {

@@ -136,6 +136,11 @@ export function identify(input: IdentifyInput): IdentifyResult {
   if (!bureau) {
     bureau = bureauFromFileName(input.fileName, bureauNames);
     if (bureau) bureauBy = "file-name";
+    // The mark and the file name disagree: the file goes where its name says, but someone should look.
+    if (bureau && bureauHit.unknown.length)
+      warnings.push(
+        `The marks name ${bureauHit.unknown.join(", ")}, which is not a configured bureau; the file goes to ${bureau} from the file name.`,
+      );
   }
   if (!bureau && input.defaultBureau?.trim()) {
     bureau = bureauNames.find((b) => sameName(b, input.defaultBureau ?? "")) ?? input.defaultBureau.trim();
