@@ -77,6 +77,7 @@ export async function startRoles(
       folders: ctx.hotFolders(s),
       stableMs: runtime.stableSec * 1000,
       rescanMs: runtime.rescanSec * 1000,
+      maxWaitMs: runtime.incompleteSec * 1000,
     });
     await w.start();
     watcher = w;

@@ -19,7 +19,7 @@ export function registerStatusCommand(program: Command): void {
           return;
         }
         process.stdout.write(
-          `queued ${counts.queued}  processing ${counts.processing}  done ${counts.done}  failed ${counts.failed}\n\n`,
+          `queued ${counts.queued}  processing ${counts.processing}  done ${counts.done}  failed ${counts.failed}  duplicate ${counts.duplicate}\n\n`,
         );
         for (const r of rows) {
           const what =

@@ -17,6 +17,7 @@ export interface Runtime {
   logLevel: string;
   /** Seconds a file must stay unchanged before intake takes it. */
   stableSec: number;
+  incompleteSec: number;
   /** Seconds between full rescans of the hot folders. */
   rescanSec: number;
   /** A job running longer than this is stopped and failed. */
@@ -77,6 +78,8 @@ export function readRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     configFile: env.PDFUPLOAD_CONFIG || null,
     logLevel: env.LOG_LEVEL || "info",
     stableSec: num(env.PDFUPLOAD_STABLE_SEC, 2),
+    /** An unchanged but incomplete file (0 bytes, no PDF end marker) is taken and refused after this long. */
+    incompleteSec: num(env.PDFUPLOAD_INCOMPLETE_SEC, 60),
     rescanSec: num(env.PDFUPLOAD_RESCAN_SEC, 30),
     jobTimeoutSec: num(env.PDFUPLOAD_JOB_TIMEOUT_SEC, 3600),
     queueLockSec: Math.max(1, num(env.PDFUPLOAD_QUEUE_LOCK_SEC, 30)),

@@ -1,11 +1,13 @@
 // Watches the hot folders. A file is taken only once it has stopped changing for the stability
 // window and looks complete; watcher events can be missed (network shares, restarts), so a scan at
-// start and a periodic rescan feed the same stabiliser.
+// start and a periodic rescan feed the same stabiliser. A file that is stable but incomplete (0 bytes,
+// no PDF end marker) shows in the journal at once as waiting, and is taken (and refused with its
+// reason) once it stayed unchanged for the incomplete-file window.
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { type FSWatcher, watch } from "chokidar";
 import type { HotFolder } from "../config/settings-schema.ts";
-import { type AcceptResult, acceptFile, type IntakeDeps } from "./accept-file.ts";
+import { type AcceptResult, acceptFile, announceWaiting, type IntakeDeps } from "./accept-file.ts";
 import { looksComplete } from "./completeness.ts";
 import { isIgnoredName } from "./ignore.ts";
 
@@ -13,7 +15,10 @@ export interface HotFolderOptions {
   folders: (HotFolder & { abs: string })[];
   stableMs: number;
   rescanMs: number;
-  /** A PDF with no end marker is taken anyway after this long (the analysis then says "damaged"). */
+  /**
+   * A file that stays unchanged but incomplete (0 bytes, a PDF with no end marker) is taken anyway
+   * after this long, and the analysis refuses it with its reason ("empty", "damaged"). Default 60 s.
+   */
   maxWaitMs?: number;
   onAccepted?: (r: AcceptResult) => void;
 }
@@ -26,10 +31,14 @@ interface Candidate {
   folder: HotFolder & { abs: string };
 }
 
+const DEFAULT_MAX_WAIT_MS = 60_000;
+
 export class HotFolderWatcher {
   private readonly candidates = new Map<string, Candidate>();
   private readonly busy = new Set<string>();
   private readonly firstChecks = new Set<string>();
+  /** Journal rows shown as "waiting: incomplete file", by path; the file's job when it is taken. */
+  private readonly waiting = new Map<string, number>();
   private watchers: FSWatcher[] = [];
   private rescanTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -110,7 +119,7 @@ export class HotFolderWatcher {
     try {
       st = await fsp.stat(file);
     } catch {
-      this.forget(file);
+      await this.gone(file);
       return; // gone (moved by us or by the user)
     }
     if (!st.isFile()) return this.forget(file);
@@ -119,11 +128,13 @@ export class HotFolderWatcher {
     if (unchanged && now - prev.firstSeen >= this.opts.stableMs) {
       const complete = st.size > 0 && (await looksComplete(file).catch(() => false));
       const waited = now - prev.firstSeen;
-      if (complete || waited >= (this.opts.maxWaitMs ?? 600_000)) {
+      const maxWait = this.opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+      if (complete || waited >= maxWait) {
         this.forget(file);
         await this.take(file, folder);
         return;
       }
+      if (!this.waiting.has(file)) await this.announce(file, folder, maxWait - waited);
     }
     const firstSeen = unchanged ? prev.firstSeen : now;
     const timer = setTimeout(
@@ -137,6 +148,32 @@ export class HotFolderWatcher {
     this.candidates.set(file, { size: st.size, mtimeMs: st.mtimeMs, firstSeen, timer, folder });
   }
 
+  /** Puts a waiting row into the journal (once per file) so the operator sees why nothing happens. */
+  private async announce(file: string, folder: HotFolder & { abs: string }, leftMs: number): Promise<void> {
+    try {
+      const job = await announceWaiting(this.deps, {
+        file,
+        source: `hot-folder:${folder.path}`,
+        importMode: folder.importMode,
+        defaultBureau: folder.bureau ?? null,
+        leftMs,
+      });
+      this.waiting.set(file, job.id);
+    } catch (e) {
+      this.deps.logger.warn({ err: e, file }, "could not show the waiting file in the journal");
+    }
+  }
+
+  /** The file went away while waiting: its row fails at once ("missing") instead of waiting on. */
+  private async gone(file: string): Promise<void> {
+    this.forget(file);
+    const id = this.waiting.get(file);
+    if (id == null) return;
+    this.waiting.delete(file);
+    await this.deps.jobs.update(id, { run_after: new Date().toISOString() }).catch(() => {});
+    await this.deps.queue.enqueue(id).catch(() => {});
+  }
+
   private forget(file: string): void {
     const c = this.candidates.get(file);
     if (c) clearTimeout(c.timer);
@@ -146,7 +183,10 @@ export class HotFolderWatcher {
   private async take(file: string, folder: HotFolder & { abs: string }): Promise<void> {
     this.busy.add(file);
     try {
+      const jobId = this.waiting.get(file);
+      this.waiting.delete(file);
       const r = await acceptFile(this.deps, {
+        jobId,
         file,
         source: `hot-folder:${folder.path}`,
         move: true,

@@ -115,7 +115,7 @@ export function createMetrics(ctx: AppContext): Metrics {
   // retry or a re-run finishes the same job again with more entries).
   const seen = new Map<number, string>();
   const off = ctx.events.on((e) => {
-    if (e.type === "job" && (e.status === "done" || e.status === "failed")) {
+    if (e.type === "job" && (e.status === "done" || e.status === "failed" || e.status === "duplicate")) {
       void ctx.jobs.get(e.id).then(
         (row) => {
           if (!row) return;

@@ -250,8 +250,10 @@ export class JobRunner {
         quarantine = null;
       }
     }
+    // A re-dropped identical file is its own state: the operator need not act, totals never count it.
+    const status = error.code === "duplicate" ? "duplicate" : "failed";
     await jobs.update(job.id, {
-      status: "failed",
+      status,
       step: null,
       error_code: error.code,
       error_message: error.message,
@@ -261,7 +263,7 @@ export class JobRunner {
       locked_at: null,
       ...(quarantine ? { final_path: quarantine, work_path: null } : {}),
     });
-    events.emit({ type: "job", id: job.id, status: "failed", step: null });
+    events.emit({ type: "job", id: job.id, status, step: null });
     if (this.deps.onFailed && !job.import_mode) {
       const fresh = (await jobs.get(job.id)) ?? job;
       await this.deps.onFailed(fresh, settings).catch(() => {});

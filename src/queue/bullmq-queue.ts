@@ -124,7 +124,7 @@ export class BullmqQueue implements JobQueue {
   private async process(job: Job<Payload>, token: string | undefined): Promise<void> {
     const id = job.data.id;
     const row = await this.o.jobs.get(id);
-    if (!row || row.status === "done" || row.status === "failed") return; // deleted or finished meanwhile
+    if (!row || row.status === "done" || row.status === "failed" || row.status === "duplicate") return; // deleted or finished meanwhile
     const due = Date.parse(row.run_after) - Date.now();
     if (row.status === "queued" && due > 50) {
       await job.moveToDelayed(Date.now() + due, token);

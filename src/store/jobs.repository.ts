@@ -1,5 +1,6 @@
 // The journal: jobs, their deliveries, notifications and log lines. All SQL about jobs is here.
 import { type Kysely, type Selectable, sql } from "kysely";
+import { type AttentionReason, parseAttention } from "../analysis/attention.ts";
 import type { Analysis } from "../analysis/types.ts";
 import { isoIn, nowIso } from "../util/time.ts";
 import type { DB, DeliveriesTable, JobStatus, JobsTable, NotificationsTable } from "./schema.ts";
@@ -43,6 +44,8 @@ export interface JobFilter {
   bureau?: string;
   q?: string;
   status?: JobStatus;
+  /** Only jobs that need a look (not Signa, a fallback, warnings). */
+  attention?: boolean;
   limit?: number;
   offset?: number;
   /** Oldest first (print view). */
@@ -71,6 +74,8 @@ export interface JobView {
   money: number | null;
   hash: string | null;
   size: number | null;
+  /** Why the job needs a look; empty when it does not. */
+  attention: AttentionReason[];
   timeline: TimelineEntry[];
   analysis: Analysis | null;
   outputs: JobOutputs | null;
@@ -145,6 +150,7 @@ export function jobView(r: JobRow, deliveries: DeliveryRow[] = []): JobView {
     money: r.money,
     hash: r.hash,
     size: r.size,
+    attention: parseAttention(r.attention),
     timeline: json<TimelineEntry[]>(r.timeline) ?? [],
     analysis: json<Analysis>(r.analysis),
     outputs: json<JobOutputs>(r.outputs),
@@ -160,6 +166,18 @@ function dayEnd(d: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(d) ? `${d}T23:59:59.999Z` : d;
 }
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The journal's name filter: words that must all occur in the file name, each negated by a leading
+ * `-` (`меню -leonov`: "меню" and not "leonov"). A lone `-` is no word.
+ */
+export function nameWords(q: string | undefined): { text: string; negate: boolean }[] {
+  return (q ?? "")
+    .toLowerCase()
+    .split(/\s+/)
+    .map((w) => (w.startsWith("-") ? { text: w.slice(1), negate: true } : { text: w, negate: false }))
+    .filter((w) => w.text.length > 0);
+}
 
 /** Log lines kept in memory while the database cannot take them (disk full, restarting). */
 const LOG_BACKLOG_MAX = 20_000;
@@ -251,7 +269,7 @@ export class JobsRepository {
       .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
       .groupBy("status")
       .execute();
-    const out: Record<JobStatus, number> = { queued: 0, processing: 0, done: 0, failed: 0 };
+    const out: Record<JobStatus, number> = { queued: 0, processing: 0, done: 0, failed: 0, duplicate: 0 };
     for (const r of rows) out[r.status] = Number(r.n);
     return out;
   }
@@ -265,6 +283,18 @@ export class JobsRepository {
       .where("size", "=", size)
       .where("mtime_ms", "=", mtimeMs)
       .where("status", "in", ["queued", "processing"])
+      .executeTakeFirst();
+  }
+
+  /** A row shown for a hot-folder file still waiting to be complete (not moved in yet). */
+  findWaiting(sourcePath: string): Promise<JobRow | undefined> {
+    return this.db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("source_path", "=", sourcePath)
+      .where("status", "=", "queued")
+      .where("step", "=", "incomplete")
+      .where("work_path", "is", null)
       .executeTakeFirst();
   }
 
@@ -288,11 +318,10 @@ export class JobsRepository {
     if (f.press) q = q.where("press", "=", f.press);
     if (f.bureau) q = q.where("bureau", "=", f.bureau);
     if (f.status) q = q.where("status", "=", f.status);
-    const text = f.q?.trim();
-    if (text) {
-      const negate = text.startsWith("-");
-      const needle = `%${likeEscape((negate ? text.slice(1) : text).toLowerCase())}%`;
-      q = negate
+    if (f.attention) q = q.where("attention", "is not", null);
+    for (const w of nameWords(f.q)) {
+      const needle = `%${likeEscape(w.text)}%`;
+      q = w.negate
         ? q.where(sql<boolean>`name_lc not like ${needle} escape '\\'`)
         : q.where(sql<boolean>`name_lc like ${needle} escape '\\'`);
     }

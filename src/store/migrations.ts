@@ -150,6 +150,21 @@ function migrations(idKind: IdKind): Record<string, Migration> {
         await db.schema.alterTable("deliveries").addColumn("sending_by", "text").execute();
       },
     },
+    "0004_jobs_attention": {
+      // Why a finished job needs a look (comma-joined reasons), null when it does not: the journal's
+      // "needs a look" badge and filter.
+      // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on current types
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable("jobs").addColumn("attention", "text").execute();
+        // Duplicates became their own state (they were "failed" with code "duplicate").
+        await db
+          .updateTable("jobs")
+          .set({ status: "duplicate" })
+          .where("status", "=", "failed")
+          .where("error_code", "=", "duplicate")
+          .execute();
+      },
+    },
   };
 }
 

@@ -2,7 +2,9 @@
 // ISO-8601 UTC strings so they compare and sort the same on both engines.
 import type { Generated } from "kysely";
 
-export type JobStatus = "queued" | "processing" | "done" | "failed";
+/** `duplicate`: refused because the same file was already processed; not a failure (no quarantine alarm, not counted as failed). */
+export type JobStatus = "queued" | "processing" | "done" | "failed" | "duplicate";
+export const JOB_STATUSES: readonly JobStatus[] = ["queued", "processing", "done", "failed", "duplicate"];
 export type DeliveryState = "pending" | "sent" | "failed" | "skipped";
 
 export interface JobsTable {
@@ -41,6 +43,8 @@ export interface JobsTable {
   plates: number | null;
   plate_area_m2: number | null;
   money: number | null;
+  /** Comma-joined reasons a job needs a look (see analysis/attention.ts); null when none. */
+  attention: Generated<string | null>;
 }
 
 export interface DeliveriesTable {

@@ -61,7 +61,7 @@ export async function finished(ctx: AppContext, id: number, ms = 90_000): Promis
   await until(
     async () => {
       const j = await ctx.jobs.get(id).catch(() => undefined);
-      return j?.status === "done" || j?.status === "failed";
+      return j?.status === "done" || j?.status === "failed" || j?.status === "duplicate";
     },
     ms,
     `job ${id} finished`,

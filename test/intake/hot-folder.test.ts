@@ -18,16 +18,29 @@ afterEach(async () => {
   ctx = null;
 });
 
+/** Polls until `fn` gives a value (10 s at most). */
+async function value<T>(fn: () => Promise<T | null | undefined>): Promise<T> {
+  let v: T | null | undefined;
+  await until(async () => {
+    v = await fn();
+    return v != null;
+  }, 10_000);
+  return v as T;
+}
+
 const pdfBytes = (body: Buffer | string = "") =>
   Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.from(body), Buffer.from("\n%%EOF\n")]);
 
-async function start(opts: { stableMs?: number; rescanMs?: number; polling?: boolean } = {}) {
+async function start(
+  opts: { stableMs?: number; rescanMs?: number; polling?: boolean; maxWaitMs?: number } = {},
+) {
   ctx = await tempContext();
   // The queue is not started: these tests look at intake alone (jobs stay queued).
   watcher = new HotFolderWatcher(ctx, {
     folders: [{ path: "input", abs: ctx.paths.input, importMode: false, polling: !!opts.polling }],
     stableMs: opts.stableMs ?? 500,
     rescanMs: opts.rescanMs ?? 2000, // a test here is about intake rules, not only inotify events
+    maxWaitMs: opts.maxWaitMs,
   });
   await watcher.start();
   return ctx;
@@ -100,11 +113,41 @@ describe("hot folder intake", () => {
     const partial = path.join(c.paths.input, "partial.pdf");
     await fsp.writeFile(partial, "%PDF-1.7\nhalf of it");
     await fsp.writeFile(path.join(c.paths.input, "notes.txt"), "not a pdf");
-    await until(async () => (await c.jobs.list({})).total === 1);
-    await sleep(1200);
-    expect((await c.jobs.list({})).rows.map((r) => r.file_name)).toEqual(["notes.txt"]);
-    await fsp.appendFile(partial, "\n%%EOF\n");
     await until(async () => (await c.jobs.list({})).total === 2);
+    await sleep(1200);
+    // The partial PDF is shown as waiting (not taken: still in the hot folder, not runnable).
+    const waiting = (await c.jobs.list({ q: "partial" })).rows[0];
+    expect(waiting).toMatchObject({ status: "queued", step: "incomplete", work_path: null });
+    expect(Date.parse(waiting.run_after)).toBeGreaterThan(Date.now());
+    expect(fs.existsSync(partial)).toBe(true);
+    await fsp.appendFile(partial, "\n%%EOF\n");
+    // Finished: the same row takes the file over (no second row) and is runnable now.
+    const taken = await value(async () => {
+      const r = (await c.jobs.list({ q: "partial" })).rows[0];
+      return r?.work_path ? r : null;
+    });
+    expect(taken.id).toBe(waiting.id);
+    expect(taken.step).toBeNull();
+    expect((await c.jobs.list({})).total).toBe(2);
+  });
+
+  it("shows an empty file as waiting within seconds and takes it once the incomplete window ends", async () => {
+    const c = await start({ stableMs: 300, maxWaitMs: 3000 });
+    const empty = path.join(c.paths.input, "0540_Empty_Leonov.pdf");
+    await fsp.writeFile(empty, "");
+    const t0 = Date.now();
+    const row = await value(async () => (await c.jobs.list({})).rows[0]);
+    expect(Date.now() - t0).toBeLessThan(2500);
+    expect(row).toMatchObject({ step: "incomplete", status: "queued", work_path: null });
+    const taken = await value(async () => {
+      const r = await c.jobs.get(row.id);
+      return r?.work_path ? r : null;
+    });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(3000);
+    expect(taken.step).toBeNull();
+    expect(Date.parse(taken.run_after)).toBeLessThanOrEqual(Date.now());
+    expect(fs.existsSync(empty)).toBe(false);
+    expect((await c.jobs.list({})).total).toBe(1);
   });
 
   it("picks up files present at start and files the watcher missed (rescan)", async () => {

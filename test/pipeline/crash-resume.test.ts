@@ -97,7 +97,9 @@ targets:
     await until(
       async () => {
         const rows = await db.selectFrom("jobs").select(["status"]).execute();
-        return rows.length >= names.length && rows.every((r) => r.status === "done" || r.status === "failed");
+        return (
+          rows.length >= names.length && rows.every((r) => ["done", "failed", "duplicate"].includes(r.status))
+        );
       },
       180_000,
       "all jobs finished",

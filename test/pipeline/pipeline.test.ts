@@ -26,7 +26,7 @@ describe.each(ENGINES)("on $name", (engine) => {
     await until(
       async () => {
         const j = await ctx.jobs.get(id);
-        return j?.status === "done" || j?.status === "failed";
+        return j?.status === "done" || j?.status === "failed" || j?.status === "duplicate";
       },
       60_000,
       `job ${id} finished`,
@@ -137,7 +137,7 @@ describe.each(ENGINES)("on $name", (engine) => {
       const again = path.join(outside, "again.pdf");
       fs.copyFileSync(first.final_path as string, again);
       const dup = await finished((await drop(again)).id);
-      expect(dup.status).toBe("failed");
+      expect(dup.status).toBe("duplicate");
       expect(dup.error_code).toBe("duplicate");
       expect(dup.duplicate_of).toBe(first.id);
       expect(dup.error_message).toContain(`#${first.id}`);

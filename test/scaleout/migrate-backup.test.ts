@@ -70,7 +70,7 @@ async function fill(ctx: AppContext): Promise<void> {
     sent_at: new Date().toISOString(),
   });
   const dup = await ctx.jobs.create({ fileName: "again.pdf", source: "test", sourcePath: null });
-  await ctx.jobs.update(dup.id, { status: "failed", error_code: "duplicate", duplicate_of: first.id });
+  await ctx.jobs.update(dup.id, { status: "duplicate", error_code: "duplicate", duplicate_of: first.id });
   await ctx.users.audit("boss", "settings.save");
   ids = { first: first.id, dup: dup.id };
 }

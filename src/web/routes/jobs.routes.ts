@@ -6,23 +6,24 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.ts";
 import { type JobFilter, jobView } from "../../store/jobs.repository.ts";
+import { JOB_STATUSES, type JobStatus } from "../../store/schema.ts";
 import { findByName } from "../../util/names.ts";
 import { journalReader, requireRole } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
 
+/** An empty query parameter (`from=` from a cleared form) means "not given". */
+const blank = <T extends z.ZodType>(t: T) => z.preprocess((v) => (v === "" ? undefined : v), t.optional());
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}/, "a date like 2026-11-25");
+
 export const jobFilterSchema = z.object({
-  from: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}/, "a date like 2026-11-25")
-    .optional(),
-  to: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}/, "a date like 2026-11-25")
-    .optional(),
-  press: z.string().optional(),
-  bureau: z.string().optional(),
-  q: z.string().max(200).optional(),
-  status: z.enum(["queued", "processing", "done", "failed"]).optional(),
+  from: blank(day),
+  to: blank(day),
+  press: blank(z.string()),
+  bureau: blank(z.string()),
+  q: blank(z.string().max(200)),
+  status: blank(z.enum(JOB_STATUSES as [JobStatus, ...JobStatus[]])),
+  /** `attention=1`: only jobs that need a look. */
+  attention: blank(z.enum(["0", "1"]).transform((v) => v === "1")),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
   order: z.enum(["asc", "desc"]).default("desc"),
@@ -121,6 +122,7 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       error_code: null,
       error_message: null,
       duplicate_of: null,
+      attention: null,
       run_after: new Date().toISOString(),
     });
     await ctx.jobs.log(p.id, "info", `re-run by ${req.user?.name}`);

@@ -2,28 +2,52 @@
 import type { ReactElement } from "react";
 import type { DeliveryView, JobView } from "../api/types.ts";
 import { useI18n } from "../i18n/i18n.tsx";
-import { type DeliverySummary, deliveryState } from "../lib/jobs.ts";
+import { type DeliverySummary, deliveryState, isWaitingIncomplete } from "../lib/jobs.ts";
 import { Hint } from "./Hint.tsx";
-import { IconFail, IconOk, IconSkip, IconWait } from "./icons.tsx";
+import { IconFail, IconOk, IconSkip, IconWait, IconWarn } from "./icons.tsx";
 
 export function StatusBadge({ job }: { job: Pick<JobView, "status" | "step" | "error"> }) {
   const { t, tx } = useI18n();
-  const words = tx(`status.${job.status}`, job.status);
+  const waiting = isWaitingIncomplete(job);
+  const words = waiting ? t("status.incomplete") : tx(`status.${job.status}`, job.status);
   const step = job.step && job.status === "processing" ? `: ${tx(`step.${job.step}`, job.step)}` : "";
   const badge = (
-    <span className={`badge badge-${job.status}`}>
+    <span className={`badge badge-${waiting ? "waiting" : job.status}`} data-status={job.status}>
       {job.status === "processing" ? <span className="spinner" aria-hidden="true" /> : null}
       {words}
       {step}
     </span>
   );
-  if (job.status !== "failed" || !job.error) return badge;
+  if ((job.status !== "failed" && job.status !== "duplicate") || !job.error) return badge;
   return (
     <Hint
       content={<ErrorWords code={job.error.code} message={job.error.message} />}
       label={`${words}: ${t("journal.errorDetails")}`}
     >
       {badge}
+    </Hint>
+  );
+}
+
+/** «проверить»: the job went through but a person should check its facts; the reasons on hover. */
+export function AttentionBadge({ job }: { job: Pick<JobView, "attention" | "analysis"> }) {
+  const { t, tx } = useI18n();
+  if (!job.attention.length) return null;
+  return (
+    <Hint
+      content={
+        <span className="attention-details">
+          {job.attention.map((r) => (
+            <span key={r}>{tx(`attention.${r}`, r)}</span>
+          ))}
+        </span>
+      }
+      label={t("attention.title")}
+    >
+      <span className="badge badge-attention" data-testid="attention">
+        <IconWarn />
+        {t("attention.badge")}
+      </span>
     </Hint>
   );
 }

@@ -70,3 +70,9 @@ export const IconUpload = () => (
     <path d="M8 11V2.5M4.5 6L8 2.5 11.5 6M2.5 11v2.5h11V11" />
   </Svg>
 );
+export const IconWarn = () => (
+  <Svg>
+    <path d="M8 2 15 14H1z" />
+    <path d="M8 6.5v3.5M8 12v.01" />
+  </Svg>
+);

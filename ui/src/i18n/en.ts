@@ -355,6 +355,23 @@ export const en = {
   "audit.user.edit": "changed a user",
   "audit.user.delete": "deleted a user",
 
+  "journal.sheetsSummary":
+    "{sheets, plural, one {# sheet} other {# sheets}} · {plates, plural, one {# plate} other {# plates}}",
+  "journal.needsLook": "Needs a look",
+  "journal.rerunConfirm":
+    "Process {file} again? It was already sent to {targets}: the bureau will get the file a second time, and new plates cost money.",
+  "journal.resendConfirm":
+    "Send {file} to {target} again? The bureau already has it and will get the file a second time; new plates cost money.",
+  "journal.legendDuplicate": "duplicate: the same file was already processed (not a failure)",
+  "status.duplicate": "duplicate",
+  "status.incomplete": "waiting: incomplete file",
+  "attention.badge": "check",
+  "attention.title": "Needs a look",
+  "attention.not-signa":
+    "Not a Prinect Signa Station file: plates and colours were not read from Signa data.",
+  "attention.press-by-plate-size": "The press was guessed from the plate size: no mark names it.",
+  "attention.warnings": "The analysis has warnings: see the job page.",
+
   "error.network": "The server cannot be reached",
   "error.login-required": "Please log in",
   "error.forbidden": "Your role does not allow this",

@@ -60,8 +60,58 @@ export interface I18n {
 
 const Ctx = createContext<I18n | null>(null);
 
-function fill(s: string, vars?: Vars): string {
-  return vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s;
+/**
+ * Fills `{name}` and ICU-style plurals `{n, plural, one {# лист} few {# листа} many {# листов} other
+ * {# листа}}` (categories from Intl.PluralRules of the locale, `=0` exact matches, `#` is the number
+ * in the locale's digits). Plain `{name}` is put in as given (ids, years: format figures with `f`).
+ */
+export function fill(s: string, vars: Vars | undefined, locale: string): string {
+  if (!vars) return s;
+  const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  const rules = new Intl.PluralRules(locale);
+  let out = "";
+  let i = 0;
+  while (i < s.length) {
+    const open = s.indexOf("{", i);
+    if (open < 0) break;
+    out += s.slice(i, open);
+    const close = matching(s, open);
+    const body = s.slice(open + 1, close);
+    const m = /^\s*(\w+)\s*,\s*plural\s*,(.*)$/s.exec(body);
+    if (m && m[1] in vars) {
+      const n = Number(vars[m[1]]);
+      const cases = pluralCases(m[2]);
+      const text = cases[`=${n}`] ?? cases[rules.select(n)] ?? cases.other ?? "";
+      out += fill(text, vars, locale).replace(/#/g, num.format(n));
+    } else if (/^\w+$/.test(body) && body in vars) {
+      out += String(vars[body]);
+    } else out += s.slice(open, close + 1);
+    i = close + 1;
+  }
+  return out + s.slice(i);
+}
+
+function matching(s: string, open: number): number {
+  let depth = 0;
+  for (let j = open; j < s.length; j++) {
+    if (s[j] === "{") depth++;
+    else if (s[j] === "}" && --depth === 0) return j;
+  }
+  return s.length - 1;
+}
+
+function pluralCases(spec: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let i = 0;
+  while (i < spec.length) {
+    const open = spec.indexOf("{", i);
+    if (open < 0) break;
+    const name = spec.slice(i, open).trim();
+    const close = matching(spec, open);
+    out[name] = spec.slice(open + 1, close);
+    i = close + 1;
+  }
+  return out;
 }
 
 function formatters(locale: string): Formatters {
@@ -152,10 +202,11 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
   }, [lang]);
   const value = useMemo<I18n>(() => {
     const dict = DICTS[lang];
-    const t = (key: Key, vars?: Vars) => fill(dict[key] ?? en[key] ?? key, vars);
+    const locale = localeFor(lang);
+    const t = (key: Key, vars?: Vars) => fill(dict[key] ?? en[key] ?? key, vars, locale);
     const tx = (key: string, fallback: string, vars?: Vars) => {
       const s = (dict as Record<string, string>)[key];
-      return s === undefined ? fallback : fill(s, vars);
+      return s === undefined ? fallback : fill(s, vars, locale);
     };
     return {
       lang,
@@ -171,7 +222,7 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
         }
         return e instanceof Error ? e.message : String(e);
       },
-      f: formatters(localeFor(lang)),
+      f: formatters(locale),
     };
   }, [lang, setLang]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;

@@ -357,6 +357,22 @@ export const ru: Record<Key, string> = {
   "audit.user.edit": "изменил пользователя",
   "audit.user.delete": "удалил пользователя",
 
+  "journal.sheetsSummary":
+    "{sheets, plural, one {# лист} few {# листа} many {# листов} other {# листа}} · {plates, plural, other {# пл.}}",
+  "journal.needsLook": "Требует проверки",
+  "journal.rerunConfirm":
+    "Обработать {file} заново? Файл уже отправлен: {targets}. Выводильщик получит его второй раз, а новые пластины стоят денег.",
+  "journal.resendConfirm":
+    "Отправить {file} ещё раз: {target}? Файл у выводильщика уже есть, он получит его второй раз; новые пластины стоят денег.",
+  "journal.legendDuplicate": "дубликат: этот файл уже обрабатывался (не ошибка)",
+  "status.duplicate": "дубликат",
+  "status.incomplete": "ожидание: файл не дописан",
+  "attention.badge": "проверить",
+  "attention.title": "Требует проверки",
+  "attention.not-signa": "Файл не из Prinect Signa Station: пластины и цвета не прочитаны из данных Signa.",
+  "attention.press-by-plate-size": "Машина определена по размеру пластины: ни одна метка её не называет.",
+  "attention.warnings": "При разборе есть предупреждения: см. страницу задания.",
+
   "error.network": "Нет связи с сервером",
   "error.login-required": "Войдите в систему",
   "error.forbidden": "Ваша роль этого не позволяет",

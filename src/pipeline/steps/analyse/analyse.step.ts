@@ -1,5 +1,6 @@
 // Runs the analysis engine (inspect → read-signa → identify) and books the figures the journal
 // and reports count: press, bureau, plates, m² of plate and money at today's plate cost.
+import { attentionColumn } from "../../../analysis/attention.ts";
 import path from "node:path";
 import type { Analysis } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
@@ -44,6 +45,7 @@ export const analyseStep: Step = {
       plates: analysis.plates,
       plate_area_m2: areaM2,
       money,
+      attention: attentionColumn(analysis),
     };
     if (analysis.error) return { patch, reject: analysis.error };
     return {

@@ -261,6 +261,12 @@ describe("identify: bureau, order, plates", () => {
     });
   });
 
+  it("warns when a mark names an unknown bureau and the file name decides", () => {
+    const r = run([page({ marks: three("Printhouse") })], "0537_Job_Leonov.pdf");
+    expect(r).toMatchObject({ bureau: "Leonov", bureauBy: "file-name" });
+    expect(r.warnings.filter((w) => /bureau/.test(w))).toEqual([expect.stringMatching(/Printhouse.*Leonov/)]);
+  });
+
   it("does not take a bureau from part of a token", () => {
     expect(bureauFromFileName("0537_Leonovich_Flier.pdf", ["Leonov"])).toBeNull();
     expect(bureauFromFileName("0537 Leonov Flier.pdf", ["Leonov"])).toBeNull();

@@ -148,6 +148,11 @@ export function identify(input: IdentifyInput): IdentifyResult {
   if (!bureau) {
     bureau = fromFileName.bureau;
     bureauBy = fromFileName.bureauBy;
+    // The mark and the file name disagree: the file goes where its name says, but someone should look.
+    if (bureau && bureauBy === "file-name" && bureauHit.unknown.length)
+      warnings.push(
+        `The marks name ${bureauHit.unknown.join(", ")}, which is not a configured bureau; the file goes to ${bureau} from the file name.`,
+      );
   }
   if (!bureau) {
     const unknown = bureauHit.unknown.length

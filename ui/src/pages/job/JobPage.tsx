@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { fileUrl } from "../../api/client.ts";
 import type { DeliveryView, JobDetail, LogLine, Lookups } from "../../api/types.ts";
-import { DeliveryStateBadge, ErrorWords, StatusBadge } from "../../components/Badges.tsx";
+import { AttentionBadge, DeliveryStateBadge, ErrorWords, StatusBadge } from "../../components/Badges.tsx";
 import { IconRerun, IconSend, IconTrash } from "../../components/icons.tsx";
 import { Lightbox, type LightboxImage } from "../../components/Lightbox.tsx";
 import { useI18n } from "../../i18n/i18n.tsx";
@@ -79,7 +79,7 @@ export function JobPage({ id }: { id: number }) {
     if (await actions.remove(j)) navigate("/");
   };
   const resend = async (d: DeliveryView) => {
-    await actions.resend(d);
+    await actions.resend(d, j.file);
     void reload();
   };
 
@@ -91,6 +91,7 @@ export function JobPage({ id }: { id: number }) {
       <div className="page-head">
         <h1 className="file-title">{j.file}</h1>
         <StatusBadge job={j} />
+        <AttentionBadge job={j} />
         <div className="row-actions">
           {j.outputs?.preview ? (
             <a className="button" href={fileUrl(j.id, j.outputs.preview)} target="_blank" rel="noreferrer">

@@ -68,6 +68,15 @@ export function Filters({ filter, lookups }: { filter: JournalFilter; lookups: L
           ))}
         </select>
       </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          name="attention"
+          checked={form.attention}
+          onChange={(e) => setForm((f) => ({ ...f, attention: e.target.checked }))}
+        />
+        <span>{t("journal.needsLook")}</span>
+      </label>
       <div className="filter-buttons">
         <button type="submit" className="primary">
           {t("journal.filter")}
@@ -84,6 +93,7 @@ export function Filters({ filter, lookups }: { filter: JournalFilter; lookups: L
                 bureau: "",
                 q: "",
                 status: "",
+                attention: false,
                 offset: 0,
               }),
             )

@@ -2,12 +2,21 @@
 // on hover), bureau, deliveries (errors on hover), thumbnail on hover and proof on click, actions.
 import { fileUrl } from "../../api/client.ts";
 import type { DeliveryView, JobView } from "../../api/types.ts";
-import { DeliveryDetails, DeliveryStateBadge, StatusBadge } from "../../components/Badges.tsx";
+import {
+  AttentionBadge,
+  DeliveryDetails,
+  DeliveryStateBadge,
+  StatusBadge,
+} from "../../components/Badges.tsx";
 import { Hint } from "../../components/Hint.tsx";
 import { IconEye, IconRerun, IconSend, IconTrash } from "../../components/icons.tsx";
 import { useI18n } from "../../i18n/i18n.tsx";
 import {
   coloursLine,
+  inkOf,
+  inksSummary,
+  jobSeparations,
+  nameBreaks,
   rowTone,
   sheets,
   shortColorant,
@@ -53,7 +62,7 @@ function ColoursDetail({ job }: { job: JobView }) {
 function InksDetail({ job }: { job: JobView }) {
   const { t, f } = useI18n();
   const list = sheets(job).filter((s) => s.inks);
-  const seps = [...new Set(list.flatMap((s) => Object.keys(s.inks ?? {})))];
+  const seps = jobSeparations(job);
   return (
     <table className="mini">
       <caption>{t("journal.inksPerPage")}</caption>
@@ -73,7 +82,7 @@ function InksDetail({ job }: { job: JobView }) {
             <th scope="row">{s.page}</th>
             {seps.map((c) => (
               <td key={c} className="num">
-                {s.inks?.[c] == null ? "—" : f.num(s.inks[c], 1)}
+                {s.colorants.length && !s.colorants.includes(c) ? "—" : f.num(inkOf(s, c), 1)}
               </td>
             ))}
           </tr>
@@ -83,19 +92,31 @@ function InksDetail({ job }: { job: JobView }) {
   );
 }
 
-/** Page 1's coverage as `C12 M30 Y25 K40`; spot colours shortened. */
+/** Mean coverage over all sheets as `C12 M30 Y25 K40 185C 8`; only separations the job has. */
 function InksLine({ job }: { job: JobView }) {
   const { f } = useI18n();
-  const s = sheets(job).find((x) => x.inks);
-  if (!s?.inks) return <span className="muted">—</span>;
+  const list = inksSummary(job);
+  if (!list.length) return <span className="muted">—</span>;
   return (
     <span className="inks-line">
-      {Object.entries(s.inks).map(([c, v]) => (
-        <span key={c} className="ink">
-          <i className="sw" style={{ background: swatch(c) }} />
-          {shortColorant(c).slice(0, 6)}&nbsp;{f.num(v, 0)}
+      {list.map(({ sep, mean }) => (
+        <span key={sep} className="ink" data-sep={sep}>
+          <i className="sw" style={{ background: swatch(sep) }} />
+          {shortColorant(sep).slice(0, 6)}&nbsp;{f.num(mean, 0)}
         </span>
       ))}
+    </span>
+  );
+}
+
+/** «4 листа · 14 пл. · CMYK + 185 C»: every sheet counted, every separation named once. */
+export function SheetsSummary({ job }: { job: JobView }) {
+  const { t } = useI18n();
+  const colours = coloursLine(jobSeparations(job));
+  return (
+    <span className="muted small colours-line" data-testid="sheets-summary">
+      {t("journal.sheetsSummary", { sheets: job.pages ?? sheets(job).length, plates: job.plates ?? 0 })}
+      {colours ? ` · ${colours}` : ""}
     </span>
   );
 }
@@ -134,24 +155,33 @@ function DeliveryCell({ job, kind, a }: { job: JobView; kind: DeliveryView["kind
 export function JobRow({ job, a }: { job: JobView; a: RowActions }) {
   const { t, f } = useI18n();
   const tone = rowTone(job);
-  const first = sheets(job)[0];
   const thumbs = thumbnails(job);
   const thumb = thumbs.find((p) => p.thumbnail)?.thumbnail;
   const hasProof = thumbs.some((p) => p.proof);
   const busy = job.status === "queued" || job.status === "processing";
   return (
     <tr className={`job-row ${tone ? `tone-${tone}` : ""}`} data-job={job.id} data-status={job.status}>
-      <td className="nowrap">
-        <time dateTime={job.fileDate}>{f.dateTime(job.fileDate)}</time>
+      <td className="when">
+        {/* Date and time may go on two lines on a narrow screen, never break inside either. */}
+        <time dateTime={job.fileDate}>
+          <span>{f.date(job.fileDate)}</span> <span>{f.time(job.fileDate)}</span>
+        </time>
       </td>
-      <td className="num">{job.order ?? "—"}</td>
+      <td className="num col-order">{job.order ?? "—"}</td>
       <td className="file">
         <Link href={`/jobs/${job.id}`} className="file-link">
-          {job.file}
+          {nameBreaks(job.file).map((part, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed name
+            <span key={i}>
+              {part}
+              <wbr />
+            </span>
+          ))}
         </Link>
-        {job.status !== "done" ? (
-          <div>
-            <StatusBadge job={job} />
+        {job.status !== "done" || job.attention.length ? (
+          <div className="row-badges">
+            {job.status !== "done" ? <StatusBadge job={job} /> : null}
+            <AttentionBadge job={job} />
           </div>
         ) : null}
         {job.duplicateOf ? (
@@ -161,14 +191,13 @@ export function JobRow({ job, a }: { job: JobView; a: RowActions }) {
         ) : null}
       </td>
       <td>{job.press ?? "—"}</td>
-      <td className="num">{job.pages ?? "—"}</td>
+      <td className="num col-pages">{job.pages ?? "—"}</td>
       <td className="num">
         {job.plates == null ? (
           "—"
         ) : (
           <Hint content={<ColoursDetail job={job} />} label={t("journal.coloursPerPage")}>
-            <span className="plates">{job.plates}</span>
-            {first ? <span className="muted small colours-line"> {coloursLine(first)}</span> : null}
+            <span className="plates">{job.plates}</span> <SheetsSummary job={job} />
           </Hint>
         )}
       </td>

@@ -89,8 +89,8 @@ function JournalScreen({ filter }: { filter: JournalFilter }) {
     onRerun: async (job) => {
       await jobActions.rerun(job);
     },
-    onResend: async (_job, d) => {
-      await jobActions.resend(d);
+    onResend: async (job, d) => {
+      await jobActions.resend(d, job.file);
       void reload();
     },
     onDelete: async (job) => {
@@ -135,10 +135,12 @@ function JournalScreen({ filter }: { filter: JournalFilter }) {
               <thead>
                 <tr>
                   <th scope="col">{t("journal.time")}</th>
-                  <th scope="col">{t("journal.order")}</th>
+                  <th scope="col" className="col-order">
+                    {t("journal.order")}
+                  </th>
                   <th scope="col">{t("journal.file")}</th>
                   <th scope="col">{t("journal.press")}</th>
-                  <th scope="col" className="num" title={t("journal.complectsHint")}>
+                  <th scope="col" className="num col-pages" title={t("journal.complectsHint")}>
                     {t("journal.complects")}
                   </th>
                   <th scope="col" className="num">
@@ -196,6 +198,7 @@ function JournalScreen({ filter }: { filter: JournalFilter }) {
           <p className="legend">
             <span className="legend-item tone-bureau-failed">{t("journal.legendBureau")}</span>
             <span className="legend-item tone-press-failed">{t("journal.legendPress")}</span>
+            <span className="legend-item tone-duplicate">{t("journal.legendDuplicate")}</span>
           </p>
           <Totals totals={data.totals} />
         </>

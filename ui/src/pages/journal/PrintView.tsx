@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { api } from "../../api/client.ts";
 import type { JobList, JobView, PressTotal } from "../../api/types.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
-import { coloursLine, summarise } from "../../lib/jobs.ts";
+import { coloursLine, jobSeparations, summarise } from "../../lib/jobs.ts";
 import { navigate } from "../../lib/router.tsx";
 import { apiQuery, type JournalFilter, journalUrl } from "./filters.ts";
 import { Totals } from "./Totals.tsx";
@@ -101,7 +101,7 @@ export function PrintView({ filter }: { filter: JournalFilter }) {
                     <td>{j.press ?? ""}</td>
                     <td className="num">{j.pages ?? ""}</td>
                     <td className="num">{j.plates ?? ""}</td>
-                    <td>{coloursLine(j.analysis?.sheets[0])}</td>
+                    <td>{coloursLine(jobSeparations(j))}</td>
                     <td>{j.bureau ?? ""}</td>
                     <td>
                       {j.status === "done" ? tx(`delivery.${b}`, b) : tx(`status.${j.status}`, j.status)}

@@ -9,6 +9,8 @@ export interface JournalFilter {
   bureau: string;
   q: string;
   status: string;
+  /** Only jobs that need a look. */
+  attention: boolean;
   offset: number;
 }
 
@@ -36,6 +38,7 @@ export function readFilter(search: URLSearchParams): JournalFilter {
     bureau: g("bureau"),
     q: g("q"),
     status: g("status"),
+    attention: search.get("attention") === "1",
     offset: Math.max(0, Number(search.get("offset")) || 0),
   };
 }
@@ -48,6 +51,7 @@ export function journalUrl(f: JournalFilter): string {
     bureau: f.bureau,
     q: f.q,
     status: f.status,
+    attention: f.attention ? "1" : null,
     offset: f.offset || null,
   });
   const from = `from=${encodeURIComponent(f.from)}`;
@@ -63,6 +67,7 @@ export function apiQuery(f: JournalFilter, extra: Record<string, string | number
     bureau: f.bureau,
     q: f.q,
     status: f.status,
+    ...(f.attention ? { attention: "1" } : {}),
     ...extra,
   });
 }
