@@ -65,7 +65,9 @@ async function buildVendor(esbuild, out) {
         target: "node20",
         logLevel: "warning",
         // A CommonJS package's own require() of Node's built-ins, inside an ES module.
-        banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
+        banner: {
+          js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
+        },
       }),
     ),
   );

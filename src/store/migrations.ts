@@ -1,6 +1,12 @@
 // Schema migrations, written once through Kysely's schema builder for both engines. The only
 // engine difference (auto-increment ids) is a capability passed in, not a name check.
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import {
+  DEFAULT_MIGRATION_TABLE,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+} from "kysely";
 
 type IdKind = "sqlite" | "postgres";
 
@@ -168,8 +174,27 @@ function migrations(idKind: IdKind): Record<string, Migration> {
   };
 }
 
+/**
+ * Whether exactly the known migrations have run: the usual open, answered by one read instead of the
+ * Migrator's table checks and lock transaction (which every CLI command and process start paid).
+ */
+async function upToDate(db: Kysely<unknown>, names: string[]): Promise<boolean> {
+  try {
+    const rows = await (db as Kysely<Record<string, { name: string }>>)
+      .selectFrom(DEFAULT_MIGRATION_TABLE)
+      .select("name")
+      .execute();
+    const done = rows.map((r) => r.name).sort();
+    return done.length === names.length && done.every((n, i) => n === names[i]);
+  } catch {
+    return false; // no migration table: a new database
+  }
+}
+
 export async function migrate(db: Kysely<unknown>, idKind: IdKind): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => migrations(idKind) };
+  const all = migrations(idKind);
+  if (await upToDate(db, Object.keys(all).sort())) return;
+  const provider: MigrationProvider = { getMigrations: async () => all };
   const result = await new Migrator({ db, provider }).migrateToLatest();
   if (result.error) throw result.error;
 }
