@@ -1,7 +1,12 @@
 // `pdfupload config import FILE` / `config export`: the shop's settings as one YAML file.
 import fs from "node:fs";
 import type { Command } from "commander";
-import { parseSettingsYaml, SettingsError, settingsToYaml } from "../config/settings-file.ts";
+import {
+  parseShopSettings,
+  refusedFileMessage,
+  SettingsError,
+  settingsToYaml,
+} from "../config/settings-file.ts";
 import { withContext } from "./open-context.ts";
 
 export function registerConfigCommands(program: Command): void {
@@ -10,13 +15,14 @@ export function registerConfigCommands(program: Command): void {
     .command("import")
     .description("replace the settings with a YAML file (refused whole if any part is wrong)")
     .argument("<file>")
-    .action(async (file: string) => {
-      let settings: ReturnType<typeof parseSettingsYaml>;
+    .option("--reset", "accept a document that empties the shop (no presses or bureaus, or empty)")
+    .action(async (file: string, o: { reset?: boolean }) => {
+      let settings: ReturnType<typeof parseShopSettings>;
       try {
-        settings = parseSettingsYaml(fs.readFileSync(file, "utf8"));
+        settings = parseShopSettings(fs.readFileSync(file, "utf8"), { reset: o.reset });
       } catch (e) {
         if (e instanceof SettingsError) {
-          process.stderr.write(`${file}: ${e.message}\nNothing was imported.\n`);
+          process.stderr.write(`${refusedFileMessage(file, e)}\nNothing was imported.\n`);
           process.exit(2);
         }
         throw e;
