@@ -11,14 +11,17 @@ export function registerConfigCommands(program: Command): void {
     .command("import")
     .description("replace the settings with a YAML file (refused whole if any part is wrong)")
     .argument("<file>")
-    .action(async (file: string) => {
-      const { parseSettingsYaml, SettingsError } = await import("../config/settings-file.ts");
+    .option("--reset", "accept a document that empties the shop (no presses or bureaus, or empty)")
+    .action(async (file: string, o: { reset?: boolean }) => {
+      const { parseShopSettings, refusedFileMessage, SettingsError } = await import(
+        "../config/settings-file.ts"
+      );
       let settings: Settings;
       try {
-        settings = parseSettingsYaml(fs.readFileSync(file, "utf8"));
+        settings = parseShopSettings(fs.readFileSync(file, "utf8"), { reset: o.reset });
       } catch (e) {
         if (e instanceof SettingsError) {
-          process.stderr.write(`${file}: ${e.message}\nNothing was imported.\n`);
+          process.stderr.write(`${refusedFileMessage(file, e)}\nNothing was imported.\n`);
           process.exit(2);
         }
         throw e;

@@ -6,7 +6,7 @@ import os from "node:os";
 import { type AppContext, createContext } from "../app/context.ts";
 import { createLogger } from "../app/logger.ts";
 import { readRuntime } from "../config/runtime.ts";
-import { parseSettingsYaml } from "../config/settings-file.ts";
+import { parseShopSettings, refusedFileMessage, SettingsError } from "../config/settings-file.ts";
 import { sweepArchive } from "../files/archive-retention.ts";
 import { HotFolderWatcher } from "../intake/hot-folder.ts";
 import { GHOSTSCRIPT_HINT, ghostscriptAvailable } from "../pipeline/steps/render/ghostscript.ts";
@@ -17,6 +17,25 @@ export interface Roles {
   worker: boolean;
   watch: boolean;
   concurrency?: number;
+}
+
+/**
+ * PDFUPLOAD_CONFIG replaces the settings, but never with a document that would empty the shop or
+ * fail to parse: then nothing is saved and the error says the database keeps its settings.
+ */
+async function importConfigFile(ctx: AppContext, file: string): Promise<void> {
+  let settings: ReturnType<typeof parseShopSettings>;
+  try {
+    settings = parseShopSettings(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    if (e instanceof SettingsError) {
+      const err = new SettingsError(e.problems);
+      err.message = refusedFileMessage(`PDFUPLOAD_CONFIG ${file}`, e);
+      throw err;
+    }
+    throw e;
+  }
+  await ctx.settingsRepo.save(settings);
 }
 
 /** First start: an admin login, printed once (or the one from PDFUPLOAD_ADMIN_PASSWORD). */
@@ -35,7 +54,12 @@ export async function startRoles(
   const logger = createLogger(runtime.logLevel);
   const ctx = await createContext(runtime, logger);
   if (runtime.configFile) {
-    await ctx.settingsRepo.save(parseSettingsYaml(fs.readFileSync(runtime.configFile, "utf8")));
+    try {
+      await importConfigFile(ctx, runtime.configFile);
+    } catch (e) {
+      await ctx.close().catch(() => {});
+      throw e;
+    }
     logger.info({ file: runtime.configFile }, "settings imported from PDFUPLOAD_CONFIG");
   }
   await ctx.settings();
@@ -106,8 +130,7 @@ export async function startRoles(
   };
   /** SIGHUP: re-import PDFUPLOAD_CONFIG (if set), drop cached settings, re-open the hot folders. */
   const reload = async () => {
-    if (runtime.configFile)
-      await ctx.settingsRepo.save(parseSettingsYaml(fs.readFileSync(runtime.configFile, "utf8")));
+    if (runtime.configFile) await importConfigFile(ctx, runtime.configFile);
     await ctx.settings();
     if (roles.watch) {
       await watcher?.stop();

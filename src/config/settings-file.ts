@@ -119,3 +119,31 @@ export function parseSettingsYaml(text: string): Settings {
 export function settingsToYaml(settings: Settings): string {
   return YAML.stringify(settings, { lineWidth: 0 });
 }
+
+/**
+ * A settings file meant to replace the shop's settings (PDFUPLOAD_CONFIG, `config import`). An empty
+ * document, or one without presses or bureaus, would empty the shop (later sheets end with the
+ * bureau delivery skipped): refused unless `reset` says that is the intent.
+ */
+export function parseShopSettings(text: string, opts: { reset?: boolean } = {}): Settings {
+  const doc = YAML.parseDocument(text);
+  const empty = !doc.errors.length && (doc.contents === null || doc.toJS() === null);
+  if (empty && !opts.reset)
+    throw new SettingsError([
+      { path: "", value: undefined, expected: "a settings document (the file is empty)" },
+    ]);
+  const settings = parseSettingsYaml(empty ? "{}" : text);
+  if (opts.reset) return settings;
+  const lacking: SettingsProblem[] = [];
+  if (!settings.presses.length)
+    lacking.push({ path: "presses", value: undefined, expected: "at least one press" });
+  if (!settings.bureaus.length)
+    lacking.push({ path: "bureaus", value: undefined, expected: "at least one bureau" });
+  if (lacking.length) throw new SettingsError(lacking);
+  return settings;
+}
+
+/** The words an admin reads when a settings file is refused: what is kept, how to reset on purpose. */
+export function refusedFileMessage(file: string, e: SettingsError): string {
+  return `${file}: ${e.message}\nThe settings in the database are kept. To empty them on purpose: pdfupload config import --reset ${file}`;
+}

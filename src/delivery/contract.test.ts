@@ -188,6 +188,44 @@ for (const [label, start] of Object.entries(backends)) {
       expect(await readdir(b.onServer("again"))).toEqual(["same.pdf"]);
     });
 
+    it("after an interrupted try: tells what arrived, finishes a whole temp file, removes a short one", async () => {
+      const body = "%PDF-1.7 interrupted delivery, whole";
+      const local = await localFile("int.pdf", body);
+      const d = openDeliverer(b.target());
+      try {
+        // Nothing there (not even the folder): missing.
+        expect(await d.checkArrival(local, "int", "a.pdf")).toMatchObject({ state: "missing", temp: "none" });
+        await d.upload(local, "int", "a.pdf");
+        // The file arrived before the sender was killed: arrived, by size.
+        const a = await d.checkArrival(local, "int", "a.pdf");
+        expect(a).toMatchObject({
+          state: "arrived",
+          remoteBytes: body.length,
+          bytes: body.length,
+          temp: "none",
+        });
+        // Killed after the whole transfer, before the rename: the temp file becomes the final name.
+        await writeFile(b.onServer("int/.b.pdf.part"), body);
+        expect(await d.checkArrival(local, "int", "b.pdf")).toMatchObject({
+          state: "arrived",
+          temp: "renamed",
+        });
+        expect(await readFile(b.onServer("int/b.pdf"), "utf8")).toBe(body);
+        // Killed mid-transfer: the short temp file is removed, the file must be sent again.
+        await writeFile(b.onServer("int/.c.pdf.part"), body.slice(0, 10));
+        expect(await d.checkArrival(local, "int", "c.pdf")).toMatchObject({
+          state: "missing",
+          temp: "removed",
+        });
+        // A short final file (cut off) is not taken for sent.
+        await writeFile(b.onServer("int/d.pdf"), body.slice(0, 5));
+        expect((await d.checkArrival(local, "int", "d.pdf")).state).toBe("short");
+      } finally {
+        await d.close();
+      }
+      expect((await readdir(b.onServer("int"))).sort()).toEqual(["a.pdf", "b.pdf", "d.pdf"]);
+    });
+
     it("refuses a folder that climbs out of the target, before connecting", async () => {
       const d = openDeliverer(b.target());
       try {

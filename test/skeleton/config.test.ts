@@ -132,4 +132,51 @@ bureaus:
     const after = execFileSync(process.execPath, [bin, "config", "export"], { env, encoding: "utf8" });
     expect(parseSettingsYaml(after)).toEqual(parseSettingsYaml(MINIMAL));
   });
+
+  it("an empty settings file, or one without presses or bureaus, never empties the shop", async () => {
+    const { execFileSync, spawnSync } = await import("node:child_process");
+    const dir = tempDir();
+    const env = { ...process.env, PDFUPLOAD_DATA: path.join(dir, "data"), LOG_LEVEL: "warn" };
+    const bin = path.resolve("bin/pdfupload.js");
+    const file = (name: string, text: string) => {
+      fs.writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    const full = file("full.yaml", FULL);
+    execFileSync(process.execPath, [bin, "config", "import", full], { env });
+    const exported = () =>
+      parseSettingsYaml(execFileSync(process.execPath, [bin, "config", "export"], { env, encoding: "utf8" }));
+    const before = exported();
+    expect(before.presses).toHaveLength(2);
+    const refused = [
+      ["empty.yaml", "", /the file is empty/],
+      ["comments.yaml", "# nothing here\n\n", /the file is empty/],
+      ["no-presses.yaml", "bureaus:\n  - { name: Leonov }\n", /presses: missing — at least one press/],
+      ["no-bureaus.yaml", MINIMAL.replace(/bureaus:[\s\S]*/, ""), /bureaus: missing — at least one bureau/],
+      ["broken.yaml", "presses: [\n", /line 1|line 2/],
+    ] as const;
+    for (const [name, text, why] of refused) {
+      const f = file(name, text);
+      // The server refuses to start on it, says why and that the database keeps its settings.
+      const start = spawnSync(process.execPath, [bin, "start"], {
+        env: { ...env, PDFUPLOAD_CONFIG: f, PORT: "0" },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      expect(start.status, `${name}: ${start.stderr}`).not.toBe(0);
+      expect(start.stderr).toMatch(why);
+      expect(start.stderr).toContain("The settings in the database are kept");
+      expect(exported(), name).toEqual(before);
+      // `config import` refuses it too.
+      const imp = spawnSync(process.execPath, [bin, "config", "import", f], { env, encoding: "utf8" });
+      expect(imp.status, name).toBe(2);
+      expect(imp.stderr).toMatch(why);
+      expect(exported(), name).toEqual(before);
+    }
+    // Emptying the shop on purpose needs --reset.
+    const empty = file("reset.yaml", "");
+    execFileSync(process.execPath, [bin, "config", "import", "--reset", empty], { env });
+    const after = exported();
+    expect([after.presses.length, after.bureaus.length]).toEqual([0, 0]);
+  }, 120_000);
 });
