@@ -22,6 +22,16 @@ const names = (file: string) => {
   }
 };
 
+const columns = (file: string, table: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db.prepare(`pragma table_info(${table})`).all() as { name: string }[];
+    return new Set(rows.map((r) => r.name));
+  } finally {
+    db.close();
+  }
+};
+
 describe("migrations", () => {
   it("create a new database, bring an older one up to date, and leave a current one alone", async () => {
     const file = path.join(dir, "journal.db");
@@ -37,14 +47,14 @@ describe("migrations", () => {
     ])
       expect(fresh.has(t), t).toBe(true);
 
-    // An older database: the last migration not yet run.
+    // An older database: the last migration not yet run (0004 adds jobs.attention).
     const raw = new Database(file);
     raw.exec(
-      "drop index jobs_journal; delete from kysely_migration where name = '0002_journal_covering_index'",
+      "alter table jobs drop column attention; delete from kysely_migration where name = '0004_jobs_attention'",
     );
     raw.close();
     await (await openStore({ sqlitePath: file })).close();
-    expect(names(file).has("jobs_journal")).toBe(true);
+    expect(columns(file, "jobs").has("attention")).toBe(true);
 
     // Up to date: the Migrator is not run (it would re-create its lock table).
     const raw2 = new Database(file);
