@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import type { Analysis } from "../analysis/types.ts";
 import { dataPaths, readRuntime } from "../config/runtime.ts";
 import type { Settings } from "../config/settings-schema.ts";
+import type { RenderResult } from "../pipeline/steps/render/index.ts";
 
 async function loadSettings(configFile?: string): Promise<Settings> {
   if (configFile) {
@@ -27,6 +28,35 @@ async function reader() {
     import("../isolation/pdf-pool.ts"),
   ]);
   return { analyzeIsolated, closeSharedPool };
+}
+
+/** Why a path given on the command line is no file to read, or null when it is one. */
+function notAFile(file: string): string | null {
+  try {
+    return fs.statSync(file).isFile() ? null : "not a file";
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+  }
+}
+
+/** `render`'s short summary: what was made and where, the plates and inks per sheet. */
+function printRendered(a: Analysis, out: RenderResult & { analysisJson: string }): string {
+  const lines = [
+    `${a.file}: ${a.pages} sheet(s), ${a.plates} plate(s), bureau ${a.bureau ?? "?"}, rendered by ${out.engine} in ${(out.timings.totalMs / 1000).toFixed(1)} s`,
+    `  preview:  ${out.previewPdf ?? "not made"}`,
+  ];
+  for (const p of out.pages) {
+    const inks = Object.entries(p.inks)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}%`)
+      .join(", ");
+    lines.push(`  sheet ${p.page}: proof ${p.proof ?? "not made"}, thumbnail ${p.thumbnail ?? "not made"}`);
+    if (inks) lines.push(`    inks: ${inks}${p.inksApproximate ? " (approximate)" : ""}`);
+    if (p.missing?.length)
+      lines.push(`    missing: ${p.missing.join(", ")}${p.warning ? ` (${p.warning})` : ""}`);
+  }
+  lines.push(`  analysis: ${out.analysisJson}`);
+  for (const w of out.warnings) lines.push(`  warning: ${w}`);
+  return `${lines.join("\n")}\n`;
 }
 
 function printHuman(a: Analysis): string {
@@ -75,6 +105,17 @@ export function registerAnalyzeCommands(program: Command): void {
           return inProcess ? inProcess(file, opts) : analyzeIsolated(file, opts);
         };
         for (const file of files) {
+          const missing = notAFile(file);
+          if (missing) {
+            // The reader would call it damaged; it is only a wrong path. One line per file still.
+            refused = true;
+            if (o.json)
+              process.stdout.write(
+                `${JSON.stringify({ file: path.basename(file), path: file, error: { code: "no-such-file", message: missing } })}\n`,
+              );
+            else process.stderr.write(`${file}: ${missing}\n`);
+            continue;
+          }
           let a = await read(file);
           if (o.inks && !a.error) {
             const { measureInks } = await import("../pipeline/steps/render/index.ts");
@@ -93,7 +134,14 @@ export function registerAnalyzeCommands(program: Command): void {
     .argument("<file>")
     .requiredOption("--out <dir>", "output folder")
     .option("--config <file>", "settings YAML to use instead of the stored settings")
-    .action(async (file: string, o: { out: string; config?: string }) => {
+    .option("--json", "print the render result as one JSON object instead of the summary")
+    .action(async (file: string, o: { out: string; config?: string; json?: boolean }) => {
+      const missing = notAFile(file);
+      if (missing) {
+        process.stderr.write(`${file}: ${missing}\n`);
+        process.exitCode = 2;
+        return;
+      }
       (await import("../isolation/pdf-pool.ts")).prestartSharedPool();
       const settings = await loadSettings(o.config);
       const { analyzeIsolated, closeSharedPool } = await reader();
@@ -106,6 +154,6 @@ export function registerAnalyzeCommands(program: Command): void {
       }
       const { renderToDir } = await import("../pipeline/steps/render/index.ts");
       const out = await renderToDir(file, a, settings.render, o.out);
-      process.stdout.write(`${JSON.stringify(out)}\n`);
+      process.stdout.write(o.json ? `${JSON.stringify(out)}\n` : printRendered(a, out));
     });
 }

@@ -1,6 +1,7 @@
 // `pdfupload enqueue FILE…`: what the seed's putting_job_in_the_queue.py did, for any file path.
 import fs from "node:fs";
 import type { Command } from "commander";
+import { findByName } from "../util/names.ts";
 import { withContext } from "./open-context.ts";
 
 export function registerEnqueueCommand(program: Command): void {
@@ -15,6 +16,18 @@ export function registerEnqueueCommand(program: Command): void {
       const { acceptFile } = await import("../intake/accept-file.ts");
       let bad = 0;
       await withContext(async (ctx) => {
+        // A bureau the shop does not know would route nothing: refuse before any file is queued.
+        if (o.bureau !== undefined) {
+          const { bureaus } = await ctx.settings();
+          const known = findByName(bureaus, o.bureau);
+          if (!known) {
+            const names = bureaus.map((b) => b.name).join(", ") || "none configured";
+            process.stderr.write(`pdfupload: unknown bureau "${o.bureau}"; known bureaus: ${names}\n`);
+            process.exitCode = 2;
+            return;
+          }
+          o.bureau = known.name;
+        }
         for (const f of files) {
           if (!fs.existsSync(f)) {
             process.stderr.write(`${f}: no such file\n`);
@@ -33,6 +46,6 @@ export function registerEnqueueCommand(program: Command): void {
           );
         }
       });
-      process.exitCode = bad ? 1 : 0;
+      process.exitCode ??= bad ? 1 : 0;
     });
 }

@@ -9,6 +9,13 @@ import { registerServeCommands } from "./serve.command.ts";
 import { registerStatusCommand } from "./status.command.ts";
 import { registerUserCommands } from "./user.command.ts";
 
+// `pdfupload status | head`: the reader went away, which is no error of ours; leave quietly.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
+
 const program = new Command()
   .name("pdfupload")
   .description("Prepress hot-folder server for Prinect Signa Station sheets")

@@ -79,5 +79,25 @@ describe("pdfupload analyze / render", () => {
     ]);
     const a = JSON.parse(fs.readFileSync(path.join(out, "analysis.json"), "utf8"));
     expect(a.sheets[1].inks.Cyan).toBeGreaterThan(0);
+    // A short summary for a person: the sheets, plates, where each file went, the inks.
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/: 2 sheet\(s\), 10 plate\(s\), bureau Leonov, rendered by \w+ in \d+\.\d s$/);
+    expect(lines).toContain(`  preview:  ${path.join(out, "preview.pdf")}`);
+    expect(r.stdout).toContain(`sheet 2: proof ${path.join(out, "proof-2.jpg")}`);
+    expect(r.stdout).toMatch(/inks: Cyan \d+\.\d%/);
+    expect(r.stdout).not.toContain("{");
+  });
+
+  it("render --json prints the render result as one object", () => {
+    const out = path.join(dir, "out-json");
+    const r = cli("render", sheet, "--out", out, "--config", config, "--json");
+    expect(r.status).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.previewPdf).toBe(path.join(out, "preview.pdf"));
+    expect(o.pages.map((p: { proof: string }) => p.proof)).toEqual([
+      path.join(out, "proof-1.jpg"),
+      path.join(out, "proof-2.jpg"),
+    ]);
+    expect(o.analysisJson).toBe(path.join(out, "analysis.json"));
   });
 });
