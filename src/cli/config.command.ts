@@ -2,6 +2,7 @@
 // and schema code is imported when a subcommand runs.
 import fs from "node:fs";
 import type { Command } from "commander";
+import { readRuntime } from "../config/runtime.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import { withJournal } from "./open-context.ts";
 
@@ -9,29 +10,47 @@ export function registerConfigCommands(program: Command): void {
   const config = program.command("config").description("import or export the settings as YAML");
   config
     .command("import")
-    .description("replace the settings with a YAML file (refused whole if any part is wrong)")
+    .description(
+      "replace the whole settings document with a YAML file (refused whole, every problem listed, if any part is wrong)",
+    )
     .argument("<file>")
     .option("--reset", "accept a document that empties the shop (no presses or bureaus, or empty)")
     .action(async (file: string, o: { reset?: boolean }) => {
       const { parseShopSettings, refusedFileMessage, SettingsError } = await import(
         "../config/settings-file.ts"
       );
-      let settings: Settings;
-      try {
-        settings = parseShopSettings(fs.readFileSync(file, "utf8"), { reset: o.reset });
-      } catch (e) {
-        if (e instanceof SettingsError) {
-          process.stderr.write(`${refusedFileMessage(file, e)}\nNothing was imported.\n`);
-          process.exit(2);
-        }
-        throw e;
+      const managed = readRuntime().configFile;
+      if (managed) {
+        // The server would put its file back at the next start or reload: say so instead.
+        process.stderr.write(
+          `pdfupload: the settings are managed by PDFUPLOAD_CONFIG (${managed}); edit that file and reload the server (systemctl reload pdfupload). Nothing was imported.\n`,
+        );
+        process.exitCode = 2;
+        return;
       }
-      await withJournal(async (ctx) => {
-        await ctx.settingsRepo.save(settings);
+      const text = fs.readFileSync(file, "utf8");
+      const settings = await withJournal(async (ctx) => {
+        let s: Settings;
+        try {
+          // Every problem in one pass, secrets sealed with another server's key among them.
+          s = parseShopSettings(text, { reset: o.reset, canOpen: ctx.settingsRepo.canOpen });
+        } catch (e) {
+          if (e instanceof SettingsError) {
+            process.stderr.write(`${refusedFileMessage(file, e)}\nNothing was imported.\n`);
+            return null;
+          }
+          throw e;
+        }
+        await ctx.settingsRepo.save(s);
         await ctx.users.audit(null, "config.import", { file });
+        return s;
       });
+      if (!settings) {
+        process.exitCode = 2;
+        return;
+      }
       process.stdout.write(
-        `imported ${settings.presses.length} press(es), ${settings.bureaus.length} bureau(s), ${settings.targets.length} target(s)\n`,
+        `imported ${settings.presses.length} press(es), ${settings.bureaus.length} bureau(s), ${settings.targets.length} target(s); the whole settings document was replaced\n`,
       );
     });
   config

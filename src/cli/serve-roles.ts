@@ -20,13 +20,15 @@ export interface Roles {
 }
 
 /**
- * PDFUPLOAD_CONFIG replaces the settings, but never with a document that would empty the shop or
- * fail to parse: then nothing is saved and the error says the database keeps its settings.
+ * PDFUPLOAD_CONFIG: the file manages the settings. It replaces them at every start and reload
+ * (SIGHUP), and the web refuses settings edits meanwhile (they would be lost at the next start). A
+ * document that would empty the shop, fail to parse, or carry secrets this key cannot open is never
+ * saved: the error says so and the database keeps its settings.
  */
 async function importConfigFile(ctx: AppContext, file: string): Promise<void> {
   let settings: ReturnType<typeof parseShopSettings>;
   try {
-    settings = parseShopSettings(fs.readFileSync(file, "utf8"));
+    settings = parseShopSettings(fs.readFileSync(file, "utf8"), { canOpen: ctx.settingsRepo.canOpen });
   } catch (e) {
     if (e instanceof SettingsError) {
       const err = new SettingsError(e.problems);

@@ -4,11 +4,14 @@ import YAML from "yaml";
 import type { z } from "zod";
 import { foldName } from "../util/names.ts";
 import { type Settings, settingsSchema } from "./settings-schema.ts";
+import { foreignSecrets } from "./settings-secrets.ts";
 
 export interface SettingsProblem {
   path: string;
   value: unknown;
   expected: string;
+  /** Set for problems the UI words itself: `foreign-secret` (sealed with another secret.key). */
+  code?: "foreign-secret";
 }
 
 export class SettingsError extends Error {
@@ -47,73 +50,105 @@ function zodProblems(input: unknown, error: z.ZodError): SettingsProblem[] {
   });
 }
 
-/** Rules that span several entries: unique names, references to existing targets and bureaus. */
-function crossProblems(s: Settings): SettingsProblem[] {
+/** The entries of a list in a document not checked yet (anything else: none). */
+function entries(list: unknown): Record<string, unknown>[] {
+  return Array.isArray(list) ? list.map((e) => (e && typeof e === "object" ? e : {})) : [];
+}
+const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/**
+ * Rules that span several entries: unique names, references to existing targets and bureaus. Read
+ * from the raw document, so that they are listed together with the field problems in one pass.
+ */
+function crossProblems(input: unknown): SettingsProblem[] {
+  const doc = (input && typeof input === "object" ? input : {}) as Record<string, unknown>;
   const out: SettingsProblem[] = [];
-  const unique = (list: { name: string }[], section: string) => {
+  const unique = (section: string) => {
     const seen = new Set<string>();
-    list.forEach((e, i) => {
+    entries(doc[section]).forEach((e, i) => {
+      const name = text(e.name);
+      if (!name) return;
       // Folded as every match folds names: two spellings of one name would make matches ambiguous.
-      const key = foldName(e.name);
+      const key = foldName(name);
       if (seen.has(key))
-        out.push({ path: `${section}[${i}].name`, value: e.name, expected: "a name not used above" });
+        out.push({ path: `${section}[${i}].name`, value: name, expected: "a name not used above" });
       seen.add(key);
     });
   };
-  unique(s.presses, "presses");
-  unique(s.bureaus, "bureaus");
-  unique(s.targets, "targets");
-  unique(s.recipients, "recipients");
-  const targets = new Set(s.targets.map((t) => t.name));
-  const known = `one of the targets (${[...targets].join(", ") || "none defined"})`;
-  s.bureaus.forEach((b, i) => {
-    if (b.target && !targets.has(b.target))
-      out.push({ path: `bureaus[${i}].target`, value: b.target, expected: known });
+  for (const section of ["presses", "bureaus", "targets", "recipients"]) unique(section);
+  const targets = new Set(entries(doc.targets).map((t) => text(t.name)));
+  const known = `one of the targets (${[...targets].filter(Boolean).join(", ") || "none defined"})`;
+  entries(doc.bureaus).forEach((b, i) => {
+    const target = text(b.target);
+    if (target && !targets.has(target))
+      out.push({ path: `bureaus[${i}].target`, value: target, expected: known });
   });
-  s.presses.forEach((p, i) => {
-    if (p.previewTarget && !targets.has(p.previewTarget))
-      out.push({ path: `presses[${i}].previewTarget`, value: p.previewTarget, expected: known });
+  entries(doc.presses).forEach((p, i) => {
+    const target = text(p.previewTarget);
+    if (target && !targets.has(target))
+      out.push({ path: `presses[${i}].previewTarget`, value: target, expected: known });
   });
-  s.targets.forEach((t, i) => {
-    if (!/^(ftps?|sftp|file):\/\//i.test(t.url))
+  entries(doc.targets).forEach((t, i) => {
+    const url = text(t.url);
+    if (url && !/^(ftps?|sftp|file):\/\//i.test(url))
       out.push({
         path: `targets[${i}].url`,
-        value: t.url,
+        value: url,
         expected: "a URL starting ftp://, ftps://, sftp:// or file://",
       });
   });
-  const bureaus = new Set(s.bureaus.map((b) => foldName(b.name)));
-  s.hotFolders.forEach((h, i) => {
-    if (h.bureau && !bureaus.has(foldName(h.bureau)))
+  const bureaus = new Set(entries(doc.bureaus).map((b) => foldName(text(b.name) ?? "")));
+  entries(doc.hotFolders).forEach((h, i) => {
+    const bureau = text(h.bureau);
+    if (bureau && !bureaus.has(foldName(bureau)))
       out.push({
         path: `hotFolders[${i}].bureau`,
-        value: h.bureau,
+        value: bureau,
         expected: "the name of a configured bureau",
       });
   });
   return out;
 }
 
-export function checkSettings(input: unknown): Settings {
-  const parsed = settingsSchema.safeParse(input ?? {});
-  if (!parsed.success) throw new SettingsError(zodProblems(input, parsed.error));
-  const cross = crossProblems(parsed.data);
-  if (cross.length) throw new SettingsError(cross);
-  return parsed.data;
+export interface CheckOptions {
+  /**
+   * Whether this server's key opens a sealed secret (`enc:v1:…`). Given when the document comes
+   * from outside (an import): a secret sealed with another server's secret.key is then a problem.
+   */
+  canOpen?: (sealed: string) => boolean;
 }
 
-export function parseSettingsYaml(text: string): Settings {
+/** Every problem of a document at once: its fields, the rules across entries, foreign secrets. */
+function problemsOf(
+  input: unknown,
+  opts: CheckOptions,
+): { settings: Settings | null; problems: SettingsProblem[] } {
+  const parsed = settingsSchema.safeParse(input ?? {});
+  const problems = parsed.success ? [] : zodProblems(input, parsed.error);
+  problems.push(...crossProblems(input));
+  if (opts.canOpen) problems.push(...foreignSecrets(input, opts.canOpen));
+  return { settings: parsed.success ? parsed.data : null, problems };
+}
+
+export function checkSettings(input: unknown, opts: CheckOptions = {}): Settings {
+  const { settings, problems } = problemsOf(input, opts);
+  if (problems.length || !settings) throw new SettingsError(problems);
+  return settings;
+}
+
+/** The YAML's syntax errors, with their lines (then nothing else can be checked). */
+function yamlProblems(doc: YAML.Document): SettingsProblem[] {
+  return doc.errors.map((e) => ({
+    path: `line ${e.linePos?.[0].line ?? "?"}`,
+    value: undefined,
+    expected: e.message,
+  }));
+}
+
+export function parseSettingsYaml(text: string, opts: CheckOptions = {}): Settings {
   const doc = YAML.parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) {
-    throw new SettingsError(
-      doc.errors.map((e) => ({
-        path: `line ${e.linePos?.[0].line ?? "?"}`,
-        value: undefined,
-        expected: e.message,
-      })),
-    );
-  }
-  return checkSettings(doc.toJS());
+  if (doc.errors.length) throw new SettingsError(yamlProblems(doc));
+  return checkSettings(doc.toJS(), opts);
 }
 
 export function settingsToYaml(settings: Settings): string {
@@ -125,25 +160,33 @@ export function settingsToYaml(settings: Settings): string {
  * document, or one without presses or bureaus, would empty the shop (later sheets end with the
  * bureau delivery skipped): refused unless `reset` says that is the intent.
  */
-export function parseShopSettings(text: string, opts: { reset?: boolean } = {}): Settings {
-  const doc = YAML.parseDocument(text);
-  const empty = !doc.errors.length && (doc.contents === null || doc.toJS() === null);
-  if (empty && !opts.reset)
+export function parseShopSettings(text: string, opts: { reset?: boolean } & CheckOptions = {}): Settings {
+  const doc = YAML.parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length) throw new SettingsError(yamlProblems(doc));
+  const raw = doc.contents === null ? null : doc.toJS();
+  if (raw === null && !opts.reset)
     throw new SettingsError([
       { path: "", value: undefined, expected: "a settings document (the file is empty)" },
     ]);
-  const settings = parseSettingsYaml(empty ? "{}" : text);
-  if (opts.reset) return settings;
-  const lacking: SettingsProblem[] = [];
-  if (!settings.presses.length)
-    lacking.push({ path: "presses", value: undefined, expected: "at least one press" });
-  if (!settings.bureaus.length)
-    lacking.push({ path: "bureaus", value: undefined, expected: "at least one bureau" });
-  if (lacking.length) throw new SettingsError(lacking);
+  const { settings, problems } = problemsOf(raw ?? {}, opts);
+  if (!opts.reset) {
+    const has = (section: string) => {
+      const v = raw && typeof raw === "object" ? (raw as Record<string, unknown>)[section] : undefined;
+      return Array.isArray(v) ? v.length > 0 : v !== undefined;
+    };
+    if (!has("presses")) problems.push({ path: "presses", value: undefined, expected: "at least one press" });
+    if (!has("bureaus"))
+      problems.push({ path: "bureaus", value: undefined, expected: "at least one bureau" });
+  }
+  if (problems.length || !settings) throw new SettingsError(problems);
   return settings;
 }
 
 /** The words an admin reads when a settings file is refused: what is kept, how to reset on purpose. */
 export function refusedFileMessage(file: string, e: SettingsError): string {
-  return `${file}: ${e.message}\nThe settings in the database are kept. To empty them on purpose: pdfupload config import --reset ${file}`;
+  const emptying = e.problems.some(
+    (p) => p.value === undefined && ["", "presses", "bureaus"].includes(p.path),
+  );
+  const reset = emptying ? ` To empty them on purpose: pdfupload config import --reset ${file}` : "";
+  return `${file}: ${e.message}\nThe settings in the database are kept.${reset}`;
 }

@@ -1,5 +1,7 @@
 // Which settings fields are secrets, and how they are sealed for storage, opened for use, and
 // hidden from API responses.
+import { isEncrypted } from "./secrets.ts";
+import type { SettingsProblem } from "./settings-file.ts";
 import type { Settings } from "./settings-schema.ts";
 
 type Mapper = (value: string) => string;
@@ -41,5 +43,37 @@ export function keepMaskedSecrets(edited: Settings, stored: Settings): Settings 
   if (c.telegram?.token === SECRET_MASK) c.telegram.token = o.telegram?.token ?? "";
   if (c.email?.password === SECRET_MASK) c.email.password = o.email?.password;
   if (c.webhook?.secret === SECRET_MASK) c.webhook.secret = o.webhook?.secret ?? "";
+  return out;
+}
+
+/** Where secrets sit in a document: each target's fields, one field per notification channel. */
+const TARGET_SECRETS = ["password", "privateKey", "passphrase"] as const;
+const CHANNEL_SECRETS = { sms: "password", telegram: "token", email: "password", webhook: "secret" } as const;
+
+export const FOREIGN_SECRET =
+  "a secret this server can open: it was sealed with another server's secret.key. Copy that key here " +
+  "(<data>/secret.key or PDFUPLOAD_SECRET_KEY), or write this secret in plain text in the file (it is " +
+  "sealed on import), or remove the line and enter the secret again in the admin after the import";
+
+/**
+ * The sealed secrets of a document (not checked yet) that `canOpen` cannot open: an export from a
+ * server with another secret.key. Each is named by its path so that the admin knows which to re-enter.
+ */
+export function foreignSecrets(input: unknown, canOpen: (sealed: string) => boolean): SettingsProblem[] {
+  const out: SettingsProblem[] = [];
+  const check = (path: string, v: unknown) => {
+    if (typeof v === "string" && isEncrypted(v) && !canOpen(v))
+      out.push({ path, value: `${v.slice(0, 12)}…`, expected: FOREIGN_SECRET, code: "foreign-secret" });
+  };
+  const doc = (input && typeof input === "object" ? input : {}) as Record<string, unknown>;
+  const targets = Array.isArray(doc.targets) ? doc.targets : [];
+  targets.forEach((t, i) => {
+    for (const k of TARGET_SECRETS) check(`targets[${i}].${k}`, (t as Record<string, unknown> | null)?.[k]);
+  });
+  const channels = (doc.channels && typeof doc.channels === "object" ? doc.channels : {}) as Record<
+    string,
+    Record<string, unknown> | null
+  >;
+  for (const [c, k] of Object.entries(CHANNEL_SECRETS)) check(`channels.${c}.${k}`, channels[c]?.[k]);
   return out;
 }

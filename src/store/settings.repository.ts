@@ -26,9 +26,22 @@ export class SettingsRepository {
     return openSecrets(stored, (v) => decryptSecret(this.key, v));
   }
 
-  /** Validates, seals and stores the whole document in one statement: nothing is half-saved. */
+  /** Whether this server's key opens a sealed secret (an import may carry another server's). */
+  readonly canOpen = (sealed: string): boolean => {
+    try {
+      decryptSecret(this.key, sealed);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  /**
+   * Validates, seals and stores the whole document in one statement: nothing is half-saved. A secret
+   * sealed with another key is a problem named by its path, never stored (it could not be used).
+   */
   async save(settings: unknown): Promise<Settings> {
-    const checked = checkSettings(settings);
+    const checked = checkSettings(settings, { canOpen: this.canOpen });
     const sealed = sealSecrets(checked, (v) => encryptSecret(this.key, decryptSecret(this.key, v)));
     const value = JSON.stringify(sealed);
     const at = nowIso();

@@ -93,8 +93,11 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** The real server, all roles in this process; env is read by startRoles, so it is set first. */
-export async function startServer(): Promise<Server> {
+/**
+ * The real server, all roles in this process; env is read by startRoles, so it is set first. `env`
+ * adds variables for this start only (PDFUPLOAD_CONFIG).
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<Server> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pdfupload-e2e-"));
   const port = await freePort();
   process.env.PDFUPLOAD_DATA = dataDir;
@@ -108,8 +111,11 @@ export async function startServer(): Promise<Server> {
   delete process.env.DATABASE_URL;
   delete process.env.REDIS_URL;
   delete process.env.PDFUPLOAD_CONFIG;
+  Object.assign(process.env, env);
   const { startRoles } = await import("../../src/cli/serve.command.ts");
-  const { ctx, stop } = await startRoles({ web: true, worker: true, watch: true });
+  const { ctx, stop } = await startRoles({ web: true, worker: true, watch: true }).finally(() => {
+    for (const k of Object.keys(env)) delete process.env[k];
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     dataDir,

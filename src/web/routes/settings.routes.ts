@@ -1,6 +1,6 @@
 // Admin: the settings document (secrets never sent back), YAML import/export, connection tests,
 // users and the audit log.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.ts";
 import { parseSettingsYaml, SettingsError, settingsToYaml } from "../../config/settings-file.ts";
@@ -18,6 +18,21 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
   });
 
   app.get("/api/settings", { preHandler: admin }, async () => redactSecrets(await ctx.settings()));
+  /** Where the settings come from: a file (PDFUPLOAD_CONFIG) that manages them, or this database. */
+  app.get("/api/settings/source", { preHandler: admin }, async () => ({ file: ctx.runtime.configFile }));
+
+  // With PDFUPLOAD_CONFIG the file is put back at every start and reload: an edit here would be
+  // lost silently, so it is refused and the admin is told where to make it.
+  const managedByFile = (reply: FastifyReply) =>
+    ctx.runtime.configFile
+      ? reply.code(409).send({
+          error: {
+            code: "settings-file",
+            message: `The settings are managed by ${ctx.runtime.configFile} (PDFUPLOAD_CONFIG); edit that file and reload the server.`,
+            file: ctx.runtime.configFile,
+          },
+        })
+      : null;
 
   const save = async (doc: unknown, user: string | null, action: string) => {
     const stored = await ctx.settings();
@@ -39,6 +54,8 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
   };
 
   app.put("/api/settings", { preHandler: admin }, async (req, reply) => {
+    const managed = managedByFile(reply);
+    if (managed) return managed;
     try {
       return await save(req.body, req.user?.name ?? null, "settings.save");
     } catch (e) {
@@ -52,11 +69,15 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
   });
 
   app.post("/api/settings/import", { preHandler: admin }, async (req, reply) => {
+    const managed = managedByFile(reply);
+    if (managed) return managed;
     const text = typeof req.body === "string" ? req.body : (req.body as { yaml?: string })?.yaml;
     if (!text)
       return reply.code(400).send({ error: { code: "bad-request", message: "Send the YAML text." } });
     try {
-      return await save(parseSettingsYaml(text), req.user?.name ?? null, "settings.import");
+      // Every problem in one pass, secrets sealed with another server's key among them.
+      const doc = parseSettingsYaml(text, { canOpen: ctx.settingsRepo.canOpen });
+      return await save(doc, req.user?.name ?? null, "settings.import");
     } catch (e) {
       return reply.code(400).send(refuse(e));
     }

@@ -3,6 +3,8 @@
 export interface Problem {
   path: string;
   message: string;
+  /** A problem the UI words itself (`foreign-secret`). */
+  code?: string;
 }
 
 export class ApiError extends Error {

@@ -298,6 +298,10 @@ export const en = {
   "admin.importText": "or paste YAML",
   "admin.importConfirm": "Replace all settings with this file?",
   "admin.imported": "Settings imported.",
+  "admin.managedByFile":
+    "These settings are managed by the file {file} (PDFUPLOAD_CONFIG): it replaces them at every start and reload. Edit that file and reload the server; changes cannot be saved here.",
+  "admin.foreignSecret":
+    "sealed with another server's secret.key: copy that key to this server, or write the secret in plain text in the file, or remove it and enter it again here after the import",
   "admin.action": "Action",
 
   "status.queued": "queued",
@@ -380,6 +384,7 @@ export const en = {
   "error.login-throttled": "Too many failed logins for this user: wait a few minutes",
   "error.bad-request": "The request was refused",
   "error.bad-settings": "The settings were refused; nothing was saved",
+  "error.settings-file": "The settings are managed by a file (PDFUPLOAD_CONFIG); nothing was saved",
   "error.not-found": "Not found",
   "error.busy": "The job is still running or queued",
   "error.nothing-to-send": "There is nothing to send",

@@ -52,10 +52,16 @@ export function AdminPage({ tab: asked }: { tab: string }) {
   const [loadError, setLoadError] = useState<unknown>(null);
   const [problems, setProblems] = useState<{ path: string; message: string }[]>([]);
   const [saving, setSaving] = useState(false);
+  /** PDFUPLOAD_CONFIG: the file that manages the settings (then nothing is edited here). */
+  const [managedBy, setManagedBy] = useState<string | null>(null);
 
   const load = async () => {
     try {
-      const s = await api<Settings>("/api/settings");
+      const [s, source] = await Promise.all([
+        api<Settings>("/api/settings"),
+        api<{ file: string | null }>("/api/settings/source"),
+      ]);
+      setManagedBy(source.file);
       setSaved(s);
       setDoc(structuredClone(s));
       setProblems([]);
@@ -112,8 +118,15 @@ export function AdminPage({ tab: asked }: { tab: string }) {
     if (loadError) body = <p className="notice error">{errorText(loadError)}</p>;
     else if (!doc) body = <p className="muted">{t("common.loading")}</p>;
     else body = settingsTab(tab, doc, set, problemMap, saved, t);
+    // A fieldset disables every control of the tab at once; the banner says why.
+    if (managedBy)
+      body = (
+        <fieldset className="plain" disabled>
+          {body}
+        </fieldset>
+      );
   } else if (tab === "users") body = <UsersTab />;
-  else if (tab === "config") body = <ConfigTab onImported={load} />;
+  else if (tab === "config") body = <ConfigTab onImported={load} managedBy={managedBy} />;
   else if (tab === "audit") body = <AuditTab />;
 
   return (
@@ -131,8 +144,13 @@ export function AdminPage({ tab: asked }: { tab: string }) {
           </Link>
         ))}
       </nav>
+      {managedBy && tab !== "users" && tab !== "audit" ? (
+        <p className="notice managed-by-file" role="status" data-testid="managed-by-file">
+          {t("admin.managedByFile", { file: managedBy })}
+        </p>
+      ) : null}
       <div className="tab-body">{body}</div>
-      {SETTINGS_TABS.includes(tab) && doc ? (
+      {SETTINGS_TABS.includes(tab) && doc && !managedBy ? (
         <section className={`save-bar ${dirty ? "dirty" : ""}`} aria-label={t("admin.saveBar")}>
           {problems.length ? (
             <ul className="problems" role="alert">

@@ -4,7 +4,14 @@ import { ApiError, api } from "../../api/client.ts";
 import { useFeedback } from "../../components/Feedback.tsx";
 import { useI18n } from "../../i18n/i18n.tsx";
 
-export function ConfigTab({ onImported }: { onImported: () => Promise<void> }) {
+export function ConfigTab({
+  onImported,
+  managedBy,
+}: {
+  onImported: () => Promise<void>;
+  /** PDFUPLOAD_CONFIG's file: then importing here is refused (the banner above says why). */
+  managedBy: string | null;
+}) {
   const { t, errorText } = useI18n();
   const { toast, confirm } = useFeedback();
   const [text, setText] = useState("");
@@ -21,10 +28,15 @@ export function ConfigTab({ onImported }: { onImported: () => Promise<void> }) {
     } catch (e) {
       if (e instanceof ApiError)
         setProblems(
-          e.problems.map(
-            (p) =>
-              `${p.path}: ${(p as { message?: string; expected?: string }).message ?? (p as { expected?: string }).expected ?? ""}`,
-          ),
+          e.problems.map((p) => {
+            const words =
+              p.code === "foreign-secret"
+                ? t("admin.foreignSecret")
+                : ((p as { message?: string; expected?: string }).message ??
+                  (p as { expected?: string }).expected ??
+                  "");
+            return `${p.path}: ${words}`;
+          }),
         );
       toast(errorText(e), "error");
     }
@@ -70,7 +82,7 @@ export function ConfigTab({ onImported }: { onImported: () => Promise<void> }) {
           ))}
         </ul>
       ) : null}
-      <button type="button" className="primary" onClick={submit} disabled={!text.trim()}>
+      <button type="button" className="primary" onClick={submit} disabled={!text.trim() || !!managedBy}>
         {t("admin.import")}
       </button>
     </section>

@@ -60,7 +60,11 @@ function FieldInput({
     case "bool":
       return (
         <div className={`field field-bool ${field.wide ? "wide" : ""}`}>
-          <label htmlFor={id}>
+          {/* Where the other fields have their label: the checkbox then sits level with their inputs. */}
+          <span className="label-space" aria-hidden="true">
+            {"\u00a0"}
+          </span>
+          <label htmlFor={id} className="bool-box">
             <input
               {...common}
               type="checkbox"
@@ -301,7 +305,8 @@ export function ListEditor({
 }: {
   title: string;
   section: string;
-  fields: Field[];
+  /** The fields, or the fields for one entry (a target's depend on its URL's scheme). */
+  fields: Field[] | ((item: Rec) => Field[]);
   items: Rec[];
   onChange: (items: Rec[]) => void;
   make: () => Rec;
@@ -320,7 +325,7 @@ export function ListEditor({
         >
           <legend>{(item.name as string) || (item.path as string) || `${title} ${i + 1}`}</legend>
           <ObjectEditor
-            fields={fields}
+            fields={typeof fields === "function" ? fields(item) : fields}
             value={item}
             path={`${section}[${i}]`}
             problems={problems}

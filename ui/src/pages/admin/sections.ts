@@ -40,7 +40,20 @@ export const bureauFields = (s: Settings): Field[] => [
   { key: "plateFolders", label: "admin.plateFolders", type: "map", hint: "admin.plateFoldersHint" },
 ];
 
-export const targetFields: Field[] = [
+type Scheme = "ftp" | "ftps" | "sftp" | "file";
+/** Which schemes use a target field (absent: every scheme); see src/delivery/ for each transport. */
+const targetFieldSchemes: Record<string, Scheme[]> = {
+  password: ["ftp", "ftps", "sftp"],
+  timeoutSec: ["ftp", "ftps", "sftp"],
+  passive: ["ftp", "ftps"],
+  insecureTls: ["ftps"],
+  ca: ["ftps"],
+  hostKey: ["sftp"],
+  privateKey: ["sftp"],
+  passphrase: ["sftp"],
+};
+
+const allTargetFields: Field[] = [
   { key: "name", label: "admin.name", type: "text", required: true },
   {
     key: "url",
@@ -61,6 +74,19 @@ export const targetFields: Field[] = [
   { key: "passphrase", label: "admin.passphrase", type: "secret" },
   { key: "ca", label: "admin.ca", type: "textarea", wide: true },
 ];
+
+/**
+ * A target's fields for the scheme of its URL: no FTP options on a file:// folder, no host key on
+ * FTP. Until the URL names a known scheme only the fields every scheme has.
+ */
+export function targetFields(target: Record<string, unknown>): Field[] {
+  const m = /^(ftps?|sftp|file):\/\//i.exec(String(target.url ?? ""));
+  const scheme = (m?.[1].toLowerCase() ?? null) as Scheme | null;
+  return allTargetFields.filter((f) => {
+    const only = targetFieldSchemes[f.key];
+    return !only || (scheme !== null && only.includes(scheme));
+  });
+}
 
 export const recipientFields: Field[] = [
   { key: "name", label: "admin.name", type: "text", required: true },
