@@ -38,6 +38,7 @@ const POLICY: Record<string, Level> = {
   "GET /api/settings": "admin",
   "PUT /api/settings": "admin",
   "GET /api/settings/export": "admin",
+  "GET /api/settings/source": "admin",
   "POST /api/settings/import": "admin",
   "POST /api/targets/:name/test": "admin",
   "POST /api/rules/preview": "admin",
