@@ -81,6 +81,8 @@ async function buildServer() {
   const t0 = performance.now();
   const inputs = serverInputs(root);
   const sources = inputs.filter((f) => f.startsWith("src/"));
+  // Said before each part starts, so that a long `npm ci` shows where it is instead of looking hung.
+  say(`server: compiling ${sources.length} modules into dist/…`);
   // Built beside and swapped in whole, so a running pdfupload never sees half a build.
   const tmp = path.join(root, `dist.building-${process.pid}`);
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -155,6 +157,7 @@ async function buildUi() {
     return;
   }
   const t0 = performance.now();
+  say("ui: building the web UI into ui/dist/ (vite; up to a minute on a small machine)…");
   const r = spawnSync(
     process.execPath,
     [vite, "build", "--config", path.join(ui, "vite.config.ts"), "--logLevel", "warn"],
