@@ -104,6 +104,20 @@ describe.each(ENGINES)("journal API on $name", (engine) => {
       expect((await get("/api/jobs?q=%25")).total).toBe(0);
     });
 
+    it("filters by several words, each optionally negated, in SQL on this engine; empty parameters are not given", async () => {
+      const q = async (text: string) => files(await get(`/api/jobs?q=${encodeURIComponent(text)}`));
+      expect(await q("leonov -calendar")).toEqual(["0537_Technoyug_Flier_Leonov.pdf", "0400_Old_Leonov.pdf"]);
+      expect(await q("0538  КНИГА")).toEqual(["0538_Книга_Korol.pdf"]);
+      expect(await q("-leonov -книга")).toEqual(["broken.pdf"]);
+      expect(await q("leonov книга")).toEqual([]);
+      expect(await q("- leonov")).toHaveLength(3); // a lone "-" is no word
+      // "_" is a literal underscore, not LIKE's any-character ("4_0" would match "0400").
+      expect(await q("4_0")).toEqual([]);
+      expect(await q("0_old_")).toEqual(["0400_Old_Leonov.pdf"]);
+      // A cleared filter form sends every field empty: all jobs.
+      expect((await get("/api/jobs?from=&to=&press=&bureau=&q=&status=&attention=")).total).toBe(5);
+    });
+
     it("filters by status and pages with limit/offset", async () => {
       expect(files(await get("/api/jobs?status=failed"))).toEqual(["broken.pdf"]);
       const p2 = await get("/api/jobs?limit=2&offset=2");
