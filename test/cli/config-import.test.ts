@@ -99,6 +99,25 @@ targets:
     expect(r.stderr).not.toContain("--reset"); // nothing here would empty the shop
     expect(b("config", "export").stdout).not.toContain("leonov"); // nothing imported
 
+    // As PDFUPLOAD_CONFIG the same export stops server B from starting, with the same words.
+    const start = spawnSync(process.execPath, [bin, "start"], {
+      env: {
+        ...process.env,
+        PDFUPLOAD_DATA: path.join(dir, "server-b"),
+        PDFUPLOAD_SECRET_KEY: "",
+        DATABASE_URL: "",
+        PDFUPLOAD_CONFIG: exportFile,
+        PORT: "0",
+      },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(start.status).not.toBe(0);
+    expect(start.stderr).toContain("targets[0].password");
+    expect(start.stderr).toContain("sealed with another server's secret.key");
+    expect(start.stderr).toContain("The settings in the database are kept.");
+    expect(start.stderr).not.toMatch(/Unsupported state|unable to authenticate/);
+
     // With server A's key copied over, the same export opens.
     fs.copyFileSync(path.join(dir, "server-a", "secret.key"), path.join(dir, "server-b", "secret.key"));
     const ok = b("config", "import", exportFile);
