@@ -2,11 +2,13 @@
 // the fields of its URL's scheme (none of FTP's for a file:// folder), its checkboxes line up, and
 // with PDFUPLOAD_CONFIG the admin says the file manages the settings and refuses every edit
 // (the file would put itself back at the next start and wipe them).
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encryptSecret } from "../../src/config/secrets.ts";
 import { testSettings } from "../fixtures/signa.ts";
 import { ensureUiBuilt, launch, login, newContext, type Server, shot, startServer } from "./harness.ts";
 
@@ -133,6 +135,52 @@ describe("the target form", () => {
       }
     }
     await page.setViewportSize({ width: 1366, height: 768 });
+  });
+});
+
+describe("importing an export from another server", () => {
+  let server: Server;
+  let context: BrowserContext;
+  let page: Page;
+  beforeAll(async () => {
+    server = await startServer();
+    await server.ctx.settingsRepo.save(testSettings());
+    context = await newContext(browser, server.url);
+    page = await context.newPage();
+    await page.goto("/");
+    await login(page);
+  }, 120_000);
+  afterAll(async () => {
+    await context?.close();
+    await server?.stop();
+  });
+
+  it("names each secret sealed with another key, in words, together with the other problems", async () => {
+    const otherKey = crypto.randomBytes(32);
+    const yaml = `presses:
+  - { name: Speedmaster, plateWidthMm: 1030, plateHeightMm: -770 }
+bureaus:
+  - { name: Leonov, target: leonov }
+targets:
+  - { name: leonov, url: "ftp://plates@10.0.0.5/in", password: "${encryptSecret(otherKey, "s3cret")}" }
+channels:
+  telegram: { token: "${encryptSecret(otherKey, "123:ABC")}" }
+`;
+    await page.goto("/admin/config");
+    await page.locator("#yaml-text").fill(yaml);
+    await page.locator("button.primary", { hasText: "Import settings" }).click();
+    const dialog = page.locator("dialog.confirm[open]");
+    await dialog.waitFor();
+    await dialog.locator("button", { hasText: "Import settings" }).click();
+    const problems = page.locator("ul.problems li");
+    await problems.first().waitFor();
+    const lines = await problems.allTextContents();
+    expect(lines).toHaveLength(3);
+    expect(lines.find((l) => l.startsWith("presses[0].plateHeightMm:"))).toBeDefined();
+    for (const p of ["targets[0].password", "channels.telegram.token"])
+      expect(lines.find((l) => l.startsWith(`${p}:`))).toContain("sealed with another server's secret.key");
+    expect(lines.join("\n")).not.toMatch(/Unsupported state|authenticate/);
+    expect((await server.ctx.settings()).targets).toEqual([]); // nothing imported
   });
 });
 
