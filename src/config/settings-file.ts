@@ -76,7 +76,8 @@ function crossProblems(input: unknown): SettingsProblem[] {
     });
   };
   for (const section of ["presses", "bureaus", "targets", "recipients"]) unique(section);
-  const targets = new Set(entries(doc.targets).map((t) => text(t.name)));
+  // Names as the schema keeps them (trimmed); references are compared as written, as before.
+  const targets = new Set(entries(doc.targets).map((t) => text(t.name)?.trim()));
   const known = `one of the targets (${[...targets].filter(Boolean).join(", ") || "none defined"})`;
   entries(doc.bureaus).forEach((b, i) => {
     const target = text(b.target);
