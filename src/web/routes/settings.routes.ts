@@ -3,11 +3,34 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.ts";
-import { parseSettingsYaml, SettingsError, settingsToYaml } from "../../config/settings-file.ts";
+import {
+  checkSettings,
+  parseSettingsYaml,
+  SettingsError,
+  settingsToYaml,
+} from "../../config/settings-file.ts";
 import { keepMaskedSecrets, redactSecrets } from "../../config/settings-secrets.ts";
+import { liftUrlPasswords } from "../../config/url-passwords.ts";
 import { ROLES } from "../../store/users.repository.ts";
 import { requireRole } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
+
+/** The sections a PUT must carry: it replaces the document, so a missing one would empty it. */
+const WHOLE = ["presses", "bureaus", "targets"] as const;
+
+function wholeDocument(body: unknown): unknown {
+  const doc = body !== null && typeof body === "object" && !Array.isArray(body) ? body : null;
+  const missing = WHOLE.filter((k) => !Array.isArray((doc as Record<string, unknown> | null)?.[k]));
+  if (missing.length)
+    throw new SettingsError(
+      missing.map((k) => ({
+        path: k,
+        value: (doc as Record<string, unknown> | null)?.[k],
+        expected: "a list (the whole settings document is sent; [] for none)",
+      })),
+    );
+  return doc;
+}
 
 export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const admin = requireRole("admin");
@@ -20,8 +43,11 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
   app.get("/api/settings", { preHandler: admin }, async () => redactSecrets(await ctx.settings()));
 
   const save = async (doc: unknown, user: string | null, action: string) => {
+    // Checked before anything reads it (a document without `targets` is a 400, not a crash); a
+    // password typed into a target URL replaces the masked one before the mask is resolved.
+    const checked = liftUrlPasswords(checkSettings(doc));
     const stored = await ctx.settings();
-    const merged = keepMaskedSecrets(doc as never, stored);
+    const merged = keepMaskedSecrets(checked, stored);
     const saved = await ctx.settingsRepo.save(merged);
     await ctx.users.audit(user, action);
     return redactSecrets(saved);
@@ -40,7 +66,7 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   app.put("/api/settings", { preHandler: admin }, async (req, reply) => {
     try {
-      return await save(req.body, req.user?.name ?? null, "settings.save");
+      return await save(wholeDocument(req.body), req.user?.name ?? null, "settings.save");
     } catch (e) {
       return reply.code(400).send(refuse(e));
     }
