@@ -1,10 +1,13 @@
 // Health for monitors and the seed's "is it alive" checks: version, database and queue state.
+// With a private journal, anonymous callers learn only whether it is alive: queue counts tell an
+// outsider how busy the shop is.
 import type { FastifyInstance } from "fastify";
 import pkg from "../../../package.json" with { type: "json" };
 import type { AppContext } from "../../app/context.ts";
+import { hasRole } from "../auth.ts";
 
 export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.get("/api/health", async (_req, reply) => {
+  app.get("/api/health", async (req, reply) => {
     let db: { engine: string; ok: boolean; error?: string } = { engine: ctx.store.engine, ok: true };
     let counts: Record<string, number> | null = null;
     try {
@@ -13,6 +16,9 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
       db = { engine: ctx.store.engine, ok: false, error: (e as Error).message };
     }
     if (!db.ok) reply.code(503);
+    const s = await ctx.settings().catch(() => null); // unknown settings: closed
+    const open = hasRole(req, "viewer") || (s !== null && !s.journal.private);
+    if (!open) return { status: db.ok ? "ok" : "degraded", version: pkg.version, db: { ok: db.ok } };
     return {
       status: db.ok ? "ok" : "degraded",
       version: pkg.version,

@@ -12,7 +12,7 @@ import {
 import { keepMaskedSecrets, redactSecrets } from "../../config/settings-secrets.ts";
 import { liftUrlPasswords } from "../../config/url-passwords.ts";
 import { ROLES } from "../../store/users.repository.ts";
-import { requireRole } from "../auth.ts";
+import { journalReader, requireRole } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
 
 /** The sections a PUT must carry: it replaces the document, so a missing one would empty it. */
@@ -34,8 +34,8 @@ function wholeDocument(body: unknown): unknown {
 
 export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const admin = requireRole("admin");
-  // Presses and bureaus by name are public enough for the journal's filters.
-  app.get("/api/lookups", async () => {
+  // Presses and bureaus by name, for the journal's filters: as open as the journal.
+  app.get("/api/lookups", { preHandler: journalReader(ctx) }, async () => {
     const s = await ctx.settings();
     return { presses: s.presses.map((p) => p.name), bureaus: s.bureaus.map((b) => b.name) };
   });
