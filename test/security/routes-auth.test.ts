@@ -19,6 +19,7 @@ const POLICY: Record<string, Level> = {
   "POST /api/logout": "public",
   "GET /api/lookups": "journal",
   "GET /api/me": "public",
+  "POST /api/me/password": "viewer",
   "GET /api/jobs": "journal",
   "GET /api/jobs/export.csv": "journal",
   "GET /api/jobs/export.xlsx": "journal",

@@ -12,7 +12,7 @@ import {
 import { keepMaskedSecrets, redactSecrets } from "../../config/settings-secrets.ts";
 import { liftUrlPasswords } from "../../config/url-passwords.ts";
 import { ROLES } from "../../store/users.repository.ts";
-import { journalReader, requireRole } from "../auth.ts";
+import { journalReader, requireRole, SESSION_COOKIE } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
 
 /** The sections a PUT must carry: it replaces the document, so a missing one would empty it. */
@@ -122,12 +122,15 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
     await ctx.users.audit(req.user?.name ?? null, "user.add", { name: b.name, role: b.role });
     return reply.code(201).send(user);
   });
+  // A new password, a new role or disabling ends the user's sessions; an admin editing their own
+  // account keeps the session they do it from.
   app.patch("/api/users/:id", { preHandler: admin }, async (req, reply) => {
     const p = parseOr400(z.object({ id: z.coerce.number().int() }), req.params, reply);
     const b = parseOr400(
       z.object({
         role: z.enum(ROLES as [string, ...string[]]).optional(),
         password: z.string().min(8).optional(),
+        disabled: z.boolean().optional(),
       }),
       req.body,
       reply,
@@ -135,12 +138,18 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
     if (!p || !b) return;
     const user = (await ctx.users.list()).find((u) => u.id === p.id);
     if (!user) return reply.code(404).send({ error: { code: "not-found", message: "No such user." } });
-    if (b.role) await ctx.users.setRole(p.id, b.role as never);
-    if (b.password) await ctx.users.setPassword(user.name, b.password);
+    const self = p.id === req.user?.id;
+    if (self && b.disabled)
+      return reply.code(409).send({ error: { code: "self", message: "You cannot disable yourself." } });
+    const keep = self ? req.cookies[SESSION_COOKIE] : undefined;
+    if (b.role) await ctx.users.setRole(p.id, b.role as never, keep);
+    if (b.password) await ctx.users.setPassword(user.name, b.password, keep);
+    if (b.disabled !== undefined) await ctx.users.setDisabled(p.id, b.disabled);
     await ctx.users.audit(req.user?.name ?? null, "user.edit", {
       id: p.id,
       role: b.role,
       password: b.password ? "changed" : undefined,
+      disabled: b.disabled,
     });
     return { ok: true };
   });
