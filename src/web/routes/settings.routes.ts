@@ -140,7 +140,9 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
     if (!user) return reply.code(404).send({ error: { code: "not-found", message: "No such user." } });
     const self = p.id === req.user?.id;
     if (self && b.disabled)
-      return reply.code(409).send({ error: { code: "self", message: "You cannot disable yourself." } });
+      return reply
+        .code(409)
+        .send({ error: { code: "self-disable", message: "You cannot disable yourself." } });
     const keep = self ? req.cookies[SESSION_COOKIE] : undefined;
     if (b.role) await ctx.users.setRole(p.id, b.role as never, keep);
     if (b.password) await ctx.users.setPassword(user.name, b.password, keep);
