@@ -354,6 +354,8 @@ export const en = {
   "audit.user.add": "added a user",
   "audit.user.edit": "changed a user",
   "audit.user.delete": "deleted a user",
+  "audit.password.change": "changed own password",
+  "audit.password.change-refused": "password change refused (wrong current password)",
 
   "journal.sheetsSummary":
     "{sheets, plural, one {# sheet} other {# sheets}} · {plates, plural, one {# plate} other {# plates}}",

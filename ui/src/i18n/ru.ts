@@ -356,6 +356,8 @@ export const ru: Record<Key, string> = {
   "audit.user.add": "добавил пользователя",
   "audit.user.edit": "изменил пользователя",
   "audit.user.delete": "удалил пользователя",
+  "audit.password.change": "сменил свой пароль",
+  "audit.password.change-refused": "смена пароля отклонена (неверный текущий пароль)",
 
   "journal.sheetsSummary":
     "{sheets, plural, one {# лист} few {# листа} many {# листов} other {# листа}} · {plates, plural, other {# пл.}}",
