@@ -75,7 +75,9 @@ export async function buildWebApp(
     // A server fault's message names our files and folders: it goes to the log, not to the client.
     if (status >= 500) {
       ctx.logger.error({ err, url: req.url }, "request failed");
-      return reply.code(status).send({ error: { code: "internal", message: "Server error (see the server log)." } });
+      return reply
+        .code(status)
+        .send({ error: { code: "internal", message: "Server error (see the server log)." } });
     }
     reply.code(status).send({ error: { code: err.code ?? "bad-request", message: hidePaths(err.message) } });
   });
