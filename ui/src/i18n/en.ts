@@ -400,6 +400,7 @@ export const en = {
   "admin.userDisabled": "disabled",
   "error.wrong-password": "The current password is wrong",
   "error.self-disable": "You cannot disable yourself",
+  "error.name-too-long": "The file name is too long (over 255 bytes): rename the file",
   "error.internal": "Server error",
   "error.http-413": "The file is too large",
   "error.http-429": "Too many attempts: wait a minute",

@@ -401,6 +401,7 @@ export const ru: Record<Key, string> = {
   "admin.userDisabled": "отключён",
   "error.wrong-password": "Текущий пароль неверен",
   "error.self-disable": "Нельзя отключить самого себя",
+  "error.name-too-long": "Слишком длинное имя файла (больше 255 байт): переименуйте файл",
   "error.internal": "Ошибка сервера",
   "error.http-413": "Файл слишком большой",
   "error.http-429": "Слишком много попыток: подождите минуту",
