@@ -7,6 +7,9 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fitName, NAME_MAX_BYTES, wrapName } from "../util/name-bytes.ts";
 
+/** Beside each quarantined original: why it is there. */
+export const REASON = ".reason.txt";
+
 export async function moveFile(from: string, to: string): Promise<void> {
   await fsp.mkdir(path.dirname(to), { recursive: true });
   try {

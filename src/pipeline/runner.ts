@@ -7,7 +7,7 @@ import type { DataPaths } from "../config/runtime.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import { isDiskFull } from "../files/disk-space.ts";
-import { freeName, moveFile, safeComponent } from "../files/move.ts";
+import { freeName, moveFile, REASON, safeComponent } from "../files/move.ts";
 import type { JobOutputs, JobRow, JobsRepository, TimelineEntry } from "../store/jobs.repository.ts";
 import { NAME_MAX_BYTES } from "../util/name-bytes.ts";
 import { nowIso } from "../util/time.ts";
@@ -30,9 +30,6 @@ export interface RunnerDeps {
 
 /** The error code of a job waiting for disk space (status `queued`): shown as "waiting: disk full". */
 export const DISK_FULL_CODE = "disk-full";
-
-/** Beside each quarantined original: why it is there. */
-export const REASON = ".reason.txt";
 
 const parse = <T>(s: string | null, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
 

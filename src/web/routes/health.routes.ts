@@ -4,6 +4,7 @@
 import type { FastifyInstance } from "fastify";
 import pkg from "../../../package.json" with { type: "json" };
 import type { AppContext } from "../../app/context.ts";
+import { readQuarantineNotice } from "../../files/quarantine-retention.ts";
 import { hasRole } from "../auth.ts";
 
 export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -19,11 +20,21 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const s = await ctx.settings().catch(() => null); // unknown settings: closed
     const open = hasRole(req, "viewer") || (s !== null && !s.journal.private);
     if (!open) return { status: db.ok ? "ok" : "degraded", version: pkg.version, db: { ok: db.ok } };
+    // Quarantined originals announced for removal (quarantine-retention.ts): a warning to act on.
+    const notice = await readQuarantineNotice(ctx.paths);
+    const due = Object.values(notice.noticed).map((n) => n.at);
+    const noticeMs = (s?.journal.quarantineNoticeHours ?? 0) * 3600_000;
     return {
       status: db.ok ? "ok" : "degraded",
       version: pkg.version,
       db,
       queue: { kind: ctx.queue.kind, active: ctx.queue.active(), counts },
+      quarantine: {
+        toRemove: due.length,
+        firstRemovalAt: due.length
+          ? new Date(Math.min(...due.map(Date.parse)) + noticeMs).toISOString()
+          : null,
+      },
     };
   });
 }

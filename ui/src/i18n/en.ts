@@ -269,6 +269,13 @@ export const en = {
   "admin.journalPrivate": "Journal needs a login",
   "admin.journalPrivateHint": "Otherwise anyone on the network can read it",
   "admin.archiveDays": "Keep originals, days",
+  "admin.quarantineDays": "Keep refused originals (quarantine), days",
+  "admin.quarantineMaxMb": "Quarantine size limit, MB",
+  "admin.quarantineNoticeHours": "Notice before removal, hours",
+  "admin.quarantineNoticeHint":
+    "What is due is announced in the log, the job's journal and the health check first",
+  "admin.zeroForever": "0 keeps them forever",
+  "admin.zeroNoLimit": "0 means no limit; the oldest go first",
   "admin.maxFileMb": "Largest file, MB",
   "admin.maxPages": "Most pages",
   "admin.markPress": "Press patterns",
