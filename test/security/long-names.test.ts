@@ -68,6 +68,15 @@ describe("names at the 255-byte limit", () => {
     });
     await watcher.start();
     app = await buildWebApp(ctx, { logger: false });
+    // A fault inside a handler, quoting a server path as Node's errors do.
+    app.get("/api/test-fault", async () => {
+      throw Object.assign(new Error(`ENAMETOOLONG: name too long, open '${ctx.paths.work}/1/x.pdf'`), {
+        code: "ENAMETOOLONG",
+      });
+    });
+    app.get("/api/test-refusal", async () => {
+      throw Object.assign(new Error(`cannot read '${ctx.paths.archive}/2026/x.pdf'`), { statusCode: 409 });
+    });
     await app.ready();
   });
   afterAll(async () => {
@@ -136,6 +145,16 @@ describe("names at the 255-byte limit", () => {
     const reason = fs.readFileSync(path.join(ctx.paths.quarantine, `${kept}.reason.txt`), "utf8");
     expect(reason).toContain(`file: ${name}`);
     expect(reason).toContain("code: not-pdf");
+  });
+
+  it("error answers never name a server path: a fault is 'internal', a refusal's paths are cut", async () => {
+    const fault = await app.inject({ method: "GET", url: "/api/test-fault" });
+    expect(fault.statusCode).toBe(500);
+    expect(fault.json().error.code).toBe("internal");
+    expect(fault.body).not.toContain(outside);
+    const refusal = await app.inject({ method: "GET", url: "/api/test-refusal" });
+    expect(refusal.statusCode).toBe(409);
+    expect(refusal.json().error.message).toBe("cannot read '…/x.pdf'");
   });
 
   it("an upload name over 255 bytes is refused with a 400 naming no server path; 255 bytes is taken", async () => {

@@ -6,6 +6,7 @@ import pkg from "../../../package.json" with { type: "json" };
 import type { AppContext } from "../../app/context.ts";
 import { readQuarantineNotice } from "../../files/quarantine-retention.ts";
 import { hasRole } from "../auth.ts";
+import { hidePaths } from "../hide-paths.ts";
 
 export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get("/api/health", async (req, reply) => {
@@ -14,7 +15,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: AppContext): Promi
     try {
       counts = await ctx.jobs.counts();
     } catch (e) {
-      db = { engine: ctx.store.engine, ok: false, error: (e as Error).message };
+      db = { engine: ctx.store.engine, ok: false, error: hidePaths((e as Error).message) };
     }
     if (!db.ok) reply.code(503);
     const s = await ctx.settings().catch(() => null); // unknown settings: closed
