@@ -1,11 +1,12 @@
 // Sessions end when the account changes under them: a password reset or change, a new role,
 // disabling or deleting the user. A user changing their own password keeps only the session they
-// changed it from. Real SQLite journal, requests through Fastify.
+// changed it from. On SQLite and on PostgreSQL, requests through Fastify.
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/context.ts";
 import { buildWebApp } from "../../src/web/app.ts";
+import { ENGINES } from "../helpers/servers.ts";
 import { tempContext, tempDir } from "../helpers/temp-app.ts";
 
 interface Session {
@@ -13,15 +14,18 @@ interface Session {
   csrf: string;
 }
 
-describe("sessions end when the account changes", () => {
+describe.each(ENGINES)("sessions end when the account changes, on $name", (engine) => {
   const root = tempDir("pdfupload-sessions-");
+  let stopEngine: () => Promise<void> = async () => {};
   let ctx: AppContext;
   let app: FastifyInstance;
   const ids: Record<string, number> = {};
   let logins = 0;
 
   beforeAll(async () => {
-    ctx = await tempContext(path.join(root, "data"));
+    const started = await engine.start();
+    stopEngine = started.stop;
+    ctx = await tempContext(path.join(root, "data"), started.env);
     for (const [name, role] of [
       ["boss", "admin"],
       ["bob", "operator"],
@@ -36,6 +40,7 @@ describe("sessions end when the account changes", () => {
   afterAll(async () => {
     await app?.close();
     await ctx?.close();
+    await stopEngine();
   });
 
   const login = async (name: string, password = `${name}-password-1`): Promise<Session | number> => {
