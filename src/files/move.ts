@@ -66,6 +66,7 @@ export async function sha256File(file: string): Promise<string> {
 export function safeComponent(name: string, maxBytes = NAME_MAX_BYTES): string {
   const base = name
     .replace(/[\\/]/g, "_")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
     .replace(/[\u0000-\u001f]/g, "")
     .trim();
   if (!base || base === "." || base === "..") return "file";
