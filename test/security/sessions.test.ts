@@ -172,6 +172,27 @@ describe.each(ENGINES)("sessions end when the account changes, on $name", (engin
     expect(await sessionsOf("dave")).toBe(0);
   });
 
+  it("a live event stream opened with a session ends when the session does", async () => {
+    const address = await app.listen({ port: 0, host: "127.0.0.1" });
+    const boss = await session("boss", "boss-password-2");
+    const carol = await session("carol");
+    const started = Date.now();
+    const r = await fetch(`${address}/api/events`, { headers: { cookie: carol.cookie } });
+    expect(r.status).toBe(200);
+    const reader = (r.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read(); // "retry:"
+    const ended = (async () => {
+      for (;;) if ((await reader.read()).done) return Date.now();
+    })();
+    await new Promise((res) => setTimeout(res, 500));
+    expect(
+      (await call(boss, "PATCH", `/api/users/${ids.carol}`, { password: "carol-password-2" })).statusCode,
+    ).toBe(200);
+    const at = await Promise.race([ended, new Promise<number>((res) => setTimeout(() => res(-1), 10_000))]);
+    expect(at, "stream still open 10 s after the reset").toBeGreaterThan(0);
+    expect(at - started).toBeLessThan(10_000);
+  });
+
   it("the command-line password reset ends the sessions too", async () => {
     const bob = await session("bob", "bob-password-2");
     expect(await ctx.users.setPassword("bob", "bob-password-3")).toBe(true);
