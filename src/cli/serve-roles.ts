@@ -8,6 +8,7 @@ import { createLogger } from "../app/logger.ts";
 import { readRuntime } from "../config/runtime.ts";
 import { parseShopSettings, refusedFileMessage, SettingsError } from "../config/settings-file.ts";
 import { sweepArchive } from "../files/archive-retention.ts";
+import { sweepQuarantine } from "../files/quarantine-retention.ts";
 import { HotFolderWatcher } from "../intake/hot-folder.ts";
 import { GHOSTSCRIPT_HINT, ghostscriptAvailable } from "../pipeline/steps/render/ghostscript.ts";
 import { holderAlive, parseHolder, requeueStale } from "../queue/stale-locks.ts";
@@ -82,13 +83,18 @@ export async function startRoles(
     if (held) logger.info({ deliveries: held }, "checking interrupted deliveries at their destination");
     ctx.queue.work(roles.concurrency ?? runtime.concurrency);
     ctx.deliveries.start();
-    // Archive retention: at start, then every 6 hours.
+    // Archive and quarantine retention: at start, then every 6 hours.
     const sweep = async () => {
       try {
         const removed = await sweepArchive(ctx.jobs, ctx.paths, (await ctx.settings()).journal.archiveDays);
         if (removed) logger.info({ removed }, "archive: expired originals removed");
       } catch (e) {
         logger.warn({ err: e }, "archive sweep failed; will try again");
+      }
+      try {
+        await sweepQuarantine(ctx, (await ctx.settings()).journal);
+      } catch (e) {
+        logger.warn({ err: e }, "quarantine sweep failed; will try again");
       }
     };
     void sweep();

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { foldName } from "../util/names.ts";
 import { type Settings, settingsSchema } from "./settings-schema.ts";
 import { foreignSecrets } from "./settings-secrets.ts";
+import { shownValue } from "./url-passwords.ts";
 
 export interface SettingsProblem {
   path: string;
@@ -16,8 +17,12 @@ export interface SettingsProblem {
 
 export class SettingsError extends Error {
   readonly code = "bad-settings";
-  constructor(readonly problems: SettingsProblem[]) {
-    super(`settings refused, ${problems.length} problem(s):\n${problems.map(formatProblem).join("\n")}`);
+  readonly problems: SettingsProblem[];
+  constructor(problems: SettingsProblem[]) {
+    // A secret in a refused document is not quoted back (the report is logged and shown).
+    const shown = problems.map((p) => ({ ...p, value: shownValue(p.path, p.value) }));
+    super(`settings refused, ${shown.length} problem(s):\n${shown.map(formatProblem).join("\n")}`);
+    this.problems = shown;
   }
 }
 

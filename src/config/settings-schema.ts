@@ -171,6 +171,12 @@ export const settingsSchema = z.strictObject({
       /** Reading the journal needs a login. */
       private: z.boolean().default(false),
       archiveDays: z.number().int().min(0).default(365),
+      /** Refused originals are kept this many days (0 = forever)… */
+      quarantineDays: z.number().int().min(0).default(90),
+      /** …and the quarantine at most this many MB, oldest removed first (0 = no limit)… */
+      quarantineMaxMb: z.number().min(0).default(20_480),
+      /** …each removal announced (log, the job's journal, health) this many hours before. */
+      quarantineNoticeHours: z.number().min(0).default(24),
     })
     .prefault({}),
 });

@@ -1,6 +1,7 @@
 // Remote names and paths: what a deliverer may create on a server, and how.
 import { stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { byteLength, NAME_MAX_BYTES, wrapName } from "../util/name-bytes.ts";
 import { DeliveryError } from "./errors.ts";
 
 const CYRILLIC: Record<string, string> = {
@@ -66,7 +67,8 @@ export function transliterate(text: string): string {
 
 /** The name a file has while it is being written: hidden from hot-folder watchers and `*.pdf` filters. */
 export function tempName(remoteName: string): string {
-  return `.${remoteName}.part`;
+  // A name at the 255-byte limit has no room for the dots: cut, with a hash of the whole name.
+  return wrapName(".", remoteName, ".part");
 }
 
 const hasControl = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f");
@@ -92,6 +94,8 @@ export function checkRemoteName(remoteName: string): string {
   if (/[/\\]/.test(remoteName) || hasControl(remoteName)) {
     throw badPath(`remote file name "${remoteName}" contains a path separator or control characters`);
   }
+  if (byteLength(remoteName) > NAME_MAX_BYTES)
+    throw badPath(`remote file name "${remoteName}" is longer than ${NAME_MAX_BYTES} bytes`);
   return remoteName;
 }
 

@@ -5,6 +5,10 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
+import { fitName, NAME_MAX_BYTES, wrapName } from "../util/name-bytes.ts";
+
+/** Beside each quarantined original: why it is there. */
+export const REASON = ".reason.txt";
 
 export async function moveFile(from: string, to: string): Promise<void> {
   await fsp.mkdir(path.dirname(to), { recursive: true });
@@ -21,7 +25,7 @@ export async function moveFile(from: string, to: string): Promise<void> {
 
 export async function copyDurably(from: string, to: string): Promise<void> {
   await fsp.mkdir(path.dirname(to), { recursive: true });
-  const tmp = `${to}.${process.pid}.part`;
+  const tmp = path.join(path.dirname(to), wrapName("", path.basename(to), `.${process.pid}.part`));
   try {
     await pipeline(fs.createReadStream(from), fs.createWriteStream(tmp));
     const fh = await fsp.open(tmp, "r+");
@@ -34,12 +38,13 @@ export async function copyDurably(from: string, to: string): Promise<void> {
   }
 }
 
-/** `dir/name`, or `dir/name (2)` etc. when taken, so nothing is overwritten. */
-export async function freeName(dir: string, name: string): Promise<string> {
-  const ext = path.extname(name);
-  const stem = name.slice(0, name.length - ext.length);
+/**
+ * `dir/name`, or `dir/name (2)` etc. when taken, so nothing is overwritten; the name fitted to
+ * `maxBytes` (less when a companion file adds its own suffix, as `.reason.txt` does).
+ */
+export async function freeName(dir: string, name: string, maxBytes = NAME_MAX_BYTES): Promise<string> {
   for (let i = 1; ; i++) {
-    const candidate = path.join(dir, i === 1 ? name : `${stem} (${i})${ext}`);
+    const candidate = path.join(dir, fitName(name, maxBytes, i === 1 ? "" : ` (${i})`));
     try {
       await fsp.access(candidate);
     } catch {
@@ -54,12 +59,16 @@ export async function sha256File(file: string): Promise<string> {
   return h.digest("hex");
 }
 
-/** A file name safe to use as one path component: no separators, no `..`, no control characters. */
-export function safeComponent(name: string): string {
+/**
+ * A file name safe to use as one path component: no separators, no `..`, no control characters,
+ * at most `maxBytes` bytes (extension kept).
+ */
+export function safeComponent(name: string, maxBytes = NAME_MAX_BYTES): string {
   const base = name
     .replace(/[\\/]/g, "_")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
     .replace(/[\u0000-\u001f]/g, "")
     .trim();
   if (!base || base === "." || base === "..") return "file";
-  return base.slice(0, 200);
+  return fitName(base, maxBytes);
 }

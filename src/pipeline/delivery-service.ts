@@ -127,7 +127,8 @@ export class DeliveryService {
         await jobs.log(
           d.job_id,
           "info",
-          `delivered to ${d.kind} ${d.target}: ${receipt.remotePath}${found ? ` (${found.reply})` : ""}`,
+          // The journal is read by clients: the place inside the target, not the server's path.
+          `delivered to ${d.kind} ${d.target}: ${d.remote_dir ? `${d.remote_dir.replace(/\/+$/, "")}/` : ""}${d.remote_name}${found ? ` (${found.reply})` : ""}`,
         );
         logger.info({ job: d.job_id, target: d.target, remote: receipt.remotePath }, "delivered");
         if (d.kind === "bureau") await this.notifyDelivered(d.job_id, settings);

@@ -7,8 +7,9 @@ import type { DataPaths } from "../config/runtime.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import { isDiskFull } from "../files/disk-space.ts";
-import { freeName, moveFile, safeComponent } from "../files/move.ts";
+import { freeName, moveFile, REASON, safeComponent } from "../files/move.ts";
 import type { JobOutputs, JobRow, JobsRepository, TimelineEntry } from "../store/jobs.repository.ts";
+import { NAME_MAX_BYTES } from "../util/name-bytes.ts";
 import { nowIso } from "../util/time.ts";
 import { isTransient, type JobContext, type Step } from "./step.ts";
 
@@ -230,7 +231,8 @@ export class JobRunner {
       try {
         await fsp.access(original);
         await fsp.mkdir(paths.quarantine, { recursive: true });
-        quarantine = await freeName(paths.quarantine, `${job.id}_${safeComponent(job.file_name)}`);
+        const wanted = `${job.id}_${safeComponent(job.file_name)}`;
+        quarantine = await freeName(paths.quarantine, wanted, NAME_MAX_BYTES - REASON.length);
         await moveFile(original, quarantine);
         const reason = [
           `job: ${job.id}`,
@@ -240,7 +242,7 @@ export class JobRunner {
           `reason: ${error.message}`,
           "",
         ].join("\n");
-        await fsp.writeFile(`${quarantine}.reason.txt`, reason, "utf8");
+        await fsp.writeFile(`${quarantine}${REASON}`, reason, "utf8");
         await log(`original moved to quarantine: ${path.basename(quarantine)}`, "warn");
         await fsp.rm(path.join(paths.work, String(job.id)), { recursive: true, force: true });
       } catch (e) {

@@ -1,9 +1,10 @@
 // What a rule may produce on a server: a relative folder and a plain file name. Values come
 // from operators' file names, so nothing in them may climb out of the target folder.
 
+import { fitName, NAME_MAX_BYTES } from "../util/name-bytes.ts";
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
 const SEPARATORS_AND_CONTROLS = /[/\\\u0000-\u001f\u007f]/g;
-const MAX_NAME_BYTES = 200;
 
 export class RuleError extends Error {
   override readonly name = "RuleError";
@@ -29,14 +30,8 @@ function cleanSegment(segment: string): string {
     .replace(/[. ]+$/, ""); // Windows shares drop trailing dots and spaces
 }
 
-function truncateBytes(name: string): string {
-  if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
-  const dot = name.lastIndexOf(".");
-  const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : "";
-  let stem = name.slice(0, name.length - ext.length);
-  while (Buffer.byteLength(stem + ext) > MAX_NAME_BYTES) stem = stem.slice(0, -1);
-  return stem + ext;
-}
+/** Servers take 255 bytes; the delivery's temp name fits itself to that (delivery/names.ts). */
+const truncateBytes = (name: string) => fitName(name, NAME_MAX_BYTES);
 
 /** A single file name: no separators, no `..`, not hidden, not empty. */
 export function safeFileName(name: string): string {

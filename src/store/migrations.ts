@@ -171,6 +171,16 @@ function migrations(idKind: IdKind): Record<string, Migration> {
           .execute();
       },
     },
+    "0005_users_disabled": {
+      // A disabled account keeps its name in the journal and audit but cannot log in.
+      // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on current types
+      async up(db: Kysely<any>) {
+        await db.schema
+          .alterTable("users")
+          .addColumn("disabled", "integer", (c: any) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }
 

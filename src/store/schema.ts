@@ -99,6 +99,8 @@ export interface UsersTable {
   password_hash: string;
   role: "viewer" | "operator" | "admin";
   created_at: string;
+  /** 1: cannot log in (0005). */
+  disabled: Generated<number>;
 }
 
 export interface SessionsTable {

@@ -4,6 +4,7 @@ import { decryptSecret, encryptSecret } from "../config/secrets.ts";
 import { checkSettings } from "../config/settings-file.ts";
 import { defaultSettings, type Settings } from "../config/settings-schema.ts";
 import { openSecrets, sealSecrets } from "../config/settings-secrets.ts";
+import { liftUrlPasswords } from "../config/url-passwords.ts";
 import { nowIso } from "../util/time.ts";
 import type { DB } from "./schema.ts";
 
@@ -23,7 +24,10 @@ export class SettingsRepository {
       .executeTakeFirst();
     if (!row) return defaultSettings();
     const stored = checkSettings(JSON.parse(row.value));
-    return openSecrets(stored, (v) => decryptSecret(this.key, v));
+    const opened = openSecrets(stored, (v) => decryptSecret(this.key, v));
+    // A document stored before URL passwords were lifted out holds them in clear: sealed now.
+    const lifted = liftUrlPasswords(opened);
+    return lifted === opened ? opened : this.save(lifted);
   }
 
   /** Whether this server's key opens a sealed secret (an import may carry another server's). */
@@ -41,7 +45,7 @@ export class SettingsRepository {
    * sealed with another key is a problem named by its path, never stored (it could not be used).
    */
   async save(settings: unknown): Promise<Settings> {
-    const checked = checkSettings(settings, { canOpen: this.canOpen });
+    const checked = liftUrlPasswords(checkSettings(settings, { canOpen: this.canOpen }));
     const sealed = sealSecrets(checked, (v) => encryptSecret(this.key, decryptSecret(this.key, v)));
     const value = JSON.stringify(sealed);
     const at = nowIso();
@@ -60,6 +64,10 @@ export class SettingsRepository {
       .select("value")
       .where("key", "=", KEY)
       .executeTakeFirst();
-    return row ? checkSettings(JSON.parse(row.value)) : defaultSettings();
+    if (!row) return defaultSettings();
+    const stored = checkSettings(JSON.parse(row.value));
+    if (liftUrlPasswords(stored) === stored) return stored;
+    await this.get(); // an older document with a password in a URL: lifted out and sealed first
+    return this.getSealed();
   }
 }

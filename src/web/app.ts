@@ -10,6 +10,7 @@ import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AppContext } from "../app/context.ts";
 import { loadUser } from "./auth.ts";
+import { hideDataRoot, hidePaths } from "./hide-paths.ts";
 import { authRoutes } from "./routes/auth.routes.ts";
 import { eventsRoutes } from "./routes/events.routes.ts";
 import { exportRoutes } from "./routes/export.routes.ts";
@@ -46,6 +47,15 @@ export async function buildWebApp(
     { parseAs: "string" },
     (_req, body, done) => done(null, body),
   );
+  // Journal answers quote step messages and logs that may name our files: shown relative to the
+  // data folder (`work/12/x.pdf`), never with the server's path. Settings carry the admin's own
+  // folder URLs and are left alone.
+  app.addHook("onSend", async (req, reply, payload) => {
+    if (typeof payload !== "string" || !req.url.startsWith("/api/") || req.url.startsWith("/api/settings"))
+      return payload;
+    if (!String(reply.getHeader("content-type") ?? "").includes("json")) return payload;
+    return hideDataRoot(payload, ctx.paths.root);
+  });
   app.addHook("onRequest", async (req, reply) => {
     await loadUser(ctx, req);
     reply.header("x-content-type-options", "nosniff");
@@ -62,10 +72,14 @@ export async function buildWebApp(
   });
   app.setErrorHandler((err: { statusCode?: number; message: string; code?: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) ctx.logger.error({ err, url: req.url }, "request failed");
-    reply.code(status).send({
-      error: { code: err.code ?? (status >= 500 ? "internal" : "bad-request"), message: err.message },
-    });
+    // A server fault's message names our files and folders: it goes to the log, not to the client.
+    if (status >= 500) {
+      ctx.logger.error({ err, url: req.url }, "request failed");
+      return reply
+        .code(status)
+        .send({ error: { code: "internal", message: "Server error (see the server log)." } });
+    }
+    reply.code(status).send({ error: { code: err.code ?? "bad-request", message: hidePaths(err.message) } });
   });
 
   for (const routes of [

@@ -226,6 +226,46 @@ describe("admin", () => {
     await other.close();
   });
 
+  it("a user changes their own password in the header: this session stays, the other one ends; disabled, they cannot log in", async () => {
+    const here = await newContext(browser, server.url);
+    const there = await newContext(browser, server.url);
+    const p = await here.newPage();
+    const q = await there.newPage();
+    await login(p, "olga", "olga-password-1");
+    await login(q, "olga", "olga-password-1");
+    await p.locator(".site-header button", { hasText: "Change password" }).click();
+    await p.locator("#acc-current").fill("wrong-one");
+    await p.locator("#acc-password").fill("olga-password-2");
+    await p.locator("#acc-again").fill("olga-password-2");
+    await p.locator("form.change-password button[type=submit]").click();
+    await p
+      .locator("form.change-password .notice.error", { hasText: "The current password is wrong" })
+      .waitFor();
+    await p.locator("#acc-current").fill("olga-password-1");
+    await p.locator("form.change-password button[type=submit]").click();
+    await p.locator(".toast", { hasText: "Password changed" }).waitFor();
+    await p.reload();
+    await expect(p.locator(".site-header .user").textContent()).resolves.toBe("olga");
+    await q.reload();
+    await q.locator(".site-header a", { hasText: "Log in" }).waitFor();
+    await there.close();
+    // The admin disables her: the session she kept ends too.
+    await page.reload();
+    await page.locator('tr[data-user="olga"] button', { hasText: "Disable" }).click();
+    await page.locator('tr[data-user="olga"]', { hasText: "disabled" }).waitFor();
+    await p.reload();
+    await p.locator(".site-header a", { hasText: "Log in" }).waitFor();
+    await p.goto("/login");
+    await p.locator("#login-name").fill("olga");
+    await p.locator("#login-password").fill("olga-password-2");
+    await p.locator("form.login-card button[type=submit]").click();
+    await p
+      .locator(".notice.error, [role=alert]", { hasText: "Wrong user name or password" })
+      .first()
+      .waitFor();
+    await here.close();
+  });
+
   it("exports the settings as YAML and lists the changes in the audit log", async () => {
     await page.locator(".tabs a", { hasText: "Import / export" }).click();
     const href = await page.locator('a[href="/api/settings/export"]').getAttribute("href");

@@ -29,6 +29,10 @@ const SECRETS = {
   email: "mail-NEVER-SHOWN-6",
   webhook: "hook-NEVER-SHOWN-7",
   admin: "admin-NEVER-SHOWN-8",
+  // Typed into a target URL (`ftp://user:PW@host`), %-escaped there: both spellings are secrets.
+  url: "url/Pw-NEVER-SHOWN-9",
+  urlEscaped: encodeURIComponent("url/Pw-NEVER-SHOWN-9"),
+  refused: "refused-NEVER-SHOWN-10",
 };
 const PLAIN = Object.values(SECRETS);
 const leaks = (text: string) => PLAIN.filter((s) => text.includes(s) || text.includes(s.slice(0, 12)));
@@ -110,6 +114,12 @@ describe("data handling", () => {
           passphrase: SECRETS.passphrase,
         },
         { name: "press", url: `file://${path.join(outside, "press")}` },
+        // The UI sends the mask for the password field; the URL's password replaces it.
+        {
+          name: "viaurl",
+          url: `ftp://${ftp.user}:${SECRETS.urlEscaped}@127.0.0.1:${ftp.port}/in`,
+          password: "********",
+        },
       ],
       channels: {
         sms: { login: "shop", password: SECRETS.sms },
@@ -129,7 +139,13 @@ describe("data handling", () => {
     expect(leaks(exported.body)).toEqual([]);
     // Saving back what GET returned (masked) keeps the stored secrets.
     expect((await admin("PUT", "/api/settings", get.json())).statusCode).toBe(200);
-    expect((await ctx.settingsRepo.get()).targets[0].password).toBe(SECRETS.ftp);
+    const stored = await ctx.settingsRepo.get();
+    expect(stored.targets[0].password).toBe(SECRETS.ftp);
+    // The URL's password was moved into the sealed field, and the URL kept without it.
+    const viaUrl = stored.targets.find((t) => t.name === "viaurl");
+    expect(viaUrl?.url).toBe(`ftp://${ftp.user}@127.0.0.1:${ftp.port}/in`);
+    expect(viaUrl?.password).toBe(SECRETS.url);
+    expect(get.json().targets.find((t: { name: string }) => t.name === "viaurl").password).toBe("********");
     // At rest: encrypted in the database file.
     const dbBytes = ["", "-wal"]
       .map((s) =>
@@ -140,6 +156,34 @@ describe("data handling", () => {
     const test = await admin("POST", "/api/targets/bureau/test");
     expect(test.json().ok).toBe(false); // wrong password
     expect(leaks(test.body)).toEqual([]);
+    // The lifted password is the one the server takes.
+    ftp.password = SECRETS.url;
+    await fsp.mkdir(path.join(ftp.root, "in"), { recursive: true });
+    const viaTest = await admin("POST", "/api/targets/viaurl/test");
+    expect(viaTest.json(), viaTest.body).toMatchObject({ ok: true });
+    expect(leaks(viaTest.body)).toEqual([]);
+  });
+
+  it("a refused settings document quotes no secret back; one without targets is a 400, nothing saved", async () => {
+    const before = (await admin("GET", "/api/settings")).body;
+    const bad = await admin("PUT", "/api/settings", {
+      ...JSON.parse(before),
+      targets: [
+        { name: "x", url: `ftp://u:${SECRETS.refused}@127.0.0.1/in`, timeoutSec: -1 },
+        { name: "y", url: "ftp://127.0.0.1/in", password: 12345, privateKey: [SECRETS.refused] },
+      ],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.problems.map((p: { path: string }) => p.path)).toEqual(
+      expect.arrayContaining(["targets[0].timeoutSec", "targets[1].password", "targets[1].privateKey"]),
+    );
+    expect(leaks(bad.body)).toEqual([]);
+    const { targets: _t, ...withoutTargets } = JSON.parse(before);
+    const missing = await admin("PUT", "/api/settings", withoutTargets);
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error).toMatchObject({ code: "bad-settings", problems: [{ path: "targets" }] });
+    expect((await admin("PUT", "/api/settings", [1, 2])).statusCode).toBe(400);
+    expect((await admin("GET", "/api/settings")).body).toBe(before);
   });
 
   it("a hostile file name and mark text go through the whole pipeline as data", async () => {
@@ -287,5 +331,52 @@ describe("data handling", () => {
     );
     expect(logText.length).toBeGreaterThan(1000);
     expect(leaks(logText)).toEqual([]);
+  });
+
+  it("no answer of any read route, no database row and no byte of the database file holds a secret", async () => {
+    const jobs = await ctx.store.db.selectFrom("jobs").select("id").execute();
+    const deliveries = await ctx.store.db.selectFrom("deliveries").select("id").execute();
+    expect(jobs.length).toBeGreaterThan(0);
+    const urls = [
+      "/api/health",
+      "/api/lookups",
+      "/api/me",
+      "/api/settings",
+      "/api/settings/export",
+      "/api/users",
+      "/api/audit",
+      "/api/reports",
+      "/api/jobs",
+      "/api/jobs/export.csv",
+      "/api/jobs/export.xlsx",
+      "/metrics",
+      ...jobs.map((j) => `/api/jobs/${j.id}`),
+    ];
+    for (const url of urls) {
+      const r = await admin("GET", url);
+      expect(r.statusCode, url).toBeLessThan(400);
+      expect(leaks(r.rawPayload.toString("latin1")), url).toEqual([]);
+    }
+    expect(deliveries.length).toBeGreaterThan(0);
+    const tables = [
+      "jobs",
+      "job_log",
+      "deliveries",
+      "notifications",
+      "settings",
+      "users",
+      "sessions",
+      "audit",
+    ] as const;
+    for (const t of tables) {
+      const rows = await ctx.store.db.selectFrom(t).selectAll().execute();
+      expect(leaks(JSON.stringify(rows)), t).toEqual([]);
+    }
+    const dbBytes = ["", "-wal"]
+      .map((s) =>
+        fs.existsSync(ctx.paths.sqlite + s) ? fs.readFileSync(ctx.paths.sqlite + s, "latin1") : "",
+      )
+      .join("");
+    expect(leaks(dbBytes)).toEqual([]);
   });
 });

@@ -17,8 +17,9 @@ const POLICY: Record<string, Level> = {
   "GET /api/health": "public",
   "POST /api/login": "public",
   "POST /api/logout": "public",
-  "GET /api/lookups": "public",
+  "GET /api/lookups": "journal",
   "GET /api/me": "public",
+  "POST /api/me/password": "viewer",
   "GET /api/jobs": "journal",
   "GET /api/jobs/export.csv": "journal",
   "GET /api/jobs/export.xlsx": "journal",
@@ -192,9 +193,15 @@ describe("authorisation on every route", () => {
             (await call(method, url, who)).statusCode,
           );
       }
+      // Health stays open for monitors, but tells an outsider nothing about the shop's work.
+      const anonHealth = (await call("GET", "/api/health", null)).json();
+      expect(anonHealth).toEqual({ status: "ok", version: expect.any(String), db: { ok: true } });
+      const viewerHealth = (await call("GET", "/api/health", "viewer")).json();
+      expect(viewerHealth.queue.counts).toBeTypeOf("object");
     } finally {
       await ctx.settingsRepo.save({ ...s, journal: { ...s.journal, private: false } });
     }
+    expect((await call("GET", "/api/health", null)).json().queue.counts).toBeTypeOf("object");
   });
 
   it("the live event stream opens for a reader", async () => {

@@ -1,10 +1,11 @@
 // Layout (header, navigation, language switch, user) and the page for the URL. Reports are
 // loaded on demand: they bring ECharts, which the journal does not need.
-import { lazy, type ReactNode, Suspense, useEffect } from "react";
+import { lazy, type ReactNode, Suspense, useEffect, useState } from "react";
 import { LANGS, type Lang, useI18n } from "./i18n/i18n.tsx";
 import { reconnectLive } from "./lib/live.ts";
 import { Link, navigate, useLocation } from "./lib/router.tsx";
 import { useSession } from "./lib/session.tsx";
+import { ChangePassword } from "./pages/account/ChangePassword.tsx";
 import { AdminPage } from "./pages/admin/AdminPage.tsx";
 import { JobPage } from "./pages/job/JobPage.tsx";
 import { JournalPage } from "./pages/journal/JournalPage.tsx";
@@ -64,6 +65,7 @@ function Header() {
   const { t, tx, lang, setLang } = useI18n();
   const session = useSession();
   const loc = useLocation();
+  const [account, setAccount] = useState(false);
   const current = (href: string) =>
     href === "/" ? loc.path === "/" || loc.path.startsWith("/jobs/") : loc.path.startsWith(href);
   const nav = [
@@ -111,6 +113,10 @@ function Header() {
             <span className="user" title={tx(`role.${session.user.role}`, session.user.role)}>
               {session.user.name}
             </span>
+            <button type="button" onClick={() => setAccount(true)}>
+              {t("account.changePassword")}
+            </button>
+            <ChangePassword open={account} onClose={() => setAccount(false)} />
             <button
               type="button"
               onClick={async () => {

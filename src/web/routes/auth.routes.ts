@@ -3,7 +3,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.ts";
-import { isSecure, SESSION_COOKIE } from "../auth.ts";
+import { isSecure, requireRole, SESSION_COOKIE } from "../auth.ts";
 import { LoginThrottle } from "../login-throttle.ts";
 import { parseOr400 } from "../validate.ts";
 
@@ -59,6 +59,27 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const token = req.cookies[SESSION_COOKIE];
     if (token) await ctx.users.endSession(token);
     reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    return { ok: true };
+  });
+
+  // A user changes their own password: the current one is asked again (a session left open on a
+  // shared machine is not enough), every other session of theirs ends.
+  app.post("/api/me/password", { preHandler: requireRole("viewer") }, async (req, reply) => {
+    const body = parseOr400(
+      z.object({ current: z.string().min(1), password: z.string().min(8) }),
+      req.body,
+      reply,
+    );
+    const user = req.user;
+    if (!body || !user) return;
+    if (!(await ctx.users.check(user.name, body.current))) {
+      await ctx.users.audit(user.name, "password.change-refused", { ip: req.ip });
+      return reply
+        .code(403)
+        .send({ error: { code: "wrong-password", message: "The current password is wrong." } });
+    }
+    await ctx.users.setPassword(user.name, body.password, req.cookies[SESSION_COOKIE]);
+    await ctx.users.audit(user.name, "password.change", { ip: req.ip });
     return { ok: true };
   });
 

@@ -1,7 +1,10 @@
 // Live updates for the journal and job pages (server-sent events).
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../app/context.ts";
-import { journalReader } from "../auth.ts";
+import { journalReader, SESSION_COOKIE } from "../auth.ts";
+
+/** How often a stream opened with a login checks that its session still lives. */
+const SESSION_CHECK_MS = 5_000;
 
 export async function eventsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   // Open streams end on shutdown, else the server would wait for the browsers to leave (the
@@ -24,10 +27,22 @@ export async function eventsRoutes(app: FastifyInstance, ctx: AppContext): Promi
     res.write("retry: 2000\n\n");
     const off = ctx.events.on((e) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`));
     const ping = setInterval(() => res.write(": ping\n\n"), 15_000);
-    req.raw.on("close", () => {
+    // A stream opened with a session ends with it (logout elsewhere, password reset, demotion,
+    // disabling): the browser reconnects and is asked to log in if the journal is private.
+    const token = req.user ? req.cookies[SESSION_COOKIE] : undefined;
+    const check = token
+      ? setInterval(async () => {
+          const u = await ctx.users.session(token).catch(() => undefined);
+          if (u === null || (u && u.role !== req.user?.role)) res.end();
+        }, SESSION_CHECK_MS)
+      : null;
+    const done = () => {
       open.delete(res);
       off();
       clearInterval(ping);
-    });
+      if (check) clearInterval(check);
+    };
+    req.raw.on("close", done);
+    res.on("close", done);
   });
 }

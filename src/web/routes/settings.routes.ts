@@ -3,16 +3,39 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.ts";
-import { parseSettingsYaml, SettingsError, settingsToYaml } from "../../config/settings-file.ts";
+import {
+  checkSettings,
+  parseSettingsYaml,
+  SettingsError,
+  settingsToYaml,
+} from "../../config/settings-file.ts";
 import { keepMaskedSecrets, redactSecrets } from "../../config/settings-secrets.ts";
+import { liftUrlPasswords } from "../../config/url-passwords.ts";
 import { ROLES } from "../../store/users.repository.ts";
-import { requireRole } from "../auth.ts";
+import { journalReader, requireRole, SESSION_COOKIE } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
+
+/** The sections a PUT must carry: it replaces the document, so a missing one would empty it. */
+const WHOLE = ["presses", "bureaus", "targets"] as const;
+
+function wholeDocument(body: unknown): unknown {
+  const doc = body !== null && typeof body === "object" && !Array.isArray(body) ? body : null;
+  const missing = WHOLE.filter((k) => !Array.isArray((doc as Record<string, unknown> | null)?.[k]));
+  if (missing.length)
+    throw new SettingsError(
+      missing.map((k) => ({
+        path: k,
+        value: (doc as Record<string, unknown> | null)?.[k],
+        expected: "a list (the whole settings document is sent; [] for none)",
+      })),
+    );
+  return doc;
+}
 
 export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const admin = requireRole("admin");
-  // Presses and bureaus by name are public enough for the journal's filters.
-  app.get("/api/lookups", async () => {
+  // Presses and bureaus by name, for the journal's filters: as open as the journal.
+  app.get("/api/lookups", { preHandler: journalReader(ctx) }, async () => {
     const s = await ctx.settings();
     return { presses: s.presses.map((p) => p.name), bureaus: s.bureaus.map((b) => b.name) };
   });
@@ -35,8 +58,11 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
       : null;
 
   const save = async (doc: unknown, user: string | null, action: string) => {
+    // Checked before anything reads it (a document without `targets` is a 400, not a crash); a
+    // password typed into a target URL replaces the masked one before the mask is resolved.
+    const checked = liftUrlPasswords(checkSettings(doc));
     const stored = await ctx.settings();
-    const merged = keepMaskedSecrets(doc as never, stored);
+    const merged = keepMaskedSecrets(checked, stored);
     const saved = await ctx.settingsRepo.save(merged);
     await ctx.users.audit(user, action);
     return redactSecrets(saved);
@@ -57,7 +83,7 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const managed = managedByFile(reply);
     if (managed) return managed;
     try {
-      return await save(req.body, req.user?.name ?? null, "settings.save");
+      return await save(wholeDocument(req.body), req.user?.name ?? null, "settings.save");
     } catch (e) {
       return reply.code(400).send(refuse(e));
     }
@@ -117,12 +143,15 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
     await ctx.users.audit(req.user?.name ?? null, "user.add", { name: b.name, role: b.role });
     return reply.code(201).send(user);
   });
+  // A new password, a new role or disabling ends the user's sessions; an admin editing their own
+  // account keeps the session they do it from.
   app.patch("/api/users/:id", { preHandler: admin }, async (req, reply) => {
     const p = parseOr400(z.object({ id: z.coerce.number().int() }), req.params, reply);
     const b = parseOr400(
       z.object({
         role: z.enum(ROLES as [string, ...string[]]).optional(),
         password: z.string().min(8).optional(),
+        disabled: z.boolean().optional(),
       }),
       req.body,
       reply,
@@ -130,12 +159,20 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
     if (!p || !b) return;
     const user = (await ctx.users.list()).find((u) => u.id === p.id);
     if (!user) return reply.code(404).send({ error: { code: "not-found", message: "No such user." } });
-    if (b.role) await ctx.users.setRole(p.id, b.role as never);
-    if (b.password) await ctx.users.setPassword(user.name, b.password);
+    const self = p.id === req.user?.id;
+    if (self && b.disabled)
+      return reply
+        .code(409)
+        .send({ error: { code: "self-disable", message: "You cannot disable yourself." } });
+    const keep = self ? req.cookies[SESSION_COOKIE] : undefined;
+    if (b.role) await ctx.users.setRole(p.id, b.role as never, keep);
+    if (b.password) await ctx.users.setPassword(user.name, b.password, keep);
+    if (b.disabled !== undefined) await ctx.users.setDisabled(p.id, b.disabled);
     await ctx.users.audit(req.user?.name ?? null, "user.edit", {
       id: p.id,
       role: b.role,
       password: b.password ? "changed" : undefined,
+      disabled: b.disabled,
     });
     return { ok: true };
   });

@@ -87,7 +87,10 @@ export async function api<T>(url: string, o: RequestOptions = {}): Promise<T> {
 export function upload(
   files: File[],
   onProgress: (fraction: number) => void,
-): Promise<{ jobs: { id: number; file: string; already: boolean }[] }> {
+): Promise<{
+  jobs: { id: number; file: string; already: boolean }[];
+  refused?: { file: string; code: string }[];
+}> {
   return new Promise((resolve, reject) => {
     const form = new FormData();
     for (const f of files) form.append("file", f, f.name);

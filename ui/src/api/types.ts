@@ -14,6 +14,8 @@ export interface User {
   name: string;
   role: Role;
   createdAt?: string;
+  /** Cannot log in (admin's user list only). */
+  disabled?: boolean;
 }
 
 export interface Me {

@@ -1,7 +1,8 @@
 // Runs the analysis engine (inspect → read-signa → identify) and books the figures the journal
 // and reports count: press, bureau, plates, m² of plate and money at today's plate cost.
-import { attentionColumn } from "../../../analysis/attention.ts";
+
 import path from "node:path";
+import { attentionColumn } from "../../../analysis/attention.ts";
 import type { Analysis } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
 import { analyzeIsolated } from "../../../isolation/isolated.ts";

@@ -3,6 +3,7 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { freeName, moveFile, safeComponent } from "../../../files/move.ts";
+import { fitName } from "../../../util/name-bytes.ts";
 import type { Step } from "../../step.ts";
 
 export const archiveStep: Step = {
@@ -15,6 +16,7 @@ export const archiveStep: Step = {
       String(d.getUTCMonth() + 1).padStart(2, "0"),
     );
     await fsp.mkdir(dir, { recursive: true });
+    // Fitted to 255 bytes with its prefix (freeName): the delivered name is job.file_name, whole.
     const wanted = `${job.id}_${safeComponent(job.file_name)}`;
     let dest: string;
     if (job.work_path && (await fsp.stat(job.work_path).catch(() => null))) {
@@ -22,7 +24,7 @@ export const archiveStep: Step = {
       await moveFile(job.work_path, dest);
     } else {
       // Moved just before a crash: the archived copy is already there.
-      dest = path.join(dir, wanted);
+      dest = path.join(dir, fitName(wanted));
       await fsp.access(dest);
     }
     await fsp.rm(path.join(paths.work, String(job.id)), { recursive: true, force: true });

@@ -1,4 +1,5 @@
-// Users and roles: add, change role, set a new password, delete (not yourself).
+// Users and roles: add, change role, set a new password, disable, delete (not yourself). A new
+// password, role or disabling logs the user out everywhere (the server ends their sessions).
 import { type FormEvent, useState } from "react";
 import { api } from "../../api/client.ts";
 import type { Role, User } from "../../api/types.ts";
@@ -27,7 +28,7 @@ export function UsersTab() {
       toast(errorText(err), "error");
     }
   };
-  const patch = async (u: User, body: { role?: Role; password?: string }) => {
+  const patch = async (u: User, body: { role?: Role; password?: string; disabled?: boolean }) => {
     try {
       await api(`/api/users/${u.id}`, { method: "PATCH", body });
       toast(t("admin.userSaved", { name: u.name }), "ok");
@@ -69,7 +70,10 @@ export function UsersTab() {
           <tbody>
             {(users.data ?? []).map((u) => (
               <tr key={u.id} data-user={u.name}>
-                <th scope="row">{u.name}</th>
+                <th scope="row">
+                  {u.name}
+                  {u.disabled ? <span className="muted"> · {t("admin.userDisabled")}</span> : null}
+                </th>
                 <td>
                   <select
                     aria-label={`${t("admin.role")}: ${u.name}`}
@@ -87,6 +91,14 @@ export function UsersTab() {
                 <td className="row-actions">
                   <button type="button" onClick={() => newPassword(u)}>
                     {t("admin.setPassword")}
+                  </button>
+                  <button
+                    type="button"
+                    aria-pressed={!!u.disabled}
+                    onClick={() => patch(u, { disabled: !u.disabled })}
+                    disabled={u.id === me?.id}
+                  >
+                    {u.disabled ? t("admin.enableUser") : t("admin.disableUser")}
                   </button>
                   <button
                     type="button"

@@ -149,6 +149,14 @@ export const templateFields: Field[] = [
 export const journalFields: Field[] = [
   { key: "private", label: "admin.journalPrivate", type: "bool", hint: "admin.journalPrivateHint" },
   { key: "archiveDays", label: "admin.archiveDays", type: "number" },
+  { key: "quarantineDays", label: "admin.quarantineDays", type: "number", hint: "admin.zeroForever" },
+  { key: "quarantineMaxMb", label: "admin.quarantineMaxMb", type: "number", hint: "admin.zeroNoLimit" },
+  {
+    key: "quarantineNoticeHours",
+    label: "admin.quarantineNoticeHours",
+    type: "number",
+    hint: "admin.quarantineNoticeHint",
+  },
 ];
 
 export const analysisFields: Field[] = [

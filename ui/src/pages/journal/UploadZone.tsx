@@ -11,7 +11,7 @@ function hasFiles(e: DragEvent): boolean {
 }
 
 export function UploadZone() {
-  const { t, errorText } = useI18n();
+  const { t, tx, errorText } = useI18n();
   const { toast } = useFeedback();
   const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
@@ -28,6 +28,9 @@ export function UploadZone() {
         t("upload.done", { n: r.jobs.length }) + (again ? ` ${t("upload.already", { n: again })}` : ""),
         "ok",
       );
+      // Files the server would not take (a name over 255 bytes) while the others went in.
+      for (const x of r.refused ?? [])
+        toast(`${t("upload.failed")}: ${x.file}: ${tx(`error.${x.code}`, x.code)}`, "error");
     } catch (e) {
       toast(`${t("upload.failed")}: ${errorText(e)}`, "error");
     } finally {
