@@ -64,14 +64,15 @@ function crossProblems(s: Settings): SettingsProblem[] {
   unique(s.bureaus, "bureaus");
   unique(s.targets, "targets");
   unique(s.recipients, "recipients");
-  const targets = new Set(s.targets.map((t) => t.name));
-  const known = `one of the targets (${[...targets].join(", ") || "none defined"})`;
+  // A reference is matched as every name is (util/names.ts): "FTP-Korol" finds the target "ftp-korol".
+  const targets = new Set(s.targets.map((t) => foldName(t.name)));
+  const known = `one of the targets (${s.targets.map((t) => t.name).join(", ") || "none defined"})`;
   s.bureaus.forEach((b, i) => {
-    if (b.target && !targets.has(b.target))
+    if (b.target && !targets.has(foldName(b.target)))
       out.push({ path: `bureaus[${i}].target`, value: b.target, expected: known });
   });
   s.presses.forEach((p, i) => {
-    if (p.previewTarget && !targets.has(p.previewTarget))
+    if (p.previewTarget && !targets.has(foldName(p.previewTarget)))
       out.push({ path: `presses[${i}].previewTarget`, value: p.previewTarget, expected: known });
   });
   s.targets.forEach((t, i) => {
