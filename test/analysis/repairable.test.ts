@@ -18,6 +18,7 @@ import {
   unterminatedTrailer,
   viaGhostscript,
   viaQpdf,
+  wrongRoot,
 } from "../fixtures/repairable.ts";
 import {
   breakXref,
@@ -109,6 +110,21 @@ describe("files a RIP prints are analysed", () => {
 });
 
 describe("a second opinion when MuPDF itself fails", () => {
+  it("a trailer whose /Root is a page, not the catalog: MuPDF finds no page, Ghostscript draws them all", async () => {
+    const file = write("0410_Wrong root_Leonov.pdf", wrongRoot(await buildSheet({ pages: 3 })));
+    const before = sha(file);
+    const work = path.join(dir, "work-0410");
+    const a = await analyzeIsolated(file, { settings, pool, limits: LIMITS, repairDir: work });
+    expect(a.error).toBeNull();
+    expect(a.pages).toBe(3);
+    expect(a.warnings[0]).toMatch(
+      /^MuPDF could not read the file \(The PDF has no pages\); it was read from a copy/,
+    );
+    expect(a.warnings[0]).toMatch(/Ghostscript, as the bureau's RIP reads it, draws all 3 page\(s\)/);
+    expect(a.repairedCopy?.path.startsWith(work)).toBe(true);
+    expect(sha(file)).toBe(before);
+  });
+
   it("a file MuPDF traps on is read from a copy Ghostscript rewrote; the original is unchanged", async () => {
     // With the recursion walk off, a pattern that paints itself traps MuPDF in every reading of the
     // file itself; Ghostscript draws it without the cycle, and MuPDF reads that copy.
