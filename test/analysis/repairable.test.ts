@@ -17,6 +17,7 @@ import {
   manySpotsDeviceN,
   unterminatedTrailer,
   viaGhostscript,
+  viaMutool,
   viaQpdf,
   wrongRoot,
 } from "../fixtures/repairable.ts";
@@ -25,6 +26,7 @@ import {
   breakXrefAndPage,
   buildCorpus,
   buildSheet,
+  resave,
   testSettings,
   threeMarks,
 } from "../fixtures/signa.ts";
@@ -61,14 +63,17 @@ afterAll(async () => {
 });
 
 describe("files a RIP prints are analysed", () => {
-  it("a many-spot DeviceN document with xref streams, from pdf-lib, qpdf and Ghostscript", async () => {
+  it("a many-spot DeviceN document with xref streams, from pdf-lib, qpdf, Ghostscript, MuPDF (and mutool)", async () => {
     const made = write("0100_LuaTeX spots.pdf", await manySpotsDeviceN(12, 10));
     const files = [
       made,
       viaQpdf(made, path.join(dir, "0101_LuaTeX spots qpdf.pdf")),
       viaGhostscript(made, path.join(dir, "0102_LuaTeX spots gs.pdf")), // Ghostscript 10.0 writes a classic xref
+      // MuPDF's own writer with object streams (what mutool clean -gggg -O does), then mutool if installed.
+      write("0103_LuaTeX spots mupdf.pdf", resave(new Uint8Array(fs.readFileSync(made)))),
+      ...(viaMutool(made, path.join(dir, "0104_LuaTeX spots mutool.pdf")) ?? []),
     ];
-    for (const file of files.slice(0, 2))
+    for (const file of [files[0], files[1], files[3]])
       expect(fs.readFileSync(file).includes("/XRef"), `${file} has an xref stream`).toBe(true);
     for (const file of files) {
       expect(ghostscriptPages(file)).toBe(12);
