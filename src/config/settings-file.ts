@@ -81,17 +81,18 @@ function crossProblems(input: unknown): SettingsProblem[] {
     });
   };
   for (const section of ["presses", "bureaus", "targets", "recipients"]) unique(section);
-  // Names as the schema keeps them (trimmed); references are compared as written, as before.
-  const targets = new Set(entries(doc.targets).map((t) => text(t.name)?.trim()));
-  const known = `one of the targets (${[...targets].filter(Boolean).join(", ") || "none defined"})`;
+  // A reference is matched as every name is (util/names.ts): "FTP-Korol" finds the target "ftp-korol".
+  const names = entries(doc.targets).map((t) => text(t.name)?.trim());
+  const targets = new Set(names.map((n) => foldName(n ?? "")));
+  const known = `one of the targets (${names.filter(Boolean).join(", ") || "none defined"})`;
   entries(doc.bureaus).forEach((b, i) => {
     const target = text(b.target);
-    if (target && !targets.has(target))
+    if (target && !targets.has(foldName(target)))
       out.push({ path: `bureaus[${i}].target`, value: target, expected: known });
   });
   entries(doc.presses).forEach((p, i) => {
     const target = text(p.previewTarget);
-    if (target && !targets.has(target))
+    if (target && !targets.has(foldName(target)))
       out.push({ path: `presses[${i}].previewTarget`, value: target, expected: known });
   });
   entries(doc.targets).forEach((t, i) => {

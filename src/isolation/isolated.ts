@@ -15,7 +15,7 @@ import { RenderError } from "../pipeline/steps/render/render-error.ts";
 import { IsolationError, type PdfPool, sharedPool, TaskError } from "./pdf-pool.ts";
 import type { ChildTask } from "./protocol.ts";
 import { readerStats } from "./reader-stats.ts";
-import { rewritePdf } from "./repair-copy.ts";
+import { ghostscriptDraws, rewritePdf } from "./repair-copy.ts";
 
 export interface IsolationLimits {
   timeLimitMs: number;
@@ -113,6 +113,9 @@ export async function analyzeIsolated(path: string, opts: IsolatedOptions): Prom
   const task = (p: string): ChildTask => ({ kind: "analyze", path: p, options: { ...options, fileName } });
   try {
     const first = await readOnce(pool, task(path), limits, false);
+    // A page tree MuPDF finds no page in, in a whole PDF: Ghostscript may still find and draw them.
+    if (first.analysis?.error?.code === "empty" && first.analysis.error.message.includes("no pages"))
+      return (await secondOpinion(path, first, { pool, task, limits, repairDir })) ?? first.analysis;
     if (!doubtful(first)) return first.analysis as Analysis;
     readerStats.rereads++;
     const second = await readOnce(pool, task(path), limits, true);
@@ -150,9 +153,16 @@ async function secondOpinion(
     return null;
   }
   if (!sniff.hasPdfHeader || !sniff.hasEof) return null;
-  // What the damage lost, a rewrite would only paper over (a blank page, fewer plates).
-  if (lostData(failed.analysis?.error)) return null;
-  const pages = failed.analysis?.pages ?? 0;
+  let pages = failed.analysis?.pages ?? 0;
+  // What MuPDF's repair lost (or a page tree it found no page in) a rewrite could paper over: a blank
+  // page, fewer plates. Only when the RIP's reading draws every page is the file what the bureau will
+  // print, and the copy must have that many pages.
+  const lost = lostData(failed.analysis?.error) || failed.analysis?.error?.code === "empty";
+  if (lost) {
+    const drawn = await ghostscriptDraws(path, { timeoutMs: o.limits.timeLimitMs, signal: o.limits.signal });
+    if (drawn === null || (pages > 0 && drawn !== pages)) return null;
+    pages = drawn;
+  }
   const keep = o.repairDir !== undefined;
   const dir = keep
     ? join(o.repairDir as string, "repaired")
@@ -172,7 +182,8 @@ async function secondOpinion(
       if (doubtful(r) || !r.analysis || r.analysis.error) {
         rmSync(copy.path, { force: true });
         // A limit the copy breaks is the file's answer, as it would be for the original.
-        if (r.analysis?.error && !doubtful(r)) return r.analysis;
+        const limit = r.analysis?.error?.code;
+        if (limit === "too-complex" || limit === "too-large") return r.analysis;
         continue;
       }
       if (pages > 0 && r.analysis.pages !== pages) {
@@ -182,14 +193,17 @@ async function secondOpinion(
       }
       readerStats.repairedReads++;
       const tool = by === "qpdf" ? "qpdf" : "Ghostscript";
-      const lost =
+      const signaLost =
         by === "ghostscript" && failed.analysis?.isSigna !== false && !r.analysis.isSigna
           ? " Signa's private data (marks, colorant lists) does not survive that rewrite, so the plates could not be counted: check them."
           : "";
+      const rip = lost
+        ? ` Ghostscript, as the bureau's RIP reads it, draws all ${pages} page(s); compare the proofs with the job before the plates are made.`
+        : "";
       const a: Analysis = {
         ...r.analysis,
         warnings: [
-          `MuPDF could not read the file (${why.trim().replace(/\.$/, "")}); it was read from a copy ${tool} rewrote${copy.notes ? ` (${tool}: ${copy.notes})` : ""}. The original is delivered unchanged; proofs come from the rewritten copy.${lost}`,
+          `MuPDF could not read the file (${why.trim().replace(/\.$/, "")}); it was read from a copy ${tool} rewrote${copy.notes ? ` (${tool}: ${copy.notes})` : ""}. The original is delivered unchanged; proofs come from the rewritten copy.${rip}${signaLost}`,
           ...r.analysis.warnings,
         ],
       };

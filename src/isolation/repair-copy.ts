@@ -68,6 +68,29 @@ function qpdfNotes(stderr: string): string {
 }
 
 /**
+ * How many pages Ghostscript, standing in for the bureau's RIP, draws from `src`: every page it
+ * announces, with no error on any page and no page it could not find. Mending the file's structure
+ * (xref, trailer, an object without `endobj`) is allowed, as a RIP does the same. Null otherwise.
+ */
+export async function ghostscriptDraws(
+  src: string,
+  opts: { timeoutMs: number; signal?: AbortSignal },
+): Promise<number | null> {
+  // Without -q: the "Processing pages 1 through N" and "Page n" lines are what is counted.
+  const r = await run(
+    gsBinary(),
+    ["-dSAFER", "-dBATCH", "-dNOPAUSE", "-r72", "-sDEVICE=nullpage", "-f", src],
+    opts.timeoutMs,
+    opts.signal,
+  );
+  const announced = Number(/Processing pages 1 through (\d+)\./.exec(r.stderr)?.[1] ?? 0);
+  const drawn = (r.stderr.match(/^Page \d+$/gm) ?? []).length;
+  if (r.code !== 0 || announced === 0 || drawn !== announced) return null;
+  if (/\*{4} Error/.test(r.stderr) || GS_LOST.test(r.stderr)) return null;
+  return drawn;
+}
+
+/**
  * Rewrites `src` into `dest` with `by`; null when the tool failed (or is missing) and wrote nothing
  * usable. A partial output is removed.
  */

@@ -10,6 +10,7 @@ import { type NotifyEvent, notifyEvent } from "../notify/index.ts";
 import { findBureau } from "../rules/fields.ts";
 import { planDeliveries } from "../rules/plan.ts";
 import type { DeliveryRow, JobRow, JobsRepository } from "../store/jobs.repository.ts";
+import { findByName } from "../util/names.ts";
 import { nowIso } from "../util/time.ts";
 
 /** How long a delivery being sent is held from other workers; renewed every third of it. */
@@ -96,7 +97,7 @@ export class DeliveryService {
       }, holdMs / 3);
       renew.unref();
       const settings = await this.deps.settings();
-      const target = settings.targets.find((t) => t.name === d.target);
+      const target = findByName(settings.targets, d.target);
       if (!target) {
         await jobs.updateDelivery(id, {
           state: "failed",
@@ -191,7 +192,7 @@ export class DeliveryService {
   /** "Send again" (the operator's): resets one delivery and sends it now, replacing the file. */
   async resend(id: number): Promise<DeliveryRow | undefined> {
     const d = await this.deps.jobs.delivery(id);
-    if (!d || !d.local_path) return d;
+    if (!d?.local_path) return d;
     await this.deps.jobs.updateDelivery(id, {
       state: "pending",
       next_at: nowIso(),

@@ -2,6 +2,7 @@
 // target, folders and names from the rules. A plan says what is missing instead of throwing.
 import type { Analysis } from "../analysis/types.ts";
 import type { Settings } from "../config/settings-schema.ts";
+import { findByName } from "../util/names.ts";
 import { type FieldsOptions, findBureau, findPress, jobFields, jobPress } from "./fields.ts";
 import { escapeValue, RuleError, safeFileName, safeFolder } from "./sanitize.ts";
 import { type Fields, renderTemplate, TemplateError } from "./template.ts";
@@ -51,7 +52,6 @@ export function planDeliveries(
   opts: Omit<FieldsOptions, "originalName"> = {},
 ): DeliveryPlan[] {
   const fields = jobFields(analysis, settings, { ...opts, originalName });
-  const targetNames = new Set(settings.targets.map((t) => t.name));
 
   const make = (
     kind: DeliveryPlan["kind"],
@@ -71,8 +71,9 @@ export function planDeliveries(
     const problem = (p: PlanProblem, missing: string) => ({ ...plan, problem: p, missing });
     if (!owner) return plan; // caller handled
     if (!owner.target) return problem("no-target", `${ownerLabel} has no delivery target`);
-    plan.target = owner.target;
-    if (!targetNames.has(owner.target)) {
+    const target = findByName(settings.targets, owner.target);
+    plan.target = target?.name ?? owner.target;
+    if (!target) {
       return problem(
         "unknown-target",
         `${ownerLabel} sends to target "${owner.target}", which is not configured`,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { signaAnalysis, signaSheet } from "../../test/fixtures/analysis.ts";
-import type { Analysis, Sheet } from "../analysis/types.ts";
+import type { Analysis } from "../analysis/types.ts";
 import { settingsSchema } from "../config/settings-schema.ts";
 import {
   coloursSuffix,
@@ -232,6 +232,16 @@ describe("plans explain what is missing", () => {
     const p = plans.find((x) => x.kind === kind);
     expect(p?.problem).toBe(problem);
     expect(p?.missing).toMatch(words);
+  });
+
+  it("a target named in another case or Unicode form is the configured target, under its own name", () => {
+    const s = settingsSchema.parse({
+      ...settings,
+      bureaus: [{ name: "Korol", target: "KOROL\u00a0 FTP" }],
+      targets: [{ name: "korol ftp", url: "sftp://korol@ctp.example/in" }],
+    });
+    const [bureau] = planDeliveries(analysis(), s, "0537_Technoyug_Flier_Korol.pdf");
+    expect(bureau).toMatchObject({ target: "korol ftp", problem: null, missing: null });
   });
 
   it("a broken rule is a problem of that plan, not an exception", () => {

@@ -17,13 +17,16 @@ import {
   manySpotsDeviceN,
   unterminatedTrailer,
   viaGhostscript,
+  viaMutool,
   viaQpdf,
+  wrongRoot,
 } from "../fixtures/repairable.ts";
 import {
   breakXref,
   breakXrefAndPage,
   buildCorpus,
   buildSheet,
+  resave,
   testSettings,
   threeMarks,
 } from "../fixtures/signa.ts";
@@ -60,14 +63,17 @@ afterAll(async () => {
 });
 
 describe("files a RIP prints are analysed", () => {
-  it("a many-spot DeviceN document with xref streams, from pdf-lib, qpdf and Ghostscript", async () => {
+  it("a many-spot DeviceN document with xref streams, from pdf-lib, qpdf, Ghostscript, MuPDF (and mutool)", async () => {
     const made = write("0100_LuaTeX spots.pdf", await manySpotsDeviceN(12, 10));
     const files = [
       made,
       viaQpdf(made, path.join(dir, "0101_LuaTeX spots qpdf.pdf")),
       viaGhostscript(made, path.join(dir, "0102_LuaTeX spots gs.pdf")), // Ghostscript 10.0 writes a classic xref
+      // MuPDF's own writer with object streams (what mutool clean -gggg -O does), then mutool if installed.
+      write("0103_LuaTeX spots mupdf.pdf", resave(new Uint8Array(fs.readFileSync(made)))),
+      ...(viaMutool(made, path.join(dir, "0104_LuaTeX spots mutool.pdf")) ?? []),
     ];
-    for (const file of files.slice(0, 2))
+    for (const file of [files[0], files[1], files[3]])
       expect(fs.readFileSync(file).includes("/XRef"), `${file} has an xref stream`).toBe(true);
     for (const file of files) {
       expect(ghostscriptPages(file)).toBe(12);
@@ -109,6 +115,21 @@ describe("files a RIP prints are analysed", () => {
 });
 
 describe("a second opinion when MuPDF itself fails", () => {
+  it("a trailer whose /Root is a page, not the catalog: MuPDF finds no page, Ghostscript draws them all", async () => {
+    const file = write("0410_Wrong root_Leonov.pdf", wrongRoot(await buildSheet({ pages: 3 })));
+    const before = sha(file);
+    const work = path.join(dir, "work-0410");
+    const a = await analyzeIsolated(file, { settings, pool, limits: LIMITS, repairDir: work });
+    expect(a.error).toBeNull();
+    expect(a.pages).toBe(3);
+    expect(a.warnings[0]).toMatch(
+      /^MuPDF could not read the file \(The PDF has no pages\); it was read from a copy/,
+    );
+    expect(a.warnings[0]).toMatch(/Ghostscript, as the bureau's RIP reads it, draws all 3 page\(s\)/);
+    expect(a.repairedCopy?.path.startsWith(work)).toBe(true);
+    expect(sha(file)).toBe(before);
+  });
+
   it("a file MuPDF traps on is read from a copy Ghostscript rewrote; the original is unchanged", async () => {
     // With the recursion walk off, a pattern that paints itself traps MuPDF in every reading of the
     // file itself; Ghostscript draws it without the cycle, and MuPDF reads that copy.

@@ -87,6 +87,12 @@ bureaus:
     );
   });
 
+  it("takes a reference to a target spelt in another case, form or spacing (one name matcher)", () => {
+    const yaml = `presses:\n  - { name: Ryobi, plateWidthMm: 510, plateHeightMm: 400, previewTarget: "ПРЕСС  фтп" }\nbureaus:\n  - { name: Оттиск, target: "ЙОШКАР-CTP" }\ntargets:\n  - { name: "пресс фтп", url: "ftp://a@b/" }\n  - { name: "${"йошкар-ctp".normalize("NFD")}", url: "ftp://a@c/" }\n`;
+    expect(() => parseSettingsYaml(yaml)).not.toThrow();
+    expect(() => parseSettingsYaml(yaml.replace("ЙОШКАР-CTP", "ЙОШКАР-CT"))).toThrow(/bureaus\[0\]\.target/);
+  });
+
   it("refuses broken YAML with the line", () => {
     expect(() => parseSettingsYaml("presses: [\n  - {")).toThrow(SettingsError);
   });

@@ -12,6 +12,7 @@ import {
 import { keepMaskedSecrets, redactSecrets } from "../../config/settings-secrets.ts";
 import { liftUrlPasswords } from "../../config/url-passwords.ts";
 import { ROLES } from "../../store/users.repository.ts";
+import { findByName } from "../../util/names.ts";
 import { journalReader, requireRole, SESSION_COOKIE } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
 
@@ -112,7 +113,7 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
   app.post("/api/targets/:name/test", { preHandler: admin }, async (req, reply) => {
     const p = parseOr400(z.object({ name: z.string() }), req.params, reply);
     if (!p) return;
-    const target = (await ctx.settings()).targets.find((t) => t.name === p.name);
+    const target = findByName((await ctx.settings()).targets, p.name);
     if (!target)
       return reply.code(404).send({ error: { code: "not-found", message: `No target ${p.name}.` } });
     const { openDeliverer } = await import("../../delivery/index.ts");

@@ -2,6 +2,7 @@
 
 import type { PressBy } from "../../../analysis/types.ts";
 import type { Press } from "../../../config/settings-schema.ts";
+import { findByName } from "../../../util/names.ts";
 import { type RectPt, rectSizeMm } from "../inspect/geometry.ts";
 import { findConfiguredName, type MarkText } from "./find-name.ts";
 
@@ -44,7 +45,7 @@ export function findPress(
         `The marks name several presses (${[hit.name, ...hit.others].join(", ")}); using ${hit.name}.`,
       );
     return {
-      press: presses.find((p) => p.name === hit.name) ?? null,
+      press: findByName(presses, hit.name) ?? null,
       by: "mark",
       warnings,
       unknownInMarks: [],

@@ -1,9 +1,16 @@
 // Small pure pieces of the separation pass: gs's file-name escaping, ink ordering and naming, which
 // page a gs complaint belongs to.
 import { describe, expect, it } from "vitest";
-import { decodeGsSeparationName, orderInks, outputByPage } from "./separations.ts";
+import { decodeGsSeparationName, matchColorant, orderInks, outputByPage } from "./separations.ts";
 
 describe("separations", () => {
+  it("takes Ghostscript's separation name for the listed colorant as names are matched everywhere", () => {
+    const listed = ["Cyan", "PANTONE 7621 C", "Лак Глянец"];
+    expect(matchColorant("pantone\u00a07621  c", listed)).toBe("PANTONE 7621 C");
+    expect(matchColorant("ЛАК ГЛЯНЕЦ", listed)).toBe("Лак Глянец");
+    expect(matchColorant("PANTONE 7621", listed)).toBe("PANTONE 7621");
+  });
+
   it("decodes tiffsep's escaped separation names (/, %, UTF-8 bytes)", () => {
     expect(decodeGsSeparationName("PANTONE 185%2FC")).toBe("PANTONE 185/C");
     expect(decodeGsSeparationName("Lack 100%25")).toBe("Lack 100%");

@@ -5,6 +5,7 @@ import { readdirSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { DiskFullError, freeBytes, isDiskFull, mb } from "../../../files/disk-space.ts";
+import { sameName } from "../../../util/names.ts";
 import { GS_BASE, gsProblems, outOfMemoryHint, runGhostscript } from "./ghostscript.ts";
 import { RenderError } from "./render-error.ts";
 import { tiffChannelCoverage, tiffComplete } from "./tiff-reader.ts";
@@ -238,8 +239,7 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
 /** Matches a separation name to the analysis's colorant names (exact, else by case and spaces). */
 export function matchColorant(name: string, colorants: string[]): string {
   if (colorants.includes(name)) return name;
-  const norm = (s: string) => s.normalize("NFC").toLowerCase().replace(/\s+/g, " ").trim();
-  return colorants.find((c) => norm(c) === norm(name)) ?? name;
+  return colorants.find((c) => sameName(c, name)) ?? name;
 }
 
 export const round2 = (n: number) => Math.round(n * 100) / 100;
