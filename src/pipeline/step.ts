@@ -30,6 +30,11 @@ export interface StepResult {
   reject?: { code: string; message: string };
   /** Stop the job here as done (e.g. nothing more to do). */
   finish?: boolean;
+  /**
+   * The job cannot go on without a person: it waits in this status (not failed, nothing quarantined)
+   * and resumes at this step once the operator has supplied what is missing.
+   */
+  wait?: { status: "needs-bureau"; code: string; message: string };
 }
 
 export interface Step {
