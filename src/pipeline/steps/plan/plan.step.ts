@@ -26,8 +26,10 @@ export function planStep(deliveries: DeliveryService): Step {
             : {
                 status: "needs-bureau",
                 code: "no-bureau",
+                // The analysis says what it saw (e.g. a mark naming a bureau the settings lack).
                 message:
-                  "no CTP bureau found (no mark, no file-name token, no hot-folder bureau): pick the bureau on the job page",
+                  analysis.warnings.find((w) => w.startsWith("No CTP bureau found")) ??
+                  "No CTP bureau found (no mark, no file-name token, no hot-folder bureau).",
               },
         };
       }

@@ -1,0 +1,326 @@
+// A fault in making the preview, proofs or inks never holds the plates back: through the hot folder
+// to a real vsftpd, a render time limit every sheet exceeds and a kill -9 of the real Ghostscript
+// child both end `done` with warnings, the original at the bureau and the press told why it got no
+// preview; "make missing outputs" makes them later without sending the original twice. A sheet whose
+// bureau is not configured waits as "needs a bureau" until an operator picks one (role-checked,
+// audited), then goes on without a re-upload. Warnings reach `warning` subscribers (a local webhook).
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { JobWarning } from "../../src/analysis/job-warnings.ts";
+import type { AppContext } from "../../src/app/context.ts";
+import { startVsftpd, type Vsftpd } from "../../src/delivery/testing/vsftpd.ts";
+import { HotFolderWatcher } from "../../src/intake/hot-folder.ts";
+import { processesMentioning } from "../../src/pipeline/steps/render/test-reference.ts";
+import type { JobRow } from "../../src/store/jobs.repository.ts";
+import { buildWebApp } from "../../src/web/app.ts";
+import { threeMarks, writeSheet } from "../fixtures/signa.ts";
+import { tempContext, tempDir } from "../helpers/temp-app.ts";
+import { until } from "../helpers/wait.ts";
+
+let ctx: AppContext;
+let app: FastifyInstance;
+let ftp: Vsftpd;
+let watcher: HotFolderWatcher;
+let outside: string;
+let hook: http.Server;
+const hooks: { event: string; text: string; fields: Record<string, unknown> }[] = [];
+
+function settings(render: Record<string, unknown>) {
+  const target = { url: `ftp://${ftp.user}@127.0.0.1:${ftp.port}/`, password: ftp.password };
+  return {
+    presses: [
+      {
+        name: "Speedmaster",
+        plateWidthMm: 1030,
+        plateHeightMm: 770,
+        gripperMm: 40,
+        plateCost: 10,
+        previewTarget: "press-ftp",
+        previewFolder: "press",
+      },
+    ],
+    bureaus: [{ name: "Leonov", target: "bureau-ftp", folder: "plates", fileName: "{name}_{plates}p.pdf" }],
+    targets: [
+      { name: "bureau-ftp", ...target },
+      { name: "press-ftp", ...target },
+    ],
+    recipients: [
+      {
+        name: "chief",
+        webhookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/`,
+        channels: ["webhook"],
+        events: ["warning"],
+      },
+    ],
+    channels: { webhook: { secret: "s" } },
+    render,
+  };
+}
+
+let n = 0;
+/** Writes a fresh sheet into the hot folder and returns its job once the watcher took it. */
+async function dropIntoHotFolder(
+  bureau: string,
+  spec: Parameters<typeof writeSheet>[2] = {},
+): Promise<JobRow> {
+  n++;
+  const name = `06${String(n).padStart(2, "0")}_Fault_${process.pid}.pdf`;
+  const staging = path.join(outside, "staging");
+  fs.mkdirSync(staging, { recursive: true });
+  const file = await writeSheet(staging, name, {
+    pages: 1,
+    marks: threeMarks({ bureau }),
+    artworkText: `sheet ${n} ${Date.now()}`,
+    ...spec,
+  });
+  await fsp.rename(file, path.join(ctx.paths.input, name));
+  let job: JobRow | undefined;
+  await until(
+    async () => {
+      job = (await ctx.jobs.list({ q: name })).rows[0];
+      return !!job;
+    },
+    30_000,
+    `${name} taken from the hot folder`,
+  );
+  return job as JobRow;
+}
+
+async function settled(id: number, statuses = ["done", "failed", "needs-bureau"]): Promise<JobRow> {
+  let row: JobRow | undefined;
+  await until(
+    async () => {
+      row = await ctx.jobs.get(id);
+      return !!row && statuses.includes(row.status);
+    },
+    120_000,
+    `job ${id} in ${statuses.join("/")}`,
+  );
+  return row as JobRow;
+}
+
+async function login(name: string, password: string) {
+  const r = await app.inject({ method: "POST", url: "/api/login", payload: { name, password } });
+  expect(r.statusCode).toBe(200);
+  const cookie = r.cookies.find((c) => c.name === "pdfupload_session");
+  return { cookie: `pdfupload_session=${cookie?.value}`, "x-csrf-token": r.json().csrf as string };
+}
+
+const warningsOf = (row: JobRow) => (row.warnings ? (JSON.parse(row.warnings) as JobWarning[]) : []);
+const onFtp = (...p: string[]) => path.join(ftp.root, ...p);
+
+beforeAll(async () => {
+  outside = tempDir("pdfupload-render-fault-");
+  hook = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+    });
+    req.on("end", () => {
+      hooks.push(JSON.parse(body));
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+  ftp = await startVsftpd();
+  ctx = await tempContext(path.join(outside, "data"));
+  await ctx.users.add("op", "operator-pass", "operator");
+  await ctx.users.add("viewer", "viewer-pass", "viewer");
+  app = await buildWebApp(ctx, { logger: false });
+  ctx.queue.work(1);
+  watcher = new HotFolderWatcher(ctx, {
+    folders: [{ path: "input", abs: ctx.paths.input, importMode: false, polling: false }],
+    stableMs: 300,
+    rescanMs: 1000,
+  });
+  await watcher.start();
+});
+
+afterAll(async () => {
+  await watcher?.stop();
+  await app?.close();
+  await ctx?.close();
+  await ftp?.stop();
+  await new Promise((r) => hook?.close(r));
+  await fsp.rm(outside, { recursive: true, force: true });
+});
+
+describe("a failed render never holds the plates back", () => {
+  it("a render time limit the sheet exceeds: done with warnings, original on the bureau's FTP, press told why", async () => {
+    // 50 ms: no Ghostscript pass of a real sheet (preview or separations) finishes in that time.
+    await ctx.settingsRepo.save(settings({ timeoutSec: 0.05 }));
+    const job = await dropIntoHotFolder("Leonov");
+    const row = await settled(job.id);
+    expect(row.status).toBe("done");
+    expect(row.error_code).toBeNull();
+    const codes = warningsOf(row).map((w) => `${w.code}${w.sheet ? `@${w.sheet}` : ""}`);
+    expect(codes).toEqual(expect.arrayContaining(["no-preview", "no-proof@1", "no-inks@1"]));
+    expect(warningsOf(row).find((w) => w.code === "no-preview")?.reason).toMatch(
+      /ran past .* s and was stopped/,
+    );
+    expect(row.attention).toContain("warnings");
+    // The plate count is Signa's, whatever the render did.
+    expect(row.plates).toBe(5);
+
+    const [bureau, press] = [...(await ctx.jobs.deliveries(job.id))].sort((a, b) =>
+      a.kind.localeCompare(b.kind),
+    );
+    expect(bureau).toMatchObject({ kind: "bureau", state: "sent" });
+    const name = job.file_name.replace(/\.pdf$/, "");
+    const sent = onFtp("plates", `${name}_5p.pdf`);
+    expect(fs.readFileSync(sent).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(fs.statSync(sent).size).toBe(row.size);
+    expect(press).toMatchObject({ kind: "press", state: "skipped" });
+    expect(press.error).toMatch(/^no preview was made: .*ran past .* s and was stopped/);
+
+    // The journal shows it at a glance: the row carries the warning codes.
+    const list = (await app.inject({ method: "GET", url: `/api/jobs?q=${name}` })).json();
+    expect(list.jobs[0].warnings.map((w: JobWarning) => w.code)).toContain("no-preview");
+    expect(list.jobs[0].attention).toContain("warnings");
+    // The `warning` subscriber was told, with the words of each warning.
+    await until(async () => hooks.some((h) => h.fields.job === job.id), 10_000, "warning webhook");
+    const told = hooks.find((h) => h.fields.job === job.id);
+    expect(told?.event).toBe("warning");
+    expect(told?.text).toMatch(/the press preview could not be made/);
+    expect(String(told?.fields.warningCodes)).toContain("no-proof");
+
+    // Later, with a sane limit, the operator makes what is missing: the press gets its preview and
+    // the bureau does not get the original a second time.
+    await ctx.settingsRepo.save(settings({ timeoutSec: 120 }));
+    const viewer = await login("viewer", "viewer-pass");
+    expect(
+      (await app.inject({ method: "POST", url: `/api/jobs/${job.id}/remake`, headers: viewer })).statusCode,
+    ).toBe(403);
+    const op = await login("op", "operator-pass");
+    const remake = await app.inject({ method: "POST", url: `/api/jobs/${job.id}/remake`, headers: op });
+    expect(remake.statusCode).toBe(200);
+    const again = await settled(job.id, ["done", "failed"]);
+    await until(
+      async () => (await ctx.jobs.deliveries(job.id)).some((d) => d.kind === "press" && d.state === "sent"),
+      60_000,
+      "preview sent",
+    );
+    expect(again.status).toBe("done");
+    expect(warningsOf(again)).toEqual([]);
+    const after = await ctx.jobs.deliveries(job.id);
+    const bureauAfter = after.filter((d) => d.kind === "bureau");
+    expect(bureauAfter).toHaveLength(1);
+    expect(bureauAfter[0].id).toBe(bureau.id);
+    expect(bureauAfter[0].sent_at).toBe(bureau.sent_at);
+    expect(fs.existsSync(onFtp("press", `${name}.pdf`))).toBe(true);
+    const audit = await ctx.store.db
+      .selectFrom("audit")
+      .selectAll()
+      .where("action", "=", "job.remake")
+      .execute();
+    expect(audit.map((a) => a.user_name)).toEqual(["op"]);
+  });
+
+  it("kill -9 of the real Ghostscript child: done with warnings, the original still on the bureau's FTP", async () => {
+    // Big proofs, so Ghostscript runs long enough to be caught.
+    await ctx.settingsRepo.save(settings({ timeoutSec: 120, proofPx: 6000, concurrency: 1 }));
+    const job = await dropIntoHotFolder("Leonov");
+    const work = path.join(ctx.paths.work, String(job.id));
+    const killed = new Set<number>();
+    let row: JobRow | undefined;
+    for (let i = 0; i < 6000; i++) {
+      row = await ctx.jobs.get(job.id);
+      if (row && ["done", "failed"].includes(row.status)) break;
+      for (const pid of processesMentioning(work)) {
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        if (!/(^|\/)gs\0|ghostscript/.test(cmd) && !cmd.includes("-sDEVICE")) continue;
+        try {
+          process.kill(pid, "SIGKILL");
+          killed.add(pid);
+        } catch {
+          // gone already
+        }
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(killed.size).toBeGreaterThan(0);
+    row = await settled(job.id, ["done", "failed"]);
+    expect(row.status).toBe("done");
+    expect(warningsOf(row).length).toBeGreaterThan(0);
+    const bureau = (await ctx.jobs.deliveries(job.id)).find((d) => d.kind === "bureau");
+    expect(bureau?.state).toBe("sent");
+    const name = job.file_name.replace(/\.pdf$/, "");
+    expect(fs.statSync(onFtp("plates", `${name}_5p.pdf`)).size).toBe(row.size);
+  });
+
+  it("a bureau the settings lack (named by the mark): the job waits as needs-bureau, the operator picks one, it goes on", async () => {
+    await ctx.settingsRepo.save(settings({ timeoutSec: 120 }));
+    const job = await dropIntoHotFolder("Nowhere");
+    const row = await settled(job.id);
+    expect(row.status).toBe("needs-bureau");
+    expect(row.error_code).toBe("no-bureau");
+    expect(row.error_message).toMatch(/Nowhere, which is not a configured bureau/);
+    expect(await ctx.jobs.deliveries(job.id)).toEqual([]);
+    // Nothing lost: the original waits in the archive, not in quarantine.
+    expect(row.final_path && fs.existsSync(row.final_path)).toBeTruthy();
+    expect(row.final_path).toContain(ctx.paths.archive);
+    const name = job.file_name.replace(/\.pdf$/, "");
+    const waiting = (await app.inject({ method: "GET", url: "/api/jobs?status=needs-bureau" })).json();
+    expect(waiting.jobs.map((j: { file: string }) => j.file)).toContain(job.file_name);
+    await until(async () => hooks.some((h) => h.fields.job === job.id), 10_000, "warning webhook");
+    expect(hooks.find((h) => h.fields.job === job.id)?.fields.warningCodes).toBe("no-bureau");
+
+    const viewer = await login("viewer", "viewer-pass");
+    const denied = await app.inject({
+      method: "POST",
+      url: `/api/jobs/${job.id}/bureau`,
+      headers: viewer,
+      payload: { bureau: "Leonov" },
+    });
+    expect(denied.statusCode).toBe(403);
+    const op = await login("op", "operator-pass");
+    const unknown = await app.inject({
+      method: "POST",
+      url: `/api/jobs/${job.id}/bureau`,
+      headers: op,
+      payload: { bureau: "Nowhere" },
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.code).toBe("unknown-bureau");
+    const picked = await app.inject({
+      method: "POST",
+      url: `/api/jobs/${job.id}/bureau`,
+      headers: op,
+      payload: { bureau: "leonov" },
+    });
+    expect(picked.statusCode).toBe(200);
+    const done = await settled(job.id, ["done", "failed"]);
+    expect(done.status).toBe("done");
+    expect(done.bureau).toBe("Leonov");
+    expect(JSON.parse(done.analysis as string).bureauBy).toBe("operator");
+    const timeline = JSON.parse(done.timeline) as { step: string; status: string }[];
+    // Analysis and render ran once: the job went on from planning its deliveries.
+    expect(timeline.filter((t) => t.step === "render")).toHaveLength(1);
+    expect(timeline.filter((t) => t.step === "plan").map((t) => t.status)).toEqual(["waiting", "ok"]);
+    expect(fs.statSync(onFtp("plates", `${name}_5p.pdf`)).size).toBe(done.size);
+    expect(fs.existsSync(onFtp("press", `${name}.pdf`))).toBe(true);
+    const again = await app.inject({
+      method: "POST",
+      url: `/api/jobs/${job.id}/bureau`,
+      headers: op,
+      payload: { bureau: "Leonov" },
+    });
+    expect(again.statusCode).toBe(409);
+    const audit = await ctx.store.db
+      .selectFrom("audit")
+      .selectAll()
+      .where("action", "=", "job.bureau")
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0].detail as string)).toMatchObject({
+      id: job.id,
+      before: null,
+      after: "Leonov",
+    });
+  });
+});
