@@ -5,33 +5,20 @@
 // bureau is not configured waits as "needs a bureau" until an operator picks one (role-checked,
 // audited), then goes on without a re-upload. Warnings reach `warning` subscribers (a local webhook).
 import fs from "node:fs";
-import fsp from "node:fs/promises";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobWarning } from "../../src/analysis/job-warnings.ts";
-import type { AppContext } from "../../src/app/context.ts";
-import { startVsftpd, type Vsftpd } from "../../src/delivery/testing/vsftpd.ts";
-import { HotFolderWatcher } from "../../src/intake/hot-folder.ts";
 import { processesMentioning } from "../../src/pipeline/steps/render/test-reference.ts";
 import type { JobRow } from "../../src/store/jobs.repository.ts";
-import { buildWebApp } from "../../src/web/app.ts";
-import { threeMarks, writeSheet } from "../fixtures/signa.ts";
-import { tempContext, tempDir } from "../helpers/temp-app.ts";
+import { buildSheet, threeMarks } from "../fixtures/signa.ts";
+import { type HotFtpShop, stage, startHotFtpShop } from "../helpers/hot-ftp.ts";
 import { until } from "../helpers/wait.ts";
 
-let ctx: AppContext;
-let app: FastifyInstance;
-let ftp: Vsftpd;
-let watcher: HotFolderWatcher;
-let outside: string;
-let hook: http.Server;
-const hooks: { event: string; text: string; fields: Record<string, unknown> }[] = [];
+let shop: HotFtpShop;
+let ctx: HotFtpShop["ctx"];
+let app: HotFtpShop["app"];
 
 function settings(render: Record<string, unknown>) {
-  const target = { url: `ftp://${ftp.user}@127.0.0.1:${ftp.port}/`, password: ftp.password };
   return {
     presses: [
       {
@@ -46,108 +33,40 @@ function settings(render: Record<string, unknown>) {
     ],
     bureaus: [{ name: "Leonov", target: "bureau-ftp", folder: "plates", fileName: "{name}_{plates}p.pdf" }],
     targets: [
-      { name: "bureau-ftp", ...target },
-      { name: "press-ftp", ...target },
+      { name: "bureau-ftp", ...shop.ftpTarget },
+      { name: "press-ftp", ...shop.ftpTarget },
     ],
-    recipients: [
-      {
-        name: "chief",
-        webhookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/`,
-        channels: ["webhook"],
-        events: ["warning"],
-      },
-    ],
+    recipients: [{ name: "chief", webhookUrl: shop.hookUrl, channels: ["webhook"], events: ["warning"] }],
     channels: { webhook: { secret: "s" } },
     render,
   };
 }
 
 let n = 0;
-/** Writes a fresh sheet into the hot folder and returns its job once the watcher took it. */
-async function dropIntoHotFolder(
-  bureau: string,
-  spec: Parameters<typeof writeSheet>[2] = {},
-): Promise<JobRow> {
+/** Writes a fresh one-sheet Signa file and drops it into the hot folder. */
+async function dropIntoHotFolder(bureau: string): Promise<JobRow> {
   n++;
   const name = `06${String(n).padStart(2, "0")}_Fault_${process.pid}.pdf`;
-  const staging = path.join(outside, "staging");
-  fs.mkdirSync(staging, { recursive: true });
-  const file = await writeSheet(staging, name, {
+  const bytes = await buildSheet({
     pages: 1,
     marks: threeMarks({ bureau }),
     artworkText: `sheet ${n} ${Date.now()}`,
-    ...spec,
   });
-  await fsp.rename(file, path.join(ctx.paths.input, name));
-  let job: JobRow | undefined;
-  await until(
-    async () => {
-      job = (await ctx.jobs.list({ q: name })).rows[0];
-      return !!job;
-    },
-    30_000,
-    `${name} taken from the hot folder`,
-  );
-  return job as JobRow;
+  return shop.drop(stage(shop, name, bytes));
 }
 
-async function settled(id: number, statuses = ["done", "failed", "needs-bureau"]): Promise<JobRow> {
-  let row: JobRow | undefined;
-  await until(
-    async () => {
-      row = await ctx.jobs.get(id);
-      return !!row && statuses.includes(row.status);
-    },
-    120_000,
-    `job ${id} in ${statuses.join("/")}`,
-  );
-  return row as JobRow;
-}
-
-async function login(name: string, password: string) {
-  const r = await app.inject({ method: "POST", url: "/api/login", payload: { name, password } });
-  expect(r.statusCode).toBe(200);
-  const cookie = r.cookies.find((c) => c.name === "pdfupload_session");
-  return { cookie: `pdfupload_session=${cookie?.value}`, "x-csrf-token": r.json().csrf as string };
-}
-
+const settled = (id: number, statuses?: string[]) => shop.settled(id, statuses);
+const login = (name: string, password: string) => shop.login(name, password);
 const warningsOf = (row: JobRow) => (row.warnings ? (JSON.parse(row.warnings) as JobWarning[]) : []);
-const onFtp = (...p: string[]) => path.join(ftp.root, ...p);
+const onFtp = (...p: string[]) => shop.onFtp(...p);
+const hooks = () => shop.hooks;
 
 beforeAll(async () => {
-  outside = tempDir("pdfupload-render-fault-");
-  hook = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => {
-      body += c;
-    });
-    req.on("end", () => {
-      hooks.push(JSON.parse(body));
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
-  ftp = await startVsftpd();
-  ctx = await tempContext(path.join(outside, "data"));
-  await ctx.users.add("op", "operator-pass", "operator");
-  await ctx.users.add("viewer", "viewer-pass", "viewer");
-  app = await buildWebApp(ctx, { logger: false });
-  ctx.queue.work(1);
-  watcher = new HotFolderWatcher(ctx, {
-    folders: [{ path: "input", abs: ctx.paths.input, importMode: false, polling: false }],
-    stableMs: 300,
-    rescanMs: 1000,
-  });
-  await watcher.start();
+  shop = await startHotFtpShop("pdfupload-render-fault-");
+  ({ ctx, app } = shop);
 });
-
 afterAll(async () => {
-  await watcher?.stop();
-  await app?.close();
-  await ctx?.close();
-  await ftp?.stop();
-  await new Promise((r) => hook?.close(r));
-  await fsp.rm(outside, { recursive: true, force: true });
+  await shop?.stop();
 });
 
 describe("a failed render never holds the plates back", () => {
@@ -183,8 +102,8 @@ describe("a failed render never holds the plates back", () => {
     expect(list.jobs[0].warnings.map((w: JobWarning) => w.code)).toContain("no-preview");
     expect(list.jobs[0].attention).toContain("warnings");
     // The `warning` subscriber was told, with the words of each warning.
-    await until(async () => hooks.some((h) => h.fields.job === job.id), 10_000, "warning webhook");
-    const told = hooks.find((h) => h.fields.job === job.id);
+    await until(async () => hooks().some((h) => h.fields.job === job.id), 10_000, "warning webhook");
+    const told = hooks().find((h) => h.fields.job === job.id);
     expect(told?.event).toBe("warning");
     expect(told?.text).toMatch(/the press preview could not be made/);
     expect(String(told?.fields.warningCodes)).toContain("no-proof");
@@ -267,8 +186,8 @@ describe("a failed render never holds the plates back", () => {
     const name = job.file_name.replace(/\.pdf$/, "");
     const waiting = (await app.inject({ method: "GET", url: "/api/jobs?status=needs-bureau" })).json();
     expect(waiting.jobs.map((j: { file: string }) => j.file)).toContain(job.file_name);
-    await until(async () => hooks.some((h) => h.fields.job === job.id), 10_000, "warning webhook");
-    expect(hooks.find((h) => h.fields.job === job.id)?.fields.warningCodes).toBe("no-bureau");
+    await until(async () => hooks().some((h) => h.fields.job === job.id), 10_000, "warning webhook");
+    expect(hooks().find((h) => h.fields.job === job.id)?.fields.warningCodes).toBe("no-bureau");
 
     const viewer = await login("viewer", "viewer-pass");
     const denied = await app.inject({
