@@ -65,7 +65,7 @@ export function WarningsBadge({ job }: { job: Pick<JobView, "warnings"> }) {
   return (
     <Hint
       content={
-        <span className="attention-details">
+        <span className="attention-details warning-details">
           {job.warnings.map((w) => (
             <span key={`${w.code}-${w.sheet ?? ""}-${w.ink ?? ""}`}>
               <WarningWords w={w} />
