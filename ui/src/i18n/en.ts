@@ -424,6 +424,7 @@ export const en = {
   "event.warning": "warning",
   "admin.tplWarning": "Warning",
   "plates.bySeparations": "from separations",
+  "tl.waiting": "waiting for a person",
   "plates.approximate": "from separations, approximate (no Ghostscript)",
 } as const;
 

@@ -426,5 +426,6 @@ export const ru: Record<Key, string> = {
   "event.warning": "предупреждение",
   "admin.tplWarning": "Предупреждение",
   "plates.bySeparations": "по сепарациям",
+  "tl.waiting": "ждёт решения",
   "plates.approximate": "по сепарациям, приблизительно (нет Ghostscript)",
 };
