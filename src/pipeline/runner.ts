@@ -51,6 +51,7 @@ export class JobRunner {
     let outputs = parse<JobOutputs>(claimed.outputs, {});
     const done = new Set(timeline.filter((t) => t.status === "ok").map((t) => t.step));
     const abort = new AbortController();
+    const deadline = Date.now() + this.deps.jobTimeoutSec * 1000;
     const timer = setTimeout(
       () => abort.abort(new Error(`the job ran past its limit of ${this.deps.jobTimeoutSec} s`)),
       this.deps.jobTimeoutSec * 1000,
@@ -82,6 +83,7 @@ export class JobRunner {
           logger: jobLog,
           log,
           signal: abort.signal,
+          deadline,
         };
         let result: Awaited<ReturnType<Step["run"]>>;
         try {

@@ -17,6 +17,8 @@ export interface JobContext {
   /** Writes a line to the job's live log (and the process log). */
   log(msg: string, level?: "info" | "warn" | "error"): Promise<void>;
   signal: AbortSignal;
+  /** When the job's time limit runs out (epoch ms): a step that may run long keeps time for the rest. */
+  deadline: number;
 }
 
 export interface StepResult {

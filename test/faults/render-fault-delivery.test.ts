@@ -243,3 +243,45 @@ describe("a failed render never holds the plates back", () => {
     });
   });
 });
+
+describe("a render slower than its share of the job's time limit", () => {
+  let slow: HotFtpShop;
+  beforeAll(async () => {
+    // 8 s for the whole job: the render gets three quarters of what is left when it starts.
+    slow = await startHotFtpShop("pdfupload-render-share-", { PDFUPLOAD_JOB_TIMEOUT_SEC: "8" });
+  });
+  afterAll(async () => {
+    await slow?.stop();
+  });
+
+  it("is stopped and the job still ends done, the original on the bureau's FTP, nothing left running", async () => {
+    const s = settings({ timeoutSec: 120, proofPx: 10000, concurrency: 1 });
+    s.targets = [
+      { name: "bureau-ftp", ...slow.ftpTarget },
+      { name: "press-ftp", ...slow.ftpTarget },
+    ];
+    s.recipients = [];
+    await slow.ctx.settingsRepo.save(s);
+    // Three sheets at 10 000 px a proof: far more than the few seconds the render may take here.
+    const bytes = await buildSheet({
+      pages: 3,
+      marks: threeMarks({ bureau: "Leonov" }),
+      artworkText: "slow",
+    });
+    const job = await slow.drop(stage(slow, "0650_Slow_render.pdf", bytes));
+    const row = await slow.settled(job.id, ["done", "failed"]);
+    expect(row.status, row.error_message ?? "").toBe("done");
+    const noPreview = warningsOf(row).find((w) => w.code === "no-preview");
+    expect(noPreview?.reason).toMatch(/ran past its share of the job's time limit/);
+    expect(
+      warningsOf(row)
+        .filter((w) => w.code === "no-proof")
+        .map((w) => w.sheet),
+    ).toEqual([1, 2, 3]);
+    expect(row.plates).toBe(15);
+    const bureau = (await slow.ctx.jobs.deliveries(job.id)).find((d) => d.kind === "bureau");
+    expect(bureau?.state).toBe("sent");
+    expect(fs.statSync(slow.onFtp("plates", "0650_Slow_render_15p.pdf")).size).toBe(row.size);
+    expect(processesMentioning(path.join(slow.ctx.paths.work, String(job.id)))).toEqual([]);
+  });
+});

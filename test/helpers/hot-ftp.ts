@@ -39,7 +39,7 @@ export interface HotFtpShop {
   stop(): Promise<void>;
 }
 
-export async function startHotFtpShop(prefix: string): Promise<HotFtpShop> {
+export async function startHotFtpShop(prefix: string, env: Record<string, string> = {}): Promise<HotFtpShop> {
   const outside = tempDir(prefix);
   const hooks: HookCall[] = [];
   const hook = http.createServer((req, res) => {
@@ -54,7 +54,7 @@ export async function startHotFtpShop(prefix: string): Promise<HotFtpShop> {
   });
   await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
   const ftp = await startVsftpd();
-  const ctx = await tempContext(path.join(outside, "data"));
+  const ctx = await tempContext(path.join(outside, "data"), env);
   await ctx.users.add("op", "operator-pass", "operator");
   await ctx.users.add("viewer", "viewer-pass", "viewer");
   const app = await buildWebApp(ctx, { logger: false });
