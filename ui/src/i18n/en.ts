@@ -425,6 +425,8 @@ export const en = {
   "admin.tplWarning": "Warning",
   "plates.bySeparations": "from separations",
   "tl.waiting": "waiting for a person",
+  "audit.job.bureau": "picked a job's bureau",
+  "audit.job.remake": "made a job's missing outputs",
   "plates.approximate": "from separations, approximate (no Ghostscript)",
 } as const;
 

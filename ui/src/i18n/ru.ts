@@ -427,5 +427,7 @@ export const ru: Record<Key, string> = {
   "admin.tplWarning": "Предупреждение",
   "plates.bySeparations": "по сепарациям",
   "tl.waiting": "ждёт решения",
+  "audit.job.bureau": "выбрал бюро задания",
+  "audit.job.remake": "доделал недостающее в задании",
   "plates.approximate": "по сепарациям, приблизительно (нет Ghostscript)",
 };
