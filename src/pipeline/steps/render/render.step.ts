@@ -13,7 +13,7 @@ import { cropIsolated, limitsOf } from "../../../isolation/isolated.ts";
 import { sharedPool } from "../../../isolation/pdf-pool.ts";
 import type { Step } from "../../step.ts";
 import { bookFigures } from "../analyse/analyse.step.ts";
-import { type RenderResult, renderSheets, withInks } from "./index.ts";
+import { ghostscriptAvailable, type RenderResult, renderSheets, withInks } from "./index.ts";
 import { estimateScratch } from "./scratch-estimate.ts";
 
 /**
@@ -95,7 +95,7 @@ export const renderStep: Step = {
             : String(e);
         logger.warn({ err: e }, "render failed as a whole");
         await fsp.rm(outDir, { recursive: true, force: true });
-        r = nothingRendered(analysis, reason);
+        r = nothingRendered(analysis, reason, (await ghostscriptAvailable()) ? "ghostscript" : "mupdf");
       }
       // A remake from the archive: the work folder held only this render's scratch.
       if (!job.work_path) await fsp.rm(tmpDir, { recursive: true, force: true });
@@ -150,11 +150,11 @@ export const renderStep: Step = {
 };
 
 /** A render that failed before any page: every sheet lacks its outputs, for the same reason. */
-function nothingRendered(analysis: Analysis, reason: string): RenderResult {
+function nothingRendered(analysis: Analysis, reason: string, engine: RenderResult["engine"]): RenderResult {
   return {
     previewPdf: null,
     previewError: reason,
-    engine: "ghostscript",
+    engine,
     warnings: [`render failed: ${reason}`],
     pages: analysis.sheets.map((s) => ({
       page: s.page,
