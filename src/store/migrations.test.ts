@@ -47,10 +47,10 @@ describe("migrations", () => {
     ])
       expect(fresh.has(t), t).toBe(true);
 
-    // An older database: the last migration not yet run (0005 adds jobs.warnings).
+    // An older database: the last migration not yet run (0006 adds jobs.warnings).
     const raw = new Database(file);
     raw.exec(
-      "alter table jobs drop column warnings; delete from kysely_migration where name = '0005_jobs_warnings'",
+      "alter table jobs drop column warnings; delete from kysely_migration where name = '0006_jobs_warnings'",
     );
     raw.close();
     await (await openStore({ sqlitePath: file })).close();
