@@ -262,9 +262,9 @@ describe("a render slower than its share of the job's time limit", () => {
     ];
     s.recipients = [];
     await slow.ctx.settingsRepo.save(s);
-    // Three sheets at 10 000 px a proof: far more than the few seconds the render may take here.
+    // Five sheets at 10 000 px a proof: far more than the few seconds the render may take here.
     const bytes = await buildSheet({
-      pages: 3,
+      pages: 5,
       marks: threeMarks({ bureau: "Leonov" }),
       artworkText: "slow",
     });
@@ -277,11 +277,11 @@ describe("a render slower than its share of the job's time limit", () => {
       warningsOf(row)
         .filter((w) => w.code === "no-proof")
         .map((w) => w.sheet),
-    ).toEqual([1, 2, 3]);
-    expect(row.plates).toBe(15);
+    ).toEqual([1, 2, 3, 4, 5]);
+    expect(row.plates).toBe(25);
     const bureau = (await slow.ctx.jobs.deliveries(job.id)).find((d) => d.kind === "bureau");
     expect(bureau?.state).toBe("sent");
-    expect(fs.statSync(slow.onFtp("plates", "0650_Slow_render_15p.pdf")).size).toBe(row.size);
+    expect(fs.statSync(slow.onFtp("plates", "0650_Slow_render_25p.pdf")).size).toBe(row.size);
     expect(processesMentioning(path.join(slow.ctx.paths.work, String(job.id)))).toEqual([]);
   });
 });
