@@ -51,6 +51,8 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
           steps: jobSteps(deliveries),
           jobTimeoutSec: runtime.jobTimeoutSec,
           onFailed: (job, s) => deliveries.notifyFailed(job, s),
+          onWarnings: (job, s) => deliveries.notifyWarnings(job, s),
+          onWaiting: (job, s) => deliveries.notifyWarnings(job, s),
         }),
     );
     return runner;

@@ -67,7 +67,7 @@ export const recipientSchema = z.strictObject({
   email: z.string().optional(),
   webhookUrl: z.string().optional(),
   channels: z.array(z.enum(["sms", "telegram", "email", "webhook"])).default([]),
-  events: z.array(z.enum(["delivered", "failed", "duplicate"])).default(["delivered"]),
+  events: z.array(z.enum(["delivered", "failed", "duplicate", "warning"])).default(["delivered"]),
 });
 
 export const hotFolderSchema = z.strictObject({
@@ -135,6 +135,8 @@ export const settingsSchema = z.strictObject({
       delivered: z.string().default("{order} {orderName} {plates}->{press} {bureau}"),
       failed: z.string().default("{file}: {error}"),
       duplicate: z.string().default("{file}: duplicate of job {duplicateOf}"),
+      /** A done job with warnings (blank or missing plates, outputs not made, waits for a bureau). */
+      warning: z.string().default("{file}: {warnings}"),
     })
     .prefault({}),
   analysis: z

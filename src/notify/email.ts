@@ -5,7 +5,12 @@ import { type Notifier, NotifyError } from "./types.ts";
 
 type EmailSettings = NonNullable<Settings["channels"]["email"]>;
 
-const SUBJECTS = { delivered: "Delivered", failed: "Failed", duplicate: "Duplicate" } as const;
+const SUBJECTS = {
+  delivered: "Delivered",
+  failed: "Failed",
+  duplicate: "Duplicate",
+  warning: "Warning",
+} as const;
 
 export function emailNotifier(cfg: EmailSettings, timeoutMs: number): Notifier {
   return {

@@ -192,6 +192,38 @@ describe("notifyEvent: delivered to every channel", () => {
     expect(body.get("phones")).toBe("380671112233");
   });
 
+  it("the warning event: its default template through SMS, Telegram and e-mail (subject says Warning)", async () => {
+    const s = settings({
+      recipients: [
+        {
+          name: "Chief",
+          phone: "380671112233",
+          telegramChatId: "-1002",
+          email: "chief@shop.example",
+          channels: ["sms", "telegram", "email"],
+          events: ["warning"],
+        },
+      ],
+    });
+    const warnings = "plate PANTONE 185 C on sheet 2 is blank: a plate would be paid for nothing";
+    const results = await notifyEvent("warning", { ...fields, warnings, warningCodes: "blank-plate" }, s);
+    expect(results.map((r) => [r.recipient, r.channel, r.ok])).toEqual([
+      ["Chief", "sms", true],
+      ["Chief", "telegram", true],
+      ["Chief", "email", true],
+    ]);
+    const text = `0537_Technoyug_Flier_Leonov.pdf: ${warnings}`;
+    expect(new URLSearchParams(seen.find((x) => x.path.startsWith("/sys/send.php"))?.body).get("mes")).toBe(
+      text,
+    );
+    expect(JSON.parse(seen.find((x) => x.path.includes("sendMessage"))?.body ?? "").text).toBe(text);
+    // The subject is MIME-encoded (it carries a dash and the first line of the text).
+    expect(mails[0].data).toMatch(/^Subject: =\?UTF-8\?Q\?pdfupload=3A_Warning_/m);
+    expect(mails[0].data).toContain("PANTONE 185 C on sheet 2 is blank");
+    // Nobody who did not choose the event hears of it.
+    expect(await notifyEvent("warning", { ...fields, warnings }, settings())).toEqual([]);
+  });
+
   it("a test bureau and import mode tell nobody", async () => {
     expect(await notifyEvent("delivered", fields, settings(), { test: true })).toEqual([]);
     expect(await notifyEvent("delivered", fields, settings(), { importMode: true })).toEqual([]);

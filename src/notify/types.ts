@@ -1,7 +1,7 @@
 import type { Recipient } from "../config/settings-schema.ts";
 import type { Fields } from "../rules/template.ts";
 
-export type NotifyEvent = "delivered" | "failed" | "duplicate";
+export type NotifyEvent = "delivered" | "failed" | "duplicate" | "warning";
 export type Channel = Recipient["channels"][number];
 
 export interface NotifyMessage {

@@ -2,6 +2,7 @@
 // bureau's FTP being down for an hour never holds up the journal. Notifications follow outcomes.
 import os from "node:os";
 import type { Logger } from "pino";
+import { type JobWarning, warningText } from "../analysis/job-warnings.ts";
 import type { Analysis } from "../analysis/types.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import { type DeliveryReceipt, openDeliverer } from "../delivery/index.ts";
@@ -41,20 +42,28 @@ export class DeliveryService {
 
   constructor(private readonly deps: DeliveryServiceDeps) {}
 
-  /** Writes one delivery row per planned upload. Idempotent: a resumed job adds nothing twice. */
+  /**
+   * Writes one delivery row per planned upload. Idempotent: a resumed job adds nothing twice, and a
+   * "make missing outputs" run (whose deliveries that were not sent were removed) plans only those.
+   */
   async plan(
     job: JobRow,
     analysis: Analysis,
     previewPath: string | null,
     settings: Settings,
+    opts: { previewError?: string | null } = {},
   ): Promise<DeliveryRow[]> {
     const existing = await this.deps.jobs.deliveries(job.id);
-    if (existing.length) return existing;
-    const plans = planDeliveries(analysis, settings, job.file_name);
-    const rows: DeliveryRow[] = [];
+    const plans = planDeliveries(analysis, settings, job.file_name).filter(
+      (p) => !existing.some((d) => d.kind === (p.kind === "bureau" ? "bureau" : "press")),
+    );
+    if (!plans.length) return existing;
+    const rows: DeliveryRow[] = [...existing];
     for (const p of plans) {
       const local = p.kind === "bureau" ? job.final_path : previewPath;
-      const missing = p.missing ?? (local ? null : "no preview was made");
+      // The press is told why it gets no preview (the original went to the bureau all the same).
+      const noPreview = `no preview was made${opts.previewError ? `: ${opts.previewError}` : ""}`;
+      const missing = p.missing ?? (local ? null : noPreview);
       rows.push(
         await this.deps.jobs.addDelivery({
           job_id: job.id,
@@ -275,6 +284,23 @@ export class DeliveryService {
     const job = await this.deps.jobs.get(jobId);
     if (job)
       await this.notify(job, "delivered", settings).catch((e) => this.deps.logger.warn({ err: e }, "notify"));
+  }
+
+  /**
+   * A job that is done with warnings (blank or missing plates, outputs not made) or waits for a
+   * bureau: `{warnings}` is one line per warning, `{warningCodes}` their codes.
+   */
+  async notifyWarnings(job: JobRow, settings: Settings): Promise<void> {
+    const list: JobWarning[] = job.warnings ? (JSON.parse(job.warnings) as JobWarning[]) : [];
+    const lines = list.map(warningText);
+    if (job.status === "needs-bureau" && job.error_message) lines.unshift(job.error_message);
+    if (!lines.length) return;
+    await this.notify(job, "warning", settings, {
+      warnings: lines.join("; "),
+      warningCodes: [
+        ...new Set([...(job.status === "needs-bureau" ? [job.error_code] : []), ...list.map((w) => w.code)]),
+      ].join(","),
+    }).catch((e) => this.deps.logger.warn({ err: e }, "notify"));
   }
 
   async notifyFailed(job: JobRow, settings: Settings): Promise<void> {

@@ -22,6 +22,10 @@ export interface RunnerDeps {
   steps: Step[];
   /** Called when a job ends failed (notifications). Never throws into the runner. */
   onFailed?: (job: JobRow, settings: Settings) => Promise<void>;
+  /** Called when a job waits for a person (needs a bureau). Never throws into the runner. */
+  onWaiting?: (job: JobRow, settings: Settings) => Promise<void>;
+  /** Called when a job ends done with warnings (notifications). Never throws into the runner. */
+  onWarnings?: (job: JobRow, settings: Settings) => Promise<void>;
   jobTimeoutSec: number;
   maxAttempts?: number;
   /** How often a job waiting for disk space looks again (default 15 s). */
@@ -48,6 +52,7 @@ export class JobRunner {
     let outputs = parse<JobOutputs>(claimed.outputs, {});
     const done = new Set(timeline.filter((t) => t.status === "ok").map((t) => t.step));
     const abort = new AbortController();
+    const deadline = Date.now() + this.deps.jobTimeoutSec * 1000;
     const timer = setTimeout(
       () => abort.abort(new Error(`the job ran past its limit of ${this.deps.jobTimeoutSec} s`)),
       this.deps.jobTimeoutSec * 1000,
@@ -79,6 +84,7 @@ export class JobRunner {
           logger: jobLog,
           log,
           signal: abort.signal,
+          deadline,
         };
         let result: Awaited<ReturnType<Step["run"]>>;
         try {
@@ -131,6 +137,10 @@ export class JobRunner {
           return;
         }
         const ms = Math.round(performance.now() - t0);
+        if (result.wait) {
+          await this.park(job, timeline, outputs, step.name, startedAt, ms, result.wait, log);
+          return;
+        }
         if (result.reject) {
           timeline.push({ step: step.name, status: "failed", startedAt, ms, error: result.reject });
           outputs = { ...outputs, ...result.outputs };
@@ -174,6 +184,10 @@ export class JobRunner {
         error_message: null,
       });
       events.emit({ type: "job", id: job.id, status: "done", step: null });
+      if (this.deps.onWarnings && !job.import_mode) {
+        const fresh = (await jobs.get(job.id)) ?? job;
+        if (fresh.warnings) await this.deps.onWarnings(fresh, settings).catch(() => {});
+      }
     } finally {
       clearTimeout(timer);
     }
@@ -212,6 +226,42 @@ export class JobRunner {
       locked_at: null,
     });
     events.emit({ type: "job", id: job.id, status: "queued", step });
+  }
+
+  /**
+   * A job that needs a person (e.g. to pick a bureau): it waits, unlocked and out of the queue, with
+   * the reason as its error code; the step that asked runs again when the operator has answered.
+   */
+  private async park(
+    job: JobRow,
+    timeline: TimelineEntry[],
+    outputs: JobOutputs,
+    step: string,
+    startedAt: string,
+    ms: number,
+    wait: NonNullable<Awaited<ReturnType<Step["run"]>>["wait"]>,
+    log: JobContext["log"],
+  ): Promise<void> {
+    const { jobs, events } = this.deps;
+    const error = { code: wait.code, message: wait.message };
+    timeline.push({ step, status: "waiting", startedAt, ms, error });
+    await log(`${step}: waiting (${wait.code}) — ${wait.message}`, "warn");
+    await jobs.update(job.id, {
+      status: wait.status,
+      step: null,
+      error_code: wait.code,
+      error_message: wait.message,
+      timeline: JSON.stringify(timeline),
+      outputs: JSON.stringify(outputs),
+      locked_by: null,
+      locked_at: null,
+    });
+    events.emit({ type: "job", id: job.id, status: wait.status, step: null });
+    if (this.deps.onWaiting && !job.import_mode) {
+      const fresh = (await jobs.get(job.id)) ?? job;
+      const settings = await this.deps.settings();
+      await this.deps.onWaiting(fresh, settings).catch(() => {});
+    }
   }
 
   /** Ends a job as failed; its original goes to quarantine with the reason beside it. */

@@ -17,6 +17,8 @@ export interface JobContext {
   /** Writes a line to the job's live log (and the process log). */
   log(msg: string, level?: "info" | "warn" | "error"): Promise<void>;
   signal: AbortSignal;
+  /** When the job's time limit runs out (epoch ms): a step that may run long keeps time for the rest. */
+  deadline: number;
 }
 
 export interface StepResult {
@@ -30,6 +32,11 @@ export interface StepResult {
   reject?: { code: string; message: string };
   /** Stop the job here as done (e.g. nothing more to do). */
   finish?: boolean;
+  /**
+   * The job cannot go on without a person: it waits in this status (not failed, nothing quarantined)
+   * and resumes at this step once the operator has supplied what is missing.
+   */
+  wait?: { status: "needs-bureau"; code: string; message: string };
 }
 
 export interface Step {

@@ -1,6 +1,7 @@
 // The journal: jobs, their deliveries, notifications and log lines. All SQL about jobs is here.
 import { type Kysely, type Selectable, sql } from "kysely";
 import { type AttentionReason, parseAttention } from "../analysis/attention.ts";
+import type { JobWarning } from "../analysis/job-warnings.ts";
 import type { Analysis } from "../analysis/types.ts";
 import { isoIn, nowIso } from "../util/time.ts";
 import type { DB, DeliveriesTable, JobStatus, JobsTable, NotificationsTable } from "./schema.ts";
@@ -16,7 +17,8 @@ export type NotificationRow = Selectable<NotificationsTable>;
 
 export interface TimelineEntry {
   step: string;
-  status: "ok" | "failed" | "retry";
+  /** `waiting`: the step needs a person (the job's status says what), and runs again after. */
+  status: "ok" | "failed" | "retry" | "waiting";
   startedAt: string;
   ms: number;
   info?: string;
@@ -76,6 +78,8 @@ export interface JobView {
   size: number | null;
   /** Why the job needs a look; empty when it does not. */
   attention: AttentionReason[];
+  /** What the done job lacks or should tell, as codes the UI words (see pipeline/job-warnings.ts). */
+  warnings: JobWarning[];
   timeline: TimelineEntry[];
   analysis: Analysis | null;
   outputs: JobOutputs | null;
@@ -151,6 +155,7 @@ export function jobView(r: JobRow, deliveries: DeliveryRow[] = []): JobView {
     hash: r.hash,
     size: r.size,
     attention: parseAttention(r.attention),
+    warnings: json<JobWarning[]>(r.warnings) ?? [],
     timeline: json<TimelineEntry[]>(r.timeline) ?? [],
     analysis: json<Analysis>(r.analysis),
     outputs: json<JobOutputs>(r.outputs),
@@ -269,7 +274,14 @@ export class JobsRepository {
       .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
       .groupBy("status")
       .execute();
-    const out: Record<JobStatus, number> = { queued: 0, processing: 0, done: 0, failed: 0, duplicate: 0 };
+    const out: Record<JobStatus, number> = {
+      queued: 0,
+      processing: 0,
+      done: 0,
+      failed: 0,
+      duplicate: 0,
+      "needs-bureau": 0,
+    };
     for (const r of rows) out[r.status] = Number(r.n);
     return out;
   }

@@ -47,14 +47,14 @@ describe("migrations", () => {
     ])
       expect(fresh.has(t), t).toBe(true);
 
-    // An older database: the last migration not yet run (0005 adds users.disabled).
+    // An older database: the last migration not yet run (0006 adds jobs.warnings).
     const raw = new Database(file);
     raw.exec(
-      "alter table users drop column disabled; delete from kysely_migration where name = '0005_users_disabled'",
+      "alter table jobs drop column warnings; delete from kysely_migration where name = '0006_jobs_warnings'",
     );
     raw.close();
     await (await openStore({ sqlitePath: file })).close();
-    expect(columns(file, "users").has("disabled")).toBe(true);
+    expect(columns(file, "jobs").has("warnings")).toBe(true);
 
     // Up to date: the Migrator is not run (it would re-create its lock table).
     const raw2 = new Database(file);

@@ -181,6 +181,14 @@ function migrations(idKind: IdKind): Record<string, Migration> {
           .execute();
       },
     },
+    "0006_jobs_warnings": {
+      // What a done job lacks (a preview, a proof, inks of a sheet) or should tell (blank or missing
+      // plates), as codes: the journal row shows them at a glance without reading the analysis.
+      // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on current types
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable("jobs").addColumn("warnings", "text").execute();
+      },
+    },
   };
 }
 

@@ -2,9 +2,20 @@
 // ISO-8601 UTC strings so they compare and sort the same on both engines.
 import type { Generated } from "kysely";
 
-/** `duplicate`: refused because the same file was already processed; not a failure (no quarantine alarm, not counted as failed). */
-export type JobStatus = "queued" | "processing" | "done" | "failed" | "duplicate";
-export const JOB_STATUSES: readonly JobStatus[] = ["queued", "processing", "done", "failed", "duplicate"];
+/**
+ * `duplicate`: refused because the same file was already processed; not a failure (no quarantine alarm,
+ * not counted as failed). `needs-bureau`: analysed and rendered, but no configured bureau was found: it
+ * waits (original archived, nothing sent) until the operator picks one on the job page.
+ */
+export type JobStatus = "queued" | "processing" | "done" | "failed" | "duplicate" | "needs-bureau";
+export const JOB_STATUSES: readonly JobStatus[] = [
+  "queued",
+  "processing",
+  "done",
+  "failed",
+  "duplicate",
+  "needs-bureau",
+];
 export type DeliveryState = "pending" | "sent" | "failed" | "skipped";
 
 export interface JobsTable {
@@ -45,6 +56,8 @@ export interface JobsTable {
   money: number | null;
   /** Comma-joined reasons a job needs a look (see analysis/attention.ts); null when none. */
   attention: Generated<string | null>;
+  /** JSON list of what a done job lacks or should tell (see pipeline/job-warnings.ts); null when none. */
+  warnings: Generated<string | null>;
 }
 
 export interface DeliveriesTable {

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { threeMarks, writeSheet } from "../fixtures/signa.ts";
+import { PROCESS, threeMarks, writeSheet } from "../fixtures/signa.ts";
 import { tempDir } from "../helpers/temp-app.ts";
 
 const dir = tempDir("pdfupload-cli-");
@@ -14,7 +14,14 @@ let sheet = "";
 let config = "";
 
 function cli(...args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { env, encoding: "utf8", timeout: 120_000 });
+  return cliEnv({}, ...args);
+}
+function cliEnv(extra: Record<string, string>, ...args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], {
+    env: { ...env, ...extra },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
 }
 
 beforeAll(async () => {
@@ -99,5 +106,64 @@ describe("pdfupload analyze / render", () => {
       path.join(out, "proof-2.jpg"),
     ]);
     expect(o.analysisJson).toBe(path.join(out, "analysis.json"));
+  });
+
+  it("analyze --json --inks: blankPlates and missingPlates per sheet, platesBy per file (CMY-only non-Signa: 3 a page)", async () => {
+    const blank = await writeSheet(dir, "0801_Blank_Leonov.pdf", {
+      colorants: [...PROCESS, "PANTONE 185 C"],
+      pages: [{}, { paintSpots: [] }],
+      marks: threeMarks(),
+    });
+    const unlisted = await writeSheet(dir, "0802_Unlisted_Leonov.pdf", {
+      colorants: [...PROCESS],
+      paintSpots: ["PANTONE 021 C"],
+      pages: 1,
+      marks: threeMarks(),
+    });
+    const plain = await writeSheet(dir, "0803_Plain_Leonov.pdf", {
+      creator: "Adobe InDesign 19.0",
+      colorants: null,
+      marks: [],
+      artworkText: null,
+      trimBoxMm: "paper",
+      pages: 2,
+    });
+    const r = cli("analyze", blank, unlisted, plain, "--json", "--inks", "--config", config);
+    expect(r.status, r.stderr).toBe(0);
+    const [b, u, p] = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(b).toMatchObject({ platesBy: "signa", plates: 10 });
+    expect(b.sheets.map((s: { blankPlates: string[] }) => s.blankPlates)).toEqual([[], ["PANTONE 185 C"]]);
+    expect(b.sheets.map((s: { missingPlates: string[] }) => s.missingPlates)).toEqual([[], []]);
+    expect(u).toMatchObject({ platesBy: "signa", plates: 4 });
+    expect(u.sheets[0]).toMatchObject({ blankPlates: [], missingPlates: ["PANTONE 021 C"] });
+    expect(p).toMatchObject({ isSigna: false, platesBy: "separations", plates: 6 });
+    expect(p.platesApproximate).toBeUndefined();
+    expect(p.sheets[0].separations).toEqual(["Cyan", "Magenta", "Yellow"]);
+    // Without the --inks render nothing is measured: the count is not known yet, never a made-up figure.
+    const bare = JSON.parse(cli("analyze", plain, "--json", "--config", config).stdout);
+    expect(bare.platesBy).toBeNull();
+
+    // Without Ghostscript (MuPDF fallback) the same count, flagged approximate; blank and missing
+    // plates are not judged from CMYK-folded spots.
+    const noGs = cliEnv(
+      { PDFUPLOAD_NO_GS: "1" },
+      "analyze",
+      plain,
+      blank,
+      "--json",
+      "--inks",
+      "--config",
+      config,
+    );
+    expect(noGs.status, noGs.stderr).toBe(0);
+    const [pm, bm] = noGs.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(pm).toMatchObject({ platesBy: "separations", plates: 6, platesApproximate: true });
+    expect(bm.sheets[1].blankPlates).toBeUndefined();
   });
 });

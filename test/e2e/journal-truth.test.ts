@@ -62,7 +62,8 @@ beforeAll(async () => {
       { colorants: [...PROCESS, spot] },
       { colorants: PROCESS },
       { colorants: PROCESS },
-      { colorants: ["Black"] },
+      // A black-only sheet inks black only (CMY artwork there would be a plate Signa does not make).
+      { colorants: ["Black"], blackOnly: true },
     ],
   });
   dropInto(input, MULTI, multi);

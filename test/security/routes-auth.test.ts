@@ -29,6 +29,8 @@ const POLICY: Record<string, Level> = {
   "DELETE /api/jobs/:id": "operator",
   "PATCH /api/jobs/:id": "admin",
   "POST /api/jobs/:id/rerun": "operator",
+  "POST /api/jobs/:id/remake": "operator",
+  "POST /api/jobs/:id/bureau": "operator",
   "POST /api/deliveries/:id/resend": "operator",
   "POST /api/uploads": "operator",
   "GET /api/reports": "viewer",

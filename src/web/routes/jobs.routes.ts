@@ -1,10 +1,13 @@
-// The journal over HTTP: list with filters and totals, one job in full, its files, re-run,
-// send again, delete, and corrections of a wrongly detected press or bureau.
+// The journal over HTTP: list with filters and totals, one job in full, its files, re-run, make
+// missing outputs, pick the bureau of a job that waits for one, send again, delete, and corrections
+// of a wrongly detected press or bureau.
 import fs from "node:fs";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import type { Analysis } from "../../analysis/types.ts";
 import type { AppContext } from "../../app/context.ts";
+import type { TimelineEntry } from "../../store/jobs.repository.ts";
 import { type JobFilter, jobView } from "../../store/jobs.repository.ts";
 import { JOB_STATUSES, type JobStatus } from "../../store/schema.ts";
 import { findByName } from "../../util/names.ts";
@@ -123,10 +126,87 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       error_message: null,
       duplicate_of: null,
       attention: null,
+      warnings: null,
       run_after: new Date().toISOString(),
     });
     await ctx.jobs.log(p.id, "info", `re-run by ${req.user?.name}`);
     await ctx.users.audit(req.user?.name ?? null, "job.rerun", { id: p.id });
+    ctx.events.emit({ type: "job", id: p.id, status: "queued", step: null });
+    await ctx.queue.enqueue(p.id);
+    return { ok: true };
+  });
+
+  // The operator names the bureau of a job that waits for one: it goes on from planning its
+  // deliveries, nothing is uploaded again and nothing already made is made again.
+  app.post("/api/jobs/:id/bureau", { preHandler: requireRole("operator") }, async (req, reply) => {
+    const p = parseOr400(idParams, req.params, reply);
+    const body = parseOr400(z.strictObject({ bureau: z.string().min(1) }), req.body, reply);
+    if (!p || !body) return;
+    const row = await ctx.jobs.get(p.id);
+    if (!row) return reply.code(404).send({ error: { code: "not-found", message: `No job #${p.id}.` } });
+    if (row.status !== "needs-bureau")
+      return reply
+        .code(409)
+        .send({ error: { code: "not-waiting", message: "The job is not waiting for a bureau." } });
+    const bureau = findByName((await ctx.settings()).bureaus, body.bureau);
+    if (!bureau)
+      return reply
+        .code(400)
+        .send({ error: { code: "unknown-bureau", message: `No bureau named ${body.bureau}.` } });
+    const analysis = JSON.parse(row.analysis as string) as Analysis;
+    const before = analysis.bureau;
+    const picked: Analysis = { ...analysis, bureau: bureau.name, bureauBy: "operator" };
+    await ctx.jobs.update(p.id, {
+      status: "queued",
+      step: null,
+      bureau: bureau.name,
+      analysis: JSON.stringify(picked),
+      error_code: null,
+      error_message: null,
+      attempts: 0,
+      run_after: new Date().toISOString(),
+    });
+    await ctx.jobs.log(p.id, "info", `bureau ${bureau.name} picked by ${req.user?.name}`);
+    await ctx.users.audit(req.user?.name ?? null, "job.bureau", {
+      id: p.id,
+      file: row.file_name,
+      before,
+      after: bureau.name,
+    });
+    ctx.events.emit({ type: "job", id: p.id, status: "queued", step: null });
+    await ctx.queue.enqueue(p.id);
+    return { ok: true };
+  });
+
+  // Makes what a done job lacks (preview, proofs, inks) from its archived original and plans the
+  // deliveries that were not sent (a press that got no preview); a sent delivery is not sent again.
+  app.post("/api/jobs/:id/remake", { preHandler: requireRole("operator") }, async (req, reply) => {
+    const p = parseOr400(idParams, req.params, reply);
+    if (!p) return;
+    const row = await ctx.jobs.get(p.id);
+    if (!row) return reply.code(404).send({ error: { code: "not-found", message: `No job #${p.id}.` } });
+    if (row.status !== "done" || !row.final_path || !row.analysis)
+      return reply.code(409).send({
+        error: { code: "not-done", message: "Only a done job with its original archived can be remade." },
+      });
+    const again = new Set(["render", "plan", "deliver"]);
+    const timeline = (JSON.parse(row.timeline) as TimelineEntry[]).filter((t) => !again.has(t.step));
+    await ctx.store.db
+      .deleteFrom("deliveries")
+      .where("job_id", "=", p.id)
+      .where("state", "in", ["skipped", "failed"])
+      .execute();
+    await ctx.jobs.update(p.id, {
+      status: "queued",
+      step: null,
+      timeline: JSON.stringify(timeline),
+      attempts: 0,
+      error_code: null,
+      error_message: null,
+      run_after: new Date().toISOString(),
+    });
+    await ctx.jobs.log(p.id, "info", `missing outputs remade by ${req.user?.name}`);
+    await ctx.users.audit(req.user?.name ?? null, "job.remake", { id: p.id, file: row.file_name });
     ctx.events.emit({ type: "job", id: p.id, status: "queued", step: null });
     await ctx.queue.enqueue(p.id);
     return { ok: true };

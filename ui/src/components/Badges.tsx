@@ -52,6 +52,37 @@ export function AttentionBadge({ job }: { job: Pick<JobView, "attention" | "anal
   );
 }
 
+/** One job warning (a missing output, a blank or missing plate) in the user's words. */
+export function WarningWords({ w }: { w: JobView["warnings"][number] }) {
+  const { tx } = useI18n();
+  return <>{tx(`warning.${w.code}`, w.code, { sheet: w.sheet ?? "", ink: w.ink ?? "" })}</>;
+}
+
+/** The journal row's glance at what a done job lacks or should tell; each warning on hover. */
+export function WarningsBadge({ job }: { job: Pick<JobView, "warnings"> }) {
+  const { t } = useI18n();
+  if (!job.warnings.length) return null;
+  return (
+    <Hint
+      content={
+        <span className="attention-details warning-details">
+          {job.warnings.map((w) => (
+            <span key={`${w.code}-${w.sheet ?? ""}-${w.ink ?? ""}`}>
+              <WarningWords w={w} />
+            </span>
+          ))}
+        </span>
+      }
+      label={t("job.outputWarnings")}
+    >
+      <span className="badge badge-warnings" data-testid="warnings">
+        <IconWarn />
+        {t("warnings.badge", { count: job.warnings.length })}
+      </span>
+    </Hint>
+  );
+}
+
 /** An error code in words (analysis and step codes), with the server's own message below. */
 export function ErrorWords({ code, message }: { code: string; message?: string | null }) {
   const { tx } = useI18n();

@@ -132,7 +132,7 @@ export function thumbnails(
   return job.outputs?.pages ?? [];
 }
 
-export const JOB_STATUSES = ["queued", "processing", "done", "failed", "duplicate"] as const;
+export const JOB_STATUSES = ["queued", "processing", "done", "failed", "duplicate", "needs-bureau"] as const;
 
 /** A queued row for a hot-folder file not yet complete (see src/intake/accept-file.ts). */
 export const isWaitingIncomplete = (job: Pick<JobView, "status" | "step">) =>

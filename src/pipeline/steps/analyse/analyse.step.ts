@@ -8,15 +8,19 @@ import type { Settings } from "../../../config/settings-schema.ts";
 import { analyzeIsolated } from "../../../isolation/isolated.ts";
 import { findPress, jobPress } from "../../../rules/fields.ts";
 import type { Step } from "../../step.ts";
+import { sheetPlateNames } from "../render/plates.ts";
 
-/** Plate area and money per sheet: each colorant is one plate of that sheet's press. */
+/**
+ * Plate area and money per sheet: each plate (Signa's colorant, or for a file without Signa's list an
+ * inked separation once rendered) is one plate of that sheet's press.
+ */
 export function bookFigures(a: Analysis, settings: Settings): { areaM2: number; money: number } {
   let areaM2 = 0;
   let money = 0;
   for (const s of a.sheets) {
     const press = findPress(settings, s.press);
     const [w, h] = press ? [press.plateWidthMm, press.plateHeightMm] : s.plateMm;
-    const plates = s.colorants.length;
+    const plates = sheetPlateNames(s)?.length ?? 0;
     areaM2 += (plates * w * h) / 1e6;
     money += plates * (press?.plateCost ?? 0);
   }
@@ -37,15 +41,17 @@ export const analyseStep: Step = {
     });
     for (const w of analysis.warnings) await log(`warning: ${w}`, "warn");
     const { areaM2, money } = bookFigures(analysis, settings);
+    // A file without Signa's lists is counted once rendered: until then its figures are unknown, not 0.
+    const counted = analysis.platesBy !== null;
     const patch = {
       analysis: JSON.stringify(analysis),
       press: jobPress(analysis),
       bureau: analysis.bureau,
       order_no: analysis.order,
       pages: analysis.pages,
-      plates: analysis.plates,
-      plate_area_m2: areaM2,
-      money,
+      plates: counted ? analysis.plates : null,
+      plate_area_m2: counted ? areaM2 : null,
+      money: counted ? money : null,
       attention: attentionColumn(analysis),
     };
     if (analysis.error) return { patch, reject: analysis.error };

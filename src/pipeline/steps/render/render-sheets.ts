@@ -11,6 +11,7 @@ import { isDiskFull } from "../../../files/disk-space.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
 import { renderPageWithMupdf } from "./mupdf-fallback.ts";
+import { inkedSeparations, plateWarnings, withPlates } from "./plates.ts";
 import { runPool } from "./pool.ts";
 import { writePreviewPdf } from "./preview-pdf.ts";
 import { writeProofImages } from "./proof-images.ts";
@@ -33,6 +34,8 @@ export interface PageRender {
   inkAreaPt: Rect;
   /** True when made without overprint simulation and spot separations (MuPDF fallback). */
   inksApproximate: boolean;
+  /** Separations that carry ink on the paper area (see plates.ts); absent when not measured. */
+  separations?: string[];
   warning?: string;
   /** What this page lacks when its render failed: its inks are then not booked (never as 0). */
   missing?: ("proof" | "thumbnail" | "inks")[];
@@ -40,6 +43,8 @@ export interface PageRender {
 
 export interface RenderResult {
   previewPdf: string | null;
+  /** Why the preview PDF was not made (null when it was, or was not asked for). */
+  previewError: string | null;
   pages: PageRender[];
   engine: RenderEngine;
   warnings: string[];
@@ -216,7 +221,9 @@ async function run(job: Job): Promise<RenderResult> {
           const input = { raw: { data: r.rgb, channels: 3 as const }, width: r.width, height: r.height };
           await writeProofImages(input, plan.aspect, sizes, { proof: plan.proof, thumbnail: plan.thumbnail });
         }
-        rendered.set(plan.page, pageResult(plan, inks, true));
+        // No per-pixel peaks here: coverage alone decides (spots are folded into CMYK anyway).
+        const separations = inkedSeparations(measured, new Map(), plan.colorants);
+        rendered.set(plan.page, { ...pageResult(plan, inks, true), separations });
       } catch (e) {
         if ((e as RenderError).code === "render-aborted") throw e;
         failures.set(plan.page, e);
@@ -256,7 +263,10 @@ async function run(job: Job): Promise<RenderResult> {
                   thumbnail: plan.thumbnail,
                 });
               }
-              const result = pageResult(plan, inks, false);
+              const result = {
+                ...pageResult(plan, inks, false),
+                separations: inkedSeparations(pass.coverage, pass.peak, plan.colorants),
+              };
               if (pass.problem)
                 result.warning = `Ghostscript reported problems on this page: ${pass.problem}`;
               rendered.set(plan.page, result);
@@ -319,6 +329,7 @@ async function run(job: Job): Promise<RenderResult> {
     for (const p of pages) if (p.warning) warnings.push(`page ${p.page}: ${p.warning}`);
     return {
       previewPdf,
+      previewError: previewError ? errText(previewError) : null,
       pages,
       engine,
       warnings,
@@ -414,13 +425,28 @@ export function renderSheets(input: RenderInput): Promise<RenderResult> {
   return run({ ...input });
 }
 
-/** The analysis with each sheet's `inks`, `inkAreaPt` and `inksApproximate` filled from a render. */
+/**
+ * The analysis with each sheet's `inks`, `inkAreaPt`, `inksApproximate` and inked `separations` filled
+ * from a render, then its plates judged (blank and missing plates; the count of a non-Signa file).
+ * Figures of an earlier render are dropped first: a sheet not measured now has none (never stale).
+ */
 export function withInks(analysis: Analysis, result: Pick<RenderResult, "pages" | "warnings">): Analysis {
   const byPage = new Map(result.pages.map((p) => [p.page, p]));
-  return {
+  const inked: Analysis = {
     ...analysis,
-    warnings: [...analysis.warnings, ...result.warnings],
-    sheets: analysis.sheets.map((s) => {
+    // A re-render repeats its warnings: each is said once.
+    warnings: [...new Set([...analysis.warnings, ...result.warnings])],
+    sheets: analysis.sheets.map((sheet) => {
+      const {
+        inks: _i,
+        inkTotal: _t,
+        inkAreaPt: _a,
+        inksApproximate: _x,
+        separations: _s,
+        blankPlates: _b,
+        missingPlates: _m,
+        ...s
+      } = sheet;
       const p = byPage.get(s.page);
       if (!p || p.missing?.includes("inks")) return s;
       return {
@@ -429,9 +455,12 @@ export function withInks(analysis: Analysis, result: Pick<RenderResult, "pages" 
         inkTotal: p.inkTotal,
         inkAreaPt: p.inkAreaPt,
         inksApproximate: p.inksApproximate,
+        ...(p.separations ? { separations: p.separations } : {}),
       };
     }),
   };
+  const judged = withPlates(inked);
+  return { ...judged, warnings: [...new Set([...judged.warnings, ...plateWarnings(judged)])] };
 }
 
 /** Ink coverage only (for `pdfupload analyze --json --inks`): one tiffsep pass per page at `inkDpi`. */

@@ -100,7 +100,12 @@ export const recipientFields: Field[] = [
     type: "multi",
     options: ["sms", "telegram", "email", "webhook"],
   },
-  { key: "events", label: "admin.events", type: "multi", options: ["delivered", "failed", "duplicate"] },
+  {
+    key: "events",
+    label: "admin.events",
+    type: "multi",
+    options: ["delivered", "failed", "duplicate", "warning"],
+  },
 ];
 
 export const hotFolderFields = (s: Settings): Field[] => [
@@ -144,6 +149,7 @@ export const templateFields: Field[] = [
   { key: "delivered", label: "admin.tplDelivered", type: "text", wide: true, hint: "admin.tplHint" },
   { key: "failed", label: "admin.tplFailed", type: "text", wide: true },
   { key: "duplicate", label: "admin.tplDuplicate", type: "text", wide: true },
+  { key: "warning", label: "admin.tplWarning", type: "text", wide: true },
 ];
 
 export const journalFields: Field[] = [

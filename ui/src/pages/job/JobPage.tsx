@@ -1,9 +1,17 @@
 // One job in full: what was found and how, warnings, the step timeline, every page's proof and
 // inks, deliveries and notifications with the servers' replies, and the live log.
 import { useEffect, useRef, useState } from "react";
-import { fileUrl } from "../../api/client.ts";
+import { api, fileUrl } from "../../api/client.ts";
 import type { DeliveryView, JobDetail, LogLine, Lookups } from "../../api/types.ts";
-import { AttentionBadge, DeliveryStateBadge, ErrorWords, StatusBadge } from "../../components/Badges.tsx";
+import {
+  AttentionBadge,
+  DeliveryStateBadge,
+  ErrorWords,
+  StatusBadge,
+  WarningsBadge,
+  WarningWords,
+} from "../../components/Badges.tsx";
+import { useFeedback } from "../../components/Feedback.tsx";
 import { IconRerun, IconSend, IconTrash } from "../../components/icons.tsx";
 import { Lightbox, type LightboxImage } from "../../components/Lightbox.tsx";
 import { useI18n } from "../../i18n/i18n.tsx";
@@ -23,8 +31,12 @@ export function JobPage({ id }: { id: number }) {
   const { t, tx, f, errorText } = useI18n();
   const session = useSession();
   const actions = useJobActions();
+  const { toast } = useFeedback();
   const job = useApi<JobDetail>(`/api/jobs/${id}`);
-  const lookups = useApi<Lookups>(session.can("admin") ? "/api/lookups" : null);
+  // Bureau names: the admin's corrections, and the operator's pick for a job that waits for one.
+  const waitsForBureau = job.data?.status === "needs-bureau" && session.can("operator");
+  const lookups = useApi<Lookups>(session.can("admin") || waitsForBureau ? "/api/lookups" : null);
+  const [bureauPick, setBureauPick] = useState("");
   const [proofAt, setProofAt] = useState<number | null>(null);
   const [gone, setGone] = useState(false);
   const [extraLog, setExtraLog] = useState<LogLine[]>([]);
@@ -78,6 +90,26 @@ export function JobPage({ id }: { id: number }) {
   const remove = async () => {
     if (await actions.remove(j)) navigate("/");
   };
+  // Outputs a fault left unmade (preview, proofs, inks) can be made later from the archived original.
+  const outputsMissing = j.status === "done" && j.warnings.some((w) => /^no-/.test(w.code));
+  const remake = async () => {
+    try {
+      await api(`/api/jobs/${j.id}/remake`, { method: "POST" });
+      toast(t("job.remakeStarted", { file: j.file }), "ok");
+      void reload();
+    } catch (e) {
+      toast(errorText(e), "error");
+    }
+  };
+  const pickBureau = async (bureau: string) => {
+    try {
+      await api(`/api/jobs/${j.id}/bureau`, { method: "POST", body: { bureau } });
+      toast(t("job.bureauPicked", { file: j.file, bureau }), "ok");
+      void reload();
+    } catch (e) {
+      toast(errorText(e), "error");
+    }
+  };
   const resend = async (d: DeliveryView) => {
     await actions.resend(d, j.file);
     void reload();
@@ -92,6 +124,7 @@ export function JobPage({ id }: { id: number }) {
         <h1 className="file-title">{j.file}</h1>
         <StatusBadge job={j} />
         <AttentionBadge job={j} />
+        <WarningsBadge job={j} />
         <div className="row-actions">
           {j.outputs?.preview ? (
             <a className="button" href={fileUrl(j.id, j.outputs.preview)} target="_blank" rel="noreferrer">
@@ -100,6 +133,11 @@ export function JobPage({ id }: { id: number }) {
           ) : null}
           {session.can("operator") ? (
             <>
+              {outputsMissing ? (
+                <button type="button" onClick={remake} data-testid="remake">
+                  <IconRerun /> {t("job.remake")}
+                </button>
+              ) : null}
               <button type="button" onClick={rerun} disabled={busy}>
                 <IconRerun /> {t("journal.rerun")}
               </button>
@@ -120,6 +158,32 @@ export function JobPage({ id }: { id: number }) {
           <ErrorWords code={j.error.code} message={j.error.message} />
         </p>
       ) : null}
+      {waitsForBureau ? (
+        <form
+          className="notice pick-bureau"
+          data-testid="pick-bureau"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (bureauPick) void pickBureau(bureauPick);
+          }}
+        >
+          <label>
+            {t("job.pickBureau")}{" "}
+            <select value={bureauPick} onChange={(e) => setBureauPick(e.target.value)} required>
+              <option value="">—</option>
+              {(lookups.data?.bureaus ?? []).map((b) => (
+                <option key={b} value={b}>
+                  {b}
+                </option>
+              ))}
+            </select>
+          </label>{" "}
+          <button type="submit" disabled={!bureauPick}>
+            <IconSend /> {t("job.sendToBureau")}
+          </button>
+          <div className="muted small">{t("job.pickBureauHint")}</div>
+        </form>
+      ) : null}
 
       <div className="job-grid">
         <section aria-labelledby="facts-h">
@@ -129,6 +193,19 @@ export function JobPage({ id }: { id: number }) {
         <section aria-labelledby="timeline-h">
           <h2 id="timeline-h">{t("job.timeline")}</h2>
           <Timeline job={j} />
+          {j.warnings.length ? (
+            <>
+              <h3>{t("job.outputWarnings")}</h3>
+              <ul className="warnings" data-testid="job-warnings">
+                {j.warnings.map((w) => (
+                  <li key={`${w.code}-${w.sheet ?? ""}-${w.ink ?? ""}`}>
+                    <WarningWords w={w} />
+                    {w.reason ? <div className="muted small mono break">{w.reason}</div> : null}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
           {warnings.length ? (
             <>
               <h3>{t("job.warnings")}</h3>

@@ -7,6 +7,7 @@ import {
   DeliveryDetails,
   DeliveryStateBadge,
   StatusBadge,
+  WarningsBadge,
 } from "../../components/Badges.tsx";
 import { Hint } from "../../components/Hint.tsx";
 import { IconEye, IconRerun, IconSend, IconTrash } from "../../components/icons.tsx";
@@ -178,10 +179,11 @@ export function JobRow({ job, a }: { job: JobView; a: RowActions }) {
             </span>
           ))}
         </Link>
-        {job.status !== "done" || job.attention.length ? (
+        {job.status !== "done" || job.attention.length || job.warnings.length ? (
           <div className="row-badges">
             {job.status !== "done" ? <StatusBadge job={job} /> : null}
             <AttentionBadge job={job} />
+            <WarningsBadge job={job} />
           </div>
         ) : null}
         {job.duplicateOf ? (
@@ -197,7 +199,16 @@ export function JobRow({ job, a }: { job: JobView; a: RowActions }) {
           "—"
         ) : (
           <Hint content={<ColoursDetail job={job} />} label={t("journal.coloursPerPage")}>
-            <span className="plates">{job.plates}</span> <SheetsSummary job={job} />
+            <span className="plates">
+              {job.analysis?.platesApproximate ? "≈" : ""}
+              {job.plates}
+            </span>{" "}
+            {job.analysis?.platesBy === "separations" ? (
+              <span className="muted small" data-testid="plates-by">
+                {t(job.analysis.platesApproximate ? "plates.approximate" : "plates.bySeparations")}
+              </span>
+            ) : null}{" "}
+            <SheetsSummary job={job} />
           </Hint>
         )}
       </td>
