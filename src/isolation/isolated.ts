@@ -16,6 +16,7 @@ import { IsolationError, type PdfPool, sharedPool, TaskError } from "./pdf-pool.
 import type { ChildTask } from "./protocol.ts";
 import { readerStats } from "./reader-stats.ts";
 import { rewritePdf } from "./repair-copy.ts";
+import { note } from "../util/note.ts";
 
 export interface IsolationLimits {
   timeLimitMs: number;
@@ -81,7 +82,11 @@ function verdict(r: Reading, fileName: string, opts: AnalyzeOptions): Analysis {
   const trapped = r.fault ?? r.analysis?.error?.message ?? "unknown";
   const error = analysisError(
     "reader-crash",
-    `The PDF reader (MuPDF) failed on this file twice, also in a fresh process (${trapped}).`,
+    note(
+      "reason.reader-crashed-twice",
+      `The PDF reader (MuPDF) failed on this file twice, also in a fresh process (${trapped}).`,
+      { detail: trapped },
+    ),
   );
   if (!r.analysis) return rejectedAnalysis(fileName, error, opts);
   if (r.analysis.error?.code === "reader-crash") return r.analysis;
@@ -189,7 +194,11 @@ async function secondOpinion(
       const a: Analysis = {
         ...r.analysis,
         warnings: [
-          `MuPDF could not read the file (${why.trim().replace(/\.$/, "")}); it was read from a copy ${tool} rewrote${copy.notes ? ` (${tool}: ${copy.notes})` : ""}. The original is delivered unchanged; proofs come from the rewritten copy.${lost}`,
+          note(
+            lost ? "pdf.read-from-copy-lost" : "pdf.read-from-copy",
+            `MuPDF could not read the file (${why.trim().replace(/\.$/, "")}); it was read from a copy ${tool} rewrote${copy.notes ? ` (${tool}: ${copy.notes})` : ""}. The original is delivered unchanged; proofs come from the rewritten copy.${lost}`,
+            { detail: why.trim().replace(/\.$/, ""), tool, notes: copy.notes ?? "" },
+          ),
           ...r.analysis.warnings,
         ],
       };

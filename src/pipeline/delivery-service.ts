@@ -11,6 +11,7 @@ import { findBureau } from "../rules/fields.ts";
 import { planDeliveries } from "../rules/plan.ts";
 import type { DeliveryRow, JobRow, JobsRepository } from "../store/jobs.repository.ts";
 import { nowIso } from "../util/time.ts";
+import { note, noteToColumn } from "../util/note.ts";
 
 /** How long a delivery being sent is held from other workers; renewed every third of it. */
 const HOLD_MS = 60_000;
@@ -53,7 +54,8 @@ export class DeliveryService {
     const rows: DeliveryRow[] = [];
     for (const p of plans) {
       const local = p.kind === "bureau" ? job.final_path : previewPath;
-      const missing = p.missing ?? (local ? null : "no preview was made");
+      const reason = p.reason ?? (local ? null : note("plan.no-preview", "no preview was made"));
+      const missing = reason ? noteToColumn(reason) : p.missing;
       rows.push(
         await this.deps.jobs.addDelivery({
           job_id: job.id,
@@ -100,7 +102,9 @@ export class DeliveryService {
       if (!target) {
         await jobs.updateDelivery(id, {
           state: "failed",
-          error: `target "${d.target}" is no longer configured`,
+          error: noteToColumn(
+            note("delivery.target-gone", `target "${d.target}" is no longer configured`, { target: d.target }),
+          ),
           next_at: null,
           sending_by: null,
         });

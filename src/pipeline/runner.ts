@@ -143,7 +143,7 @@ export class JobRunner {
           status: "ok",
           startedAt,
           ms,
-          ...(result.info ? { info: result.info } : {}),
+          ...(result.info ? { info: result.info.text, said: result.info } : {}),
         });
         outputs = { ...outputs, ...result.outputs };
         // Persisted after every step: a crash resumes from here, not from scratch.
@@ -161,7 +161,7 @@ export class JobRunner {
           timeline: JSON.stringify(timeline),
           outputs: JSON.stringify(outputs),
         };
-        await log(`${step.name}: ${result.info ?? "ok"} (${ms} ms)`);
+        await log(`${step.name}: ${result.info?.text ?? "ok"} (${ms} ms)`);
         if (result.finish) break;
       }
       await jobs.update(job.id, {

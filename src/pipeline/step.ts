@@ -5,6 +5,7 @@ import type { DataPaths } from "../config/runtime.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import type { JobOutputs, JobRow, JobsRepository } from "../store/jobs.repository.ts";
+import type { Note } from "../util/note.ts";
 
 export interface JobContext {
   job: JobRow;
@@ -20,8 +21,8 @@ export interface JobContext {
 }
 
 export interface StepResult {
-  /** One short line for the timeline and the log. */
-  info?: string;
+  /** One short line for the timeline and the log (a note: the UI words it, the log keeps its text). */
+  info?: Note;
   /** Columns of the job row to update. */
   patch?: Partial<Omit<JobRow, "id">>;
   /** Outputs merged into the job's stored outputs (what a resumed job starts from). */

@@ -5,6 +5,7 @@ import type { Settings } from "../config/settings-schema.ts";
 import { type FieldsOptions, findBureau, findPress, jobFields, jobPress } from "./fields.ts";
 import { escapeValue, RuleError, safeFileName, safeFolder } from "./sanitize.ts";
 import { type Fields, renderTemplate, TemplateError } from "./template.ts";
+import { type Note, type NoteValues, note } from "../util/note.ts";
 
 export type PlanProblem =
   | "no-bureau" // the analysis found no bureau
@@ -27,8 +28,10 @@ export interface DeliveryPlan {
   /** A successful bureau delivery should notify (false for a test bureau and for previews). */
   notify: boolean;
   problem: PlanProblem | null;
-  /** Why this delivery cannot be made, in plain words; null when it can. */
+  /** Why this delivery cannot be made, in plain English words; null when it can. */
   missing: string | null;
+  /** The same as a note the UI words (code `plan.<problem>`). */
+  reason?: Note;
 }
 
 export type RuleKind = "folder" | "name";
@@ -37,6 +40,11 @@ export type RuleKind = "folder" | "name";
 export function renderRule(template: string, kind: RuleKind, fields: Fields): string {
   if (kind === "folder") return safeFolder(renderTemplate(template, fields, { escape: escapeValue }));
   return safeFileName(renderTemplate(template, fields, { escape: escapeValue }));
+}
+
+/** The template's own complaint (an unknown field name…), kept as a detail value. */
+function ruleDetail(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function ruleMessage(err: unknown, which: string): string {
@@ -68,7 +76,14 @@ export function planDeliveries(
       missing: null,
       ...base,
     };
-    const problem = (p: PlanProblem, missing: string) => ({ ...plan, problem: p, missing });
+    // The owner is named by kind and name as values, so the UI says «бюро Korol» in its own words.
+    const who = { owner: kind === "bureau" ? "bureau" : "press", name: kind === "bureau" ? (base.bureau ?? "") : (base.press ?? "") };
+    const problem = (p: PlanProblem, missing: string, values: NoteValues = {}) => ({
+      ...plan,
+      problem: p,
+      missing,
+      reason: note(`plan.${p}`, missing, { ...who, ...values }),
+    });
     if (!owner) return plan; // caller handled
     if (!owner.target) return problem("no-target", `${ownerLabel} has no delivery target`);
     plan.target = owner.target;
@@ -76,17 +91,18 @@ export function planDeliveries(
       return problem(
         "unknown-target",
         `${ownerLabel} sends to target "${owner.target}", which is not configured`,
+        { target: owner.target },
       );
     }
     try {
       plan.remoteDir = renderRule(owner.folder, "folder", fields);
     } catch (err) {
-      return problem("rule", ruleMessage(err, `${ownerLabel} folder rule`));
+      return problem("rule", ruleMessage(err, `${ownerLabel} folder rule`), { rule: "folder", detail: ruleDetail(err) });
     }
     try {
       plan.remoteName = renderRule(owner.name, "name", fields);
     } catch (err) {
-      return problem("rule", ruleMessage(err, `${ownerLabel} file name rule`));
+      return problem("rule", ruleMessage(err, `${ownerLabel} file name rule`), { rule: "name", detail: ruleDetail(err) });
     }
     return plan;
   };
@@ -96,7 +112,17 @@ export function planDeliveries(
     base: Pick<DeliveryPlan, "bureau" | "press" | "notify">,
     problem: PlanProblem,
     missing: string,
-  ): DeliveryPlan => ({ kind, target: null, remoteDir: null, remoteName: null, ...base, problem, missing });
+    values: NoteValues = {},
+  ): DeliveryPlan => ({
+    kind,
+    target: null,
+    remoteDir: null,
+    remoteName: null,
+    ...base,
+    problem,
+    missing,
+    reason: note(`plan.${problem}`, missing, values),
+  });
 
   const bureau = findBureau(settings, analysis.bureau);
   const pressName = jobPress(analysis);
@@ -117,6 +143,7 @@ export function planDeliveries(
           { ...common, notify: false },
           "unknown-bureau",
           `bureau "${analysis.bureau}" is not configured`,
+          { name: analysis.bureau },
         )
       : make(
           "bureau",
@@ -130,7 +157,9 @@ export function planDeliveries(
   const previewPlan = !pressName
     ? unplanned("preview", previewBase, "no-press", "no press found")
     : !press
-      ? unplanned("preview", previewBase, "unknown-press", `press "${pressName}" is not configured`)
+      ? unplanned("preview", previewBase, "unknown-press", `press "${pressName}" is not configured`, {
+          name: pressName,
+        })
       : make(
           "preview",
           { target: press.previewTarget, folder: press.previewFolder, name: press.previewName },

@@ -4,6 +4,7 @@ import { type AttentionReason, parseAttention } from "../analysis/attention.ts";
 import type { Analysis } from "../analysis/types.ts";
 import { isoIn, nowIso } from "../util/time.ts";
 import type { DB, DeliveriesTable, JobStatus, JobsTable, NotificationsTable } from "./schema.ts";
+import { type Note, noteFromColumn } from "../util/note.ts";
 
 /** Longer than any delay the runner schedules (backoff caps at 10 min): see claimNext. */
 const JOB_DELAY_MAX_MS = 15 * 60_000;
@@ -19,7 +20,9 @@ export interface TimelineEntry {
   status: "ok" | "failed" | "retry";
   startedAt: string;
   ms: number;
+  /** English words of what the step did (for the log and old rows); `said` is the same as a note. */
   info?: string;
+  said?: Note;
   error?: { code: string; message: string };
 }
 
@@ -88,7 +91,8 @@ export interface JobOutputs {
     page: number;
     proof: string | null;
     thumbnail: string | null;
-    warning?: string;
+    /** A string in rows written before warnings had codes. */
+    warning?: Note | string;
     /** What this sheet lacks: its render failed (the job is done and says so). */
     missing?: string[];
   }[];
@@ -106,12 +110,19 @@ export interface DeliveryView {
   state: DeliveriesTable["state"];
   attempts: number;
   nextAt: string | null;
+  /** English words; `errorNote` is the same as a note when the server made the reason (a skip, a lost target). */
   error: string | null;
+  errorNote?: Note;
   reply: string | null;
   sentAt: string | null;
 }
 
 const json = <T>(v: string | null): T | null => (v ? (JSON.parse(v) as T) : null);
+
+function deliveryError(column: string | null): Pick<DeliveryView, "error" | "errorNote"> {
+  const { text, note } = noteFromColumn(column);
+  return note ? { error: text, errorNote: note } : { error: text };
+}
 
 export function deliveryView(d: DeliveryRow): DeliveryView {
   return {
@@ -122,7 +133,7 @@ export function deliveryView(d: DeliveryRow): DeliveryView {
     state: d.state,
     attempts: d.attempts,
     nextAt: d.next_at,
-    error: d.error,
+    ...deliveryError(d.error),
     reply: d.reply,
     sentAt: d.sent_at,
   };

@@ -10,6 +10,7 @@ import { JOB_STATUSES, type JobStatus } from "../../store/schema.ts";
 import { findByName } from "../../util/names.ts";
 import { journalReader, requireRole } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
+import { noteFromColumn } from "../../util/note.ts";
 
 /** An empty query parameter (`from=` from a cleared form) means "not given". */
 const blank = <T extends z.ZodType>(t: T) => z.preprocess((v) => (v === "" ? undefined : v), t.optional());
@@ -140,7 +141,7 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     if (!d.local_path)
       return reply
         .code(409)
-        .send({ error: { code: "nothing-to-send", message: d.error ?? "Nothing to send." } });
+        .send({ error: { code: "nothing-to-send", message: noteFromColumn(d.error).text ?? "Nothing to send." } });
     await ctx.users.audit(req.user?.name ?? null, "delivery.resend", { id: p.id, job: d.job_id });
     const after = await ctx.deliveries.resend(p.id);
     return { ok: after?.state === "sent", state: after?.state, error: after?.error ?? null };

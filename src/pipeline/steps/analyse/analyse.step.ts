@@ -7,6 +7,7 @@ import type { Settings } from "../../../config/settings-schema.ts";
 import { analyzeIsolated } from "../../../isolation/isolated.ts";
 import { findPress, jobPress } from "../../../rules/fields.ts";
 import type { Step } from "../../step.ts";
+import { note } from "../../../util/note.ts";
 
 /** Plate area and money per sheet: each colorant is one plate of that sheet's press. */
 export function bookFigures(a: Analysis, settings: Settings): { areaM2: number; money: number } {
@@ -50,7 +51,11 @@ export const analyseStep: Step = {
     if (analysis.error) return { patch, reject: analysis.error };
     return {
       patch,
-      info: `${analysis.pages} complect(s), ${analysis.plates} plate(s), press ${patch.press ?? "?"}, bureau ${analysis.bureau ?? "?"}`,
+      info: note(
+        "analyse.summary",
+        `${analysis.pages} complect(s), ${analysis.plates} plate(s), press ${patch.press ?? "?"}, bureau ${analysis.bureau ?? "?"}`,
+        { complects: analysis.pages, plates: analysis.plates, press: patch.press ?? "?", bureau: analysis.bureau ?? "?" },
+      ),
     };
   },
 };

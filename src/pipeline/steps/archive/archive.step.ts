@@ -4,6 +4,7 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { freeName, moveFile, safeComponent } from "../../../files/move.ts";
 import type { Step } from "../../step.ts";
+import { note } from "../../../util/note.ts";
 
 export const archiveStep: Step = {
   name: "archive",
@@ -29,7 +30,7 @@ export const archiveStep: Step = {
     return {
       patch: { final_path: dest, work_path: null },
       outputs: { archive: dest },
-      info: path.relative(paths.root, dest),
+      info: note("archive.path", path.relative(paths.root, dest), { path: path.relative(paths.root, dest) }),
     };
   },
 };

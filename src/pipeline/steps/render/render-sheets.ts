@@ -17,6 +17,7 @@ import { writeProofImages } from "./proof-images.ts";
 import { RenderError } from "./render-error.ts";
 import { type LanePlan, planLanes, type RasterJob, runCost } from "./schedule.ts";
 import { orderInks, PROCESS_INKS, rasterPages, round2 } from "./separations.ts";
+import { type Note, note } from "../../../util/note.ts";
 
 export type RenderSettings = Settings["render"];
 export type RenderEngine = "ghostscript" | "mupdf";
@@ -33,7 +34,7 @@ export interface PageRender {
   inkAreaPt: Rect;
   /** True when made without overprint simulation and spot separations (MuPDF fallback). */
   inksApproximate: boolean;
-  warning?: string;
+  warning?: Note;
   /** What this page lacks when its render failed: its inks are then not booked (never as 0). */
   missing?: ("proof" | "thumbnail" | "inks")[];
 }
@@ -42,7 +43,7 @@ export interface RenderResult {
   previewPdf: string | null;
   pages: PageRender[];
   engine: RenderEngine;
-  warnings: string[];
+  warnings: Note[];
   timings: { cropMs: number; previewMs: number; pagesMs: number; totalMs: number };
   /** Peak bytes of scratch files seen at once (cropped copy, preview, rasters of running passes). */
   scratchPeakBytes: number;
@@ -83,9 +84,11 @@ interface Job {
   proofPages?: "all" | "first";
 }
 
-const APPROX_WARNING =
+const APPROX_WARNING = note(
+  "render.no-ghostscript",
   "Ghostscript is not available: proofs and ink coverage were made with MuPDF without overprint simulation; " +
-  "spot colours are counted in their CMYK equivalents. Install Ghostscript (apt-get install ghostscript).";
+    "spot colours are counted in their CMYK equivalents. Install Ghostscript (apt-get install ghostscript).",
+);
 
 export const proofFileName = (page: number) => `proof-${page}.jpg`;
 export const thumbnailFileName = (page: number) => `thumb-${page}.jpg`;
@@ -121,7 +124,7 @@ async function run(job: Job): Promise<RenderResult> {
   const scratch = scratchMeter();
   try {
     const sheets = new Map<number, Sheet>(job.analysis.sheets.map((s) => [s.page, s]));
-    const warnings: string[] = [];
+    const warnings: Note[] = [];
 
     // Crop once; every later pass (and gs) reads only this file, named by us inside our temp dir.
     const cropped = path.join(tmp, "cropped.pdf");
@@ -155,14 +158,17 @@ async function run(job: Job): Promise<RenderResult> {
           memoryMb: settings.memoryLimitMb,
           signal,
         });
-        if (problem) warnings.push(`preview: Ghostscript reported: ${problem}`);
+        if (problem)
+          warnings.push(
+            note("preview.gs-problem", `preview: Ghostscript reported: ${problem}`, { detail: problem }),
+          );
         const bytes = await sizeOf(tmpOut);
         scratch.add(bytes);
         await moveFile(tmpOut, target);
         scratch.add(-bytes);
       } else {
         await copyFile(cropped, target);
-        warnings.push("preview: images were not downsampled (needs Ghostscript)");
+        warnings.push(note("preview.not-downsampled", "preview: images were not downsampled (needs Ghostscript)"));
       }
       previewPdf = target;
       previewMs = since(t);
@@ -258,7 +264,11 @@ async function run(job: Job): Promise<RenderResult> {
               }
               const result = pageResult(plan, inks, false);
               if (pass.problem)
-                result.warning = `Ghostscript reported problems on this page: ${pass.problem}`;
+                result.warning = note(
+                  "render.gs-page-problem",
+                  `Ghostscript reported problems on this page: ${pass.problem}`,
+                  { detail: pass.problem },
+                );
               rendered.set(plan.page, result);
             } catch (e) {
               failures.set(plan.page, e);
@@ -292,7 +302,7 @@ async function run(job: Job): Promise<RenderResult> {
     if (full) throw full;
 
     if (previewError) {
-      warnings.push(`preview: ${errText(previewError)}`);
+      warnings.push(note("preview.failed", `preview: ${errText(previewError)}`, { detail: errText(previewError) }));
       await rm(path.join(job.outDir as string, PREVIEW_FILE_NAME), { force: true });
     }
     const pages: PageRender[] = [];
@@ -313,10 +323,16 @@ async function run(job: Job): Promise<RenderResult> {
         proof: null,
         thumbnail: null,
         missing,
-        warning: `not rendered (no ${missing.join(", ")}): ${errText(failures.get(plan.page) ?? "unknown failure")}`,
+        warning: note(
+          "render.page-failed",
+          `not rendered (no ${missing.join(", ")}): ${errText(failures.get(plan.page) ?? "unknown failure")}`,
+          { missing: missing.join(", "), detail: errText(failures.get(plan.page) ?? "unknown failure") },
+        ),
       });
     }
-    for (const p of pages) if (p.warning) warnings.push(`page ${p.page}: ${p.warning}`);
+    for (const p of pages)
+      if (p.warning)
+        warnings.push(note(p.warning.code, `page ${p.page}: ${p.warning.text}`, { ...p.warning.values, page: p.page }));
     return {
       previewPdf,
       pages,

@@ -9,6 +9,7 @@ import { sharedPool } from "../../../isolation/pdf-pool.ts";
 import type { Step } from "../../step.ts";
 import { renderSheets, withInks } from "./index.ts";
 import { estimateScratch } from "./scratch-estimate.ts";
+import { note } from "../../../util/note.ts";
 
 /** Left free beyond the render's own need: the journal must still be written. */
 const RESERVE_BYTES = 16 << 20;
@@ -88,11 +89,24 @@ export const renderStep: Step = {
         })),
         scratch: { estimatedBytes: estimate.scratchBytes, measuredBytes: r.scratchPeakBytes },
       },
-      info: `${r.pages.length} page(s) with ${r.engine} in ${r.timings.totalMs} ms${
-        lacking.length
-          ? `, ${lacking.length} not rendered (sheet ${lacking.map((p) => p.page).join(", ")})`
-          : ""
-      }${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""}, scratch ${mb(r.scratchPeakBytes)} (estimated ${mb(estimate.scratchBytes)})`,
+      info: note(
+        "render.summary",
+        `${r.pages.length} page(s) with ${r.engine} in ${r.timings.totalMs} ms${
+          lacking.length
+            ? `, ${lacking.length} not rendered (sheet ${lacking.map((p) => p.page).join(", ")})`
+            : ""
+        }${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""}, scratch ${mb(r.scratchPeakBytes)} (estimated ${mb(estimate.scratchBytes)})`,
+        {
+          pages: r.pages.length,
+          engine: r.engine === "ghostscript" ? "Ghostscript" : "MuPDF",
+          ms: r.timings.totalMs,
+          lacking: lacking.length,
+          lackingSheets: lacking.map((p) => p.page).join(", "),
+          warnings: r.warnings.length,
+          scratchMb: Number((r.scratchPeakBytes / 1024 / 1024).toFixed(1)),
+          estimatedMb: Number((estimate.scratchBytes / 1024 / 1024).toFixed(1)),
+        },
+      ),
     };
   },
 };
