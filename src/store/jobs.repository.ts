@@ -4,7 +4,7 @@ import { type AttentionReason, parseAttention } from "../analysis/attention.ts";
 import type { Analysis } from "../analysis/types.ts";
 import { isoIn, nowIso } from "../util/time.ts";
 import type { DB, DeliveriesTable, JobStatus, JobsTable, NotificationsTable } from "./schema.ts";
-import { type Note, noteFromColumn } from "../util/note.ts";
+import { type Note, note, noteFromColumn } from "../util/note.ts";
 
 /** Longer than any delay the runner schedules (backoff caps at 10 min): see claimNext. */
 const JOB_DELAY_MAX_MS = 15 * 60_000;
@@ -65,7 +65,8 @@ export interface JobView {
   source: string;
   status: JobStatus;
   step: string | null;
-  error: { code: string; message: string } | null;
+  /** `message` in English; `reason` what went wrong as a note the UI words (absent when unknown). */
+  error: { code: string; message: string; reason?: Note } | null;
   duplicateOf: number | null;
   importMode: boolean;
   order: string | null;
@@ -139,6 +140,16 @@ export function deliveryView(d: DeliveryRow): DeliveryView {
   };
 }
 
+/** The job's error with its reason as a note: the analysis's own for a refusal, the earlier job for a duplicate. */
+function jobError(r: JobRow): NonNullable<JobView["error"]> {
+  const error = { code: r.error_code ?? "", message: r.error_message ?? "" };
+  const analysis = json<Analysis>(r.analysis);
+  if (analysis?.error?.reason && analysis.error.code === error.code) return { ...error, reason: analysis.error.reason };
+  if (error.code === "duplicate" && r.duplicate_of)
+    return { ...error, reason: note("reason.duplicate-of", error.message, { job: r.duplicate_of }) };
+  return error;
+}
+
 export function jobView(r: JobRow, deliveries: DeliveryRow[] = []): JobView {
   return {
     id: r.id,
@@ -149,7 +160,7 @@ export function jobView(r: JobRow, deliveries: DeliveryRow[] = []): JobView {
     source: r.source,
     status: r.status,
     step: r.step,
-    error: r.error_code ? { code: r.error_code, message: r.error_message ?? "" } : null,
+    error: r.error_code ? jobError(r) : null,
     duplicateOf: r.duplicate_of,
     importMode: !!r.import_mode,
     order: r.order_no,

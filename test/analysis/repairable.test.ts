@@ -28,6 +28,7 @@ import {
   threeMarks,
 } from "../fixtures/signa.ts";
 import { tempDir } from "../helpers/temp-app.ts";
+import { noteTexts } from "../../src/util/note.ts";
 
 const LIMITS = { timeLimitMs: 60_000, memoryLimitMb: 1024 };
 const settings = testSettings();
@@ -92,9 +93,9 @@ describe("files a RIP prints are analysed", () => {
     const a = await analyzeIsolated(file, { settings, pool, limits: LIMITS });
     expect(a.error).toBeNull();
     expect(a.pages).toBe(40);
-    const repaired = a.warnings.filter((w) => /^Page \d+ was repaired: .*syntax error/.test(w));
+    const repaired = noteTexts(a.warnings).filter((w) => /^Page \d+ was repaired: .*syntax error/.test(w));
     expect(repaired.map((w) => Number(/^Page (\d+)/.exec(w)?.[1]))).toEqual([7, 14, 21, 28, 35]);
-    expect(a.warnings.join("\n")).toMatch(/cross-reference table was broken and has been rebuilt/);
+    expect(noteTexts(a.warnings).join("\n")).toMatch(/cross-reference table was broken and has been rebuilt/);
   });
 
   it("a Signa sheet whose trailer dictionary is never closed, with its figures", async () => {
@@ -104,7 +105,7 @@ describe("files a RIP prints are analysed", () => {
     expect(a.error).toBeNull();
     expect(a).toMatchObject({ pages: 3, plates: 15, bureau: "Leonov" });
     expect(a.sheets.map((s) => s.press)).toEqual(["Speedmaster", "Speedmaster", "Speedmaster"]);
-    expect(a.warnings.join("\n")).toMatch(/rebuilt.*repaired: .*invalid key in dict/);
+    expect(noteTexts(a.warnings).join("\n")).toMatch(/rebuilt.*repaired: .*invalid key in dict/);
   });
 });
 
@@ -120,7 +121,7 @@ describe("a second opinion when MuPDF itself fails", () => {
       const work = path.join(dir, "work-0400");
       const a = await analyzeIsolated(file, { settings, pool: unguarded, limits: LIMITS, repairDir: work });
       expect(a.error).toBeNull();
-      expect(a.warnings[0]).toMatch(
+      expect(noteTexts(a.warnings)[0]).toMatch(
         /^MuPDF could not read the file \(.*(memory access out of bounds|unreachable).*\); it was read from a copy Ghostscript rewrote/,
       );
       expect(a.repairedCopy?.by).toBe("ghostscript");

@@ -21,6 +21,7 @@ import { RECURSIVE_KINDS, type RecursiveCase, recursiveCase, seeded } from "../f
 import { buildSheet, testSettings, threeMarks } from "../fixtures/signa.ts";
 import { tempContext, tempDir } from "../helpers/temp-app.ts";
 import { until } from "../helpers/wait.ts";
+import { noteTexts } from "../../src/util/note.ts";
 
 const CODES = ["empty", "not-pdf", "damaged", "encrypted", "too-large", "too-complex", "reader-crash"];
 const LIMITS = { timeLimitMs: 30_000, memoryLimitMb: 1024 };
@@ -148,7 +149,7 @@ describe("one bad file never harms the next", () => {
       } else {
         expect(a.error, name).toBeNull();
         expect(
-          a.warnings.some((w) => /nested more than 24 deep/.test(w)),
+          noteTexts(a.warnings).some((w) => /nested more than 24 deep/.test(w)),
           name,
         ).toBe(c.expect === "warned");
       }

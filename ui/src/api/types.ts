@@ -3,9 +3,10 @@
 import type { Analysis, Sheet } from "../../../src/analysis/types.ts";
 import type { Settings } from "../../../src/config/settings-schema.ts";
 import type { DeliveryView, JobView, TimelineEntry } from "../../../src/store/jobs.repository.ts";
+import type { Note } from "../../../src/util/note.ts";
 import type { YearReport } from "../../../src/web/routes/reports.routes.ts";
 
-export type { Analysis, DeliveryView, JobView, Settings, Sheet, TimelineEntry, YearReport };
+export type { Analysis, DeliveryView, JobView, Note, Settings, Sheet, TimelineEntry, YearReport };
 
 export type Role = "viewer" | "operator" | "admin";
 

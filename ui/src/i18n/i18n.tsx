@@ -2,6 +2,7 @@
 // numbers go through Intl in the user's locale; API error codes become words here.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { ApiError } from "../api/client.ts";
+import type { Note } from "../api/types.ts";
 import { en, type Key } from "./en.ts";
 import { ru } from "./ru.ts";
 
@@ -55,6 +56,11 @@ export interface I18n {
   tx(key: string, fallback: string, vars?: Vars): string;
   /** Words for an API error: the code's text when we have one, else the server's message. */
   errorText(e: unknown): string;
+  /**
+   * A sentence the server sent as a note (code + values), in this language; an old row's plain
+   * sentence, or a code we have no words for, reads as the server's English text.
+   */
+  said(n: Note | string | null | undefined): string;
   f: Formatters;
 }
 
@@ -208,17 +214,33 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
       const s = (dict as Record<string, string>)[key];
       return s === undefined ? fallback : fill(s, vars, locale);
     };
+    const said = (n: Note | string | null | undefined): string => {
+      if (n == null) return "";
+      if (typeof n === "string") return n;
+      const values: Vars = {};
+      for (const [k, v] of Object.entries(n.values ?? {})) values[k] = typeof v === "object" ? said(v) : v;
+      if (n.code === "list") {
+        const items = Array.from({ length: Number(values.n) || 0 }, (_, i) => String(values[`i${i}`] ?? ""));
+        return items.join(String(values.sep ?? "; "));
+      }
+      const words = tx(`note.${n.code}`, "", values);
+      if (!words) return n.text;
+      if (values.pages === undefined) return words;
+      // Which pages: «Все листы», «Лист 3», «Листы 2, 5» before the sentence.
+      const scope = values.allPages ? t("note.scope.all") : t("note.scope.pages", values);
+      return `${scope}: ${words}`;
+    };
     return {
       lang,
       setLang,
       t,
       tx,
+      said,
       errorText: (e: unknown) => {
         if (e instanceof ApiError) {
           const words = tx(`error.${e.code}`, "");
-          if (!words) return e.message || e.code;
-          // Field problems (bad settings) and the server's detail are worth seeing too.
-          return e.message && e.code !== "network" && e.message !== words ? `${words} (${e.message})` : words;
+          // The server's message is English: shown only when we have no words for its code.
+          return words || e.message || e.code;
         }
         return e instanceof Error ? e.message : String(e);
       },

@@ -128,7 +128,7 @@ export function inkTotal(s: Sheet): number | null {
 
 export function thumbnails(
   job: JobView,
-): { page: number; proof: string | null; thumbnail: string | null; warning?: string }[] {
+): NonNullable<NonNullable<JobView["outputs"]>["pages"]> {
   return job.outputs?.pages ?? [];
 }
 

@@ -332,7 +332,7 @@ async function run(job: Job): Promise<RenderResult> {
     }
     for (const p of pages)
       if (p.warning)
-        warnings.push(note(p.warning.code, `page ${p.page}: ${p.warning.text}`, { ...p.warning.values, page: p.page }));
+        warnings.push(note("on-page", `page ${p.page}: ${p.warning.text}`, { page: p.page, what: p.warning }));
     return {
       previewPdf,
       pages,

@@ -12,6 +12,7 @@ import type { Analysis } from "../../../analysis/types.ts";
 import { measureInks, renderToDir } from "./index.ts";
 import { passDpi } from "./render-sheets.ts";
 import { cropWithPdfLib, type Rect, tiffsepReference } from "./test-reference.ts";
+import { noteTexts } from "../../../util/note.ts";
 
 const settings = testSettings();
 const render = { ...settings.render, proofPx: 800, inkDpi: 36 };
@@ -41,7 +42,7 @@ describe("render after analyzeFile", () => {
       expect(paper).toBeTruthy();
       const out = path.join(dir, `out-${name}`);
       const r = await renderToDir(file, a, render, out);
-      expect(r.warnings).toEqual([]);
+      expect(noteTexts(r.warnings)).toEqual([]);
 
       const doc = mupdf.PDFDocument.openDocument(readFileSync(r.previewPdf as string)) as mupdf.PDFDocument;
       const mb = doc.findPage(0).getInheritable("MediaBox").asJS() as number[];

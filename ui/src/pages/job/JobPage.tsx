@@ -20,7 +20,7 @@ import { PageCard } from "./PageCard.tsx";
 import { Timeline } from "./Timeline.tsx";
 
 export function JobPage({ id }: { id: number }) {
-  const { t, tx, f, errorText } = useI18n();
+  const { t, tx, f, errorText, said } = useI18n();
   const session = useSession();
   const actions = useJobActions();
   const job = useApi<JobDetail>(`/api/jobs/${id}`);
@@ -63,9 +63,13 @@ export function JobPage({ id }: { id: number }) {
   const images: LightboxImage[] | null = proofAt === null ? null : proofImages(j, t("job.page"));
   const pages = j.outputs?.pages ?? [];
   const busy = j.status === "queued" || j.status === "processing";
+  // A page's render warning as a note is already among the analysis warnings (render adds it there);
+  // an old row's plain sentence is not.
   const warnings = [
-    ...(j.analysis?.warnings ?? []),
-    ...pages.filter((p) => p.warning).map((p) => `${t("job.page")} ${p.page}: ${p.warning}`),
+    ...(j.analysis?.warnings ?? []).map(said),
+    ...pages
+      .filter((p) => typeof p.warning === "string")
+      .map((p) => `${t("job.page")} ${p.page}: ${p.warning}`),
     ...(j.analysis?.sheets.some((s) => s.inksApproximate) ? [t("job.inksApproximate")] : []),
   ];
   // Live lines the reloaded job already has are dropped (the stored time may differ by a few ms).
@@ -117,7 +121,7 @@ export function JobPage({ id }: { id: number }) {
       ) : null}
       {j.error ? (
         <p className="notice error" role="alert">
-          <ErrorWords code={j.error.code} message={j.error.message} />
+          <ErrorWords code={j.error.code} message={j.error.message} reason={j.error.reason} />
         </p>
       ) : null}
 
@@ -196,7 +200,9 @@ export function JobPage({ id }: { id: number }) {
                     <td className="mono break">{d.remotePath || "—"}</td>
                     <td>
                       <DeliveryStateBadge state={deliveryState(d)} />
-                      {d.error ? <div className="err small">{d.error}</div> : null}
+                      {d.error ? (
+                        <div className="err small">{d.errorNote ? said(d.errorNote) : d.error}</div>
+                      ) : null}
                       {d.state === "pending" && d.nextAt ? (
                         <div className="muted small">{t("delivery.nextAt", { at: f.time(d.nextAt) })}</div>
                       ) : null}

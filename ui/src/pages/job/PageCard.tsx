@@ -16,7 +16,7 @@ export function PageCard({
   out?: { page: number; proof: string | null; thumbnail: string | null; warning?: string };
   onOpen?: () => void;
 }) {
-  const { t, tx, f } = useI18n();
+  const { t, tx, f, said } = useI18n();
   const marks = Object.entries(sheet.marks ?? {});
   return (
     <article className="page-card" data-page={sheet.page}>
@@ -40,13 +40,13 @@ export function PageCard({
       ) : (
         <div className="thumb-none muted">{t("job.noProof")}</div>
       )}
-      {out?.warning ? <p className="warn small">{out.warning}</p> : null}
+      {out?.warning ? <p className="warn small">{said(out.warning)}</p> : null}
       <p className="small">
-        {t("job.plate")}: {sheet.plateMm.join(" × ")} mm
+        {t("job.plate")}: {f.mm(sheet.plateMm)}
         {sheet.paperMm ? (
           <>
             {" · "}
-            {t("job.paper")}: {sheet.paperMm.join(" × ")} mm{" "}
+            {t("job.paper")}: {f.mm(sheet.paperMm)}{" "}
             <span className="how">{tx(`by.${sheet.paperBy}`, String(sheet.paperBy))}</span>
           </>
         ) : null}
