@@ -171,6 +171,11 @@ export const settingsSchema = z.strictObject({
       /** Reading the journal needs a login. */
       private: z.boolean().default(false),
       archiveDays: z.number().int().min(0).default(365),
+      /** The shop's currency (ISO 4217) for plate prices and money in the UI, reports and exports. */
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, "a three-letter ISO 4217 code, e.g. UAH, EUR, USD")
+        .default("UAH"),
     })
     .prefault({}),
 });

@@ -21,6 +21,8 @@ export interface Me {
   user: User | null;
   csrf: string | null;
   journalPrivate: boolean;
+  /** The shop's currency (ISO 4217); absent from an older server. */
+  currency?: string;
 }
 
 export interface PressTotal {

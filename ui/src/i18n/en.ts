@@ -1,5 +1,8 @@
 // English UI strings. This file is the list of keys: ru.ts must have every one of them.
+import { notesEn } from "./notes.en.ts";
+
 export const en = {
+  ...notesEn,
   "common.all": "All",
   "common.back": "Back",
   "common.backToJournal": "Back to the journal",
@@ -401,6 +404,22 @@ export const en = {
   "error.timeout": "The job took too long",
   "error.gave-up": "Gave up after several tries",
   "error.transient": "Temporary failure",
+  "admin.currency": "Currency",
+  "admin.currencyHint": "ISO 4217 code of the shop's money (UAH, EUR, USD…): plate prices, reports and exports",
+  "audit.config.import": "imported settings from a file (command line)",
+  "audit.system": "system (command line)",
+  "audit.field.ip": "IP",
+  "audit.field.name": "name",
+  "audit.field.role": "role",
+  "audit.field.password": "password",
+  "audit.field.id": "№",
+  "audit.field.job": "job",
+  "audit.field.file": "file",
+  "audit.field.before": "before",
+  "audit.field.after": "after",
+  "audit.field.press": "press",
+  "audit.field.bureau": "bureau",
+  "audit.value.changed": "changed",
 } as const;
 
 export type Key = keyof typeof en;

@@ -40,8 +40,14 @@ export interface Formatters {
   dateTime(iso: string | null | undefined): string;
   time(iso: string | null | undefined): string;
   num(n: number | null | undefined, digits?: number): string;
+  /** In the shop's currency (settings: journal.currency), e.g. «3 500,00 ₴». */
   money(n: number | null | undefined): string;
+  /** Whole units for chart axes («3 500 ₴»). */
+  moneyShort(n: number | null | undefined): string;
+  /** m² of plate, always with AREA_DIGITS decimals. */
   area(n: number | null | undefined): string;
+  /** A sheet's width × height in the locale's digits and unit («1 030 × 790 мм»). */
+  mm(v: readonly number[] | null | undefined): string;
   percent(n: number | null | undefined): string;
   ms(n: number | null | undefined): string;
   bytes(n: number | null | undefined): string;
@@ -51,6 +57,8 @@ export interface Formatters {
 export interface I18n {
   lang: Lang;
   setLang(l: Lang): void;
+  /** The shop's currency (ISO 4217), from /api/me. */
+  setCurrency(c: string): void;
   t(key: Key, vars?: Vars): string;
   /** A key built at run time (step names, error codes): falls back to `fallback` when unknown. */
   tx(key: string, fallback: string, vars?: Vars): string;
@@ -71,7 +79,7 @@ const Ctx = createContext<I18n | null>(null);
  * {# листа}}` (categories from Intl.PluralRules of the locale, `=0` exact matches, `#` is the number
  * in the locale's digits). Plain `{name}` is put in as given (ids, years: format figures with `f`).
  */
-export function fill(s: string, vars: Vars | undefined, locale: string): string {
+export function fill(s: string, vars: Vars | undefined, locale: string, opts: FillOptions = {}): string {
   if (!vars) return s;
   const num = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const rules = new Intl.PluralRules(locale);
@@ -83,19 +91,33 @@ export function fill(s: string, vars: Vars | undefined, locale: string): string 
     out += s.slice(i, open);
     const close = matching(s, open);
     const body = s.slice(open + 1, close);
-    const m = /^\s*(\w+)\s*,\s*plural\s*,(.*)$/s.exec(body);
-    if (m && m[1] in vars) {
+    const m = /^\s*(\w+)\s*,\s*(plural|select)\s*,(.*)$/s.exec(body);
+    if (m && m[1] in vars && m[2] === "select") {
+      // `{owner, select, bureau {бюро} other {машина}}`: the case named by the value.
+      const cases = pluralCases(m[3]);
+      out += fill(cases[String(vars[m[1]])] ?? cases.other ?? "", vars, locale, opts);
+    } else if (m && m[1] in vars) {
       const n = Number(vars[m[1]]);
-      const cases = pluralCases(m[2]);
+      const cases = pluralCases(m[3]);
       const text = cases[`=${n}`] ?? cases[rules.select(n)] ?? cases.other ?? "";
-      out += fill(text, vars, locale).replace(/#/g, num.format(n));
+      out += fill(text.replace(/#/g, num.format(n)), vars, locale, opts);
     } else if (/^\w+$/.test(body) && body in vars) {
-      out += String(vars[body]);
+      const v = vars[body];
+      out += typeof v === "number" && opts.localNumbers && !opts.plain?.has(body) ? num.format(v) : String(v);
     } else out += s.slice(open, close + 1);
     i = close + 1;
   }
   return out + s.slice(i);
 }
+
+export interface FillOptions {
+  /** Plain `{n}` numbers in the locale's digits («1 048 576»), except the names in `plain` (ids). */
+  localNumbers?: boolean;
+  plain?: ReadonlySet<string>;
+}
+
+/** Values of server notes that are ids or page numbers: never grouped («№12345», not «№12 345»). */
+const ID_VALUES: ReadonlySet<string> = new Set(["job", "id", "page", "pages"]);
 
 function matching(s: string, open: number): number {
   let depth = 0;
@@ -120,7 +142,25 @@ function pluralCases(spec: string): Record<string, string> {
   return out;
 }
 
-function formatters(locale: string): Formatters {
+/** Plate area always shows this many decimals, so a column of m² lines up. */
+export const AREA_DIGITS = 2;
+export const DEFAULT_CURRENCY = "UAH";
+
+function currencyFormat(locale: string, currency: string, digits: number): Intl.NumberFormat {
+  try {
+    return new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+  } catch {
+    // A code Intl does not know: the figure with the code after it, rather than nothing.
+    return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+}
+
+export function formatters(locale: string, currency = DEFAULT_CURRENCY): Formatters {
   const dash = "—";
   const d = new Intl.DateTimeFormat(locale, { year: "numeric", month: "2-digit", day: "2-digit" });
   const dt = new Intl.DateTimeFormat(locale, {
@@ -139,7 +179,12 @@ function formatters(locale: string): Formatters {
     nf.set(digits, made);
     return made;
   };
-  const money = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const money = currencyFormat(locale, currency, 2);
+  const moneyShort = currencyFormat(locale, currency, 0);
+  const area = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: AREA_DIGITS,
+    maximumFractionDigits: AREA_DIGITS,
+  });
   const unit = (u: string, digits: number) =>
     new Intl.NumberFormat(locale, {
       style: "unit",
@@ -168,7 +213,10 @@ function formatters(locale: string): Formatters {
     },
     num: (n, digits = 0) => (n == null ? dash : numf(digits).format(n)),
     money: (n) => (n == null ? dash : money.format(n)),
-    area: (n) => (n == null ? dash : numf(2).format(n)),
+    moneyShort: (n) => (n == null ? dash : moneyShort.format(n)),
+    area: (n) => (n == null ? dash : area.format(n)),
+    mm: (v) =>
+      v?.length ? `${v.slice(0, -1).map((x) => numf(1).format(x)).concat(unit("millimeter", 1).format(v[v.length - 1])).join(" × ")}` : dash,
     percent: (n) => (n == null ? dash : `${numf(1).format(n)} %`),
     // Units through Intl, so Russian reads "мс", "с", "МБ".
     ms: (n) => {
@@ -195,6 +243,8 @@ function formatters(locale: string): Formatters {
 
 export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Lang }) {
   const [lang, setLangState] = useState<Lang>(initial ?? detectLang);
+  const [currency, setCurrencyState] = useState(DEFAULT_CURRENCY);
+  const setCurrency = useCallback((c: string) => setCurrencyState(c || DEFAULT_CURRENCY), []);
   const setLang = useCallback((l: Lang) => {
     setLangState(l);
     try {
@@ -223,7 +273,9 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
         const items = Array.from({ length: Number(values.n) || 0 }, (_, i) => String(values[`i${i}`] ?? ""));
         return items.join(String(values.sep ?? "; "));
       }
-      const words = tx(`note.${n.code}`, "", values);
+      const key = `note.${n.code}`;
+      const template = (dict as Record<string, string>)[key];
+      const words = template === undefined ? "" : fill(template, values, locale, { localNumbers: true, plain: ID_VALUES });
       if (!words) return n.text;
       if (values.pages === undefined) return words;
       // Which pages: «Все листы», «Лист 3», «Листы 2, 5» before the sentence.
@@ -233,6 +285,7 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
     return {
       lang,
       setLang,
+      setCurrency,
       t,
       tx,
       said,
@@ -244,9 +297,9 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
         }
         return e instanceof Error ? e.message : String(e);
       },
-      f: formatters(locale),
+      f: formatters(locale, currency),
     };
-  }, [lang, setLang]);
+  }, [lang, setLang, currency, setCurrency]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

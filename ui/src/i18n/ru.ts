@@ -1,7 +1,9 @@
 // Русские строки интерфейса; ключи те же, что в en.ts (проверяется типом).
 import type { Key } from "./en.ts";
+import { notesRu } from "./notes.ru.ts";
 
 export const ru: Record<Key, string> = {
+  ...notesRu,
   "common.all": "Все",
   "common.back": "Назад",
   "common.backToJournal": "Вернуться в журнал",
@@ -402,4 +404,20 @@ export const ru: Record<Key, string> = {
   "error.timeout": "Обработка шла слишком долго",
   "error.gave-up": "Не получилось после нескольких попыток",
   "error.transient": "Временный сбой",
+  "admin.currency": "Валюта",
+  "admin.currencyHint": "Код валюты по ISO 4217 (UAH, EUR, USD…): цены пластин, отчёты и выгрузки",
+  "audit.config.import": "импорт настроек из файла (командная строка)",
+  "audit.system": "система (командная строка)",
+  "audit.field.ip": "IP",
+  "audit.field.name": "имя",
+  "audit.field.role": "роль",
+  "audit.field.password": "пароль",
+  "audit.field.id": "№",
+  "audit.field.job": "задание",
+  "audit.field.file": "файл",
+  "audit.field.before": "было",
+  "audit.field.after": "стало",
+  "audit.field.press": "машина",
+  "audit.field.bureau": "бюро",
+  "audit.value.changed": "изменён",
 };

@@ -123,6 +123,7 @@ export const templateFields: Field[] = [
 export const journalFields: Field[] = [
   { key: "private", label: "admin.journalPrivate", type: "bool", hint: "admin.journalPrivateHint" },
   { key: "archiveDays", label: "admin.archiveDays", type: "number" },
+  { key: "currency", label: "admin.currency", type: "text", hint: "admin.currencyHint" },
 ];
 
 export const analysisFields: Field[] = [

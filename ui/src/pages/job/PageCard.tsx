@@ -1,7 +1,7 @@
 // One page (complect): thumbnail that opens the proof, plate and paper, separations with ink
 // coverage, and the Signa marks as read.
 import { fileUrl } from "../../api/client.ts";
-import type { Sheet } from "../../api/types.ts";
+import type { Note, Sheet } from "../../api/types.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
 import { swatch } from "../../lib/jobs.ts";
 
@@ -13,7 +13,7 @@ export function PageCard({
 }: {
   jobId: number;
   sheet: Sheet;
-  out?: { page: number; proof: string | null; thumbnail: string | null; warning?: string };
+  out?: { page: number; proof: string | null; thumbnail: string | null; warning?: Note | string };
   onOpen?: () => void;
 }) {
   const { t, tx, f, said } = useI18n();
