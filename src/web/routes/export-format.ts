@@ -112,7 +112,9 @@ export function csvCell(v: Cell, lang: ExportLang, column: number): string {
     s = v;
     if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   }
-  return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  // Quoted only when it holds the separator, a quote or a line break (a ru cell "9,52" stays bare).
+  const special = lang === "ru" ? /[";\n\r]/ : /[",\n\r]/;
+  return special.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** The whole CSV text with a UTF-8 BOM (Excel reads Cyrillic names right only with it). */

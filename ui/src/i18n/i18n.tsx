@@ -216,7 +216,13 @@ export function formatters(locale: string, currency = DEFAULT_CURRENCY): Formatt
     moneyShort: (n) => (n == null ? dash : moneyShort.format(n)),
     area: (n) => (n == null ? dash : area.format(n)),
     mm: (v) =>
-      v?.length ? `${v.slice(0, -1).map((x) => numf(1).format(x)).concat(unit("millimeter", 1).format(v[v.length - 1])).join(" × ")}` : dash,
+      v?.length
+        ? `${v
+            .slice(0, -1)
+            .map((x) => numf(1).format(x))
+            .concat(unit("millimeter", 1).format(v[v.length - 1]))
+            .join(" × ")}`
+        : dash,
     percent: (n) => (n == null ? dash : `${numf(1).format(n)} %`),
     // Units through Intl, so Russian reads "мс", "с", "МБ".
     ms: (n) => {
@@ -241,6 +247,58 @@ export function formatters(locale: string, currency = DEFAULT_CURRENCY): Formatt
   };
 }
 
+/** The words and formats of one language, locale and currency (the provider's value; tests call it directly). */
+export function createI18n(
+  lang: Lang,
+  locale: string,
+  currency: string,
+  setLang: (l: Lang) => void = () => {},
+  setCurrency: (c: string) => void = () => {},
+): I18n {
+  const dict = DICTS[lang];
+  const t = (key: Key, vars?: Vars) => fill(dict[key] ?? en[key] ?? key, vars, locale);
+  const tx = (key: string, fallback: string, vars?: Vars) => {
+    const s = (dict as Record<string, string>)[key];
+    return s === undefined ? fallback : fill(s, vars, locale);
+  };
+  const said = (n: Note | string | null | undefined): string => {
+    if (n == null) return "";
+    if (typeof n === "string") return n;
+    const values: Vars = {};
+    for (const [k, v] of Object.entries(n.values ?? {})) values[k] = typeof v === "object" ? said(v) : v;
+    if (n.code === "list") {
+      const items = Array.from({ length: Number(values.n) || 0 }, (_, i) => String(values[`i${i}`] ?? ""));
+      return items.join(String(values.sep ?? "; "));
+    }
+    const key = `note.${n.code}`;
+    const template = (dict as Record<string, string>)[key];
+    const words =
+      template === undefined ? "" : fill(template, values, locale, { localNumbers: true, plain: ID_VALUES });
+    if (!words) return n.text;
+    if (values.pages === undefined) return words;
+    // Which pages: «Все листы», «Лист 3», «Листы 2, 5» before the sentence.
+    const scope = values.allPages ? t("note.scope.all") : t("note.scope.pages", values);
+    return `${scope}: ${words}`;
+  };
+  return {
+    lang,
+    setLang,
+    setCurrency,
+    t,
+    tx,
+    said,
+    errorText: (e: unknown) => {
+      if (e instanceof ApiError) {
+        const words = tx(`error.${e.code}`, "");
+        // The server's message is English: shown only when we have no words for its code.
+        return words || e.message || e.code;
+      }
+      return e instanceof Error ? e.message : String(e);
+    },
+    f: formatters(locale, currency),
+  };
+}
+
 export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Lang }) {
   const [lang, setLangState] = useState<Lang>(initial ?? detectLang);
   const [currency, setCurrencyState] = useState(DEFAULT_CURRENCY);
@@ -256,50 +314,10 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
-  const value = useMemo<I18n>(() => {
-    const dict = DICTS[lang];
-    const locale = localeFor(lang);
-    const t = (key: Key, vars?: Vars) => fill(dict[key] ?? en[key] ?? key, vars, locale);
-    const tx = (key: string, fallback: string, vars?: Vars) => {
-      const s = (dict as Record<string, string>)[key];
-      return s === undefined ? fallback : fill(s, vars, locale);
-    };
-    const said = (n: Note | string | null | undefined): string => {
-      if (n == null) return "";
-      if (typeof n === "string") return n;
-      const values: Vars = {};
-      for (const [k, v] of Object.entries(n.values ?? {})) values[k] = typeof v === "object" ? said(v) : v;
-      if (n.code === "list") {
-        const items = Array.from({ length: Number(values.n) || 0 }, (_, i) => String(values[`i${i}`] ?? ""));
-        return items.join(String(values.sep ?? "; "));
-      }
-      const key = `note.${n.code}`;
-      const template = (dict as Record<string, string>)[key];
-      const words = template === undefined ? "" : fill(template, values, locale, { localNumbers: true, plain: ID_VALUES });
-      if (!words) return n.text;
-      if (values.pages === undefined) return words;
-      // Which pages: «Все листы», «Лист 3», «Листы 2, 5» before the sentence.
-      const scope = values.allPages ? t("note.scope.all") : t("note.scope.pages", values);
-      return `${scope}: ${words}`;
-    };
-    return {
-      lang,
-      setLang,
-      setCurrency,
-      t,
-      tx,
-      said,
-      errorText: (e: unknown) => {
-        if (e instanceof ApiError) {
-          const words = tx(`error.${e.code}`, "");
-          // The server's message is English: shown only when we have no words for its code.
-          return words || e.message || e.code;
-        }
-        return e instanceof Error ? e.message : String(e);
-      },
-      f: formatters(locale, currency),
-    };
-  }, [lang, setLang, currency, setCurrency]);
+  const value = useMemo<I18n>(
+    () => createI18n(lang, localeFor(lang), currency, setLang, setCurrency),
+    [lang, setLang, currency, setCurrency],
+  );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

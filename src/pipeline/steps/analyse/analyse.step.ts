@@ -35,7 +35,7 @@ export const analyseStep: Step = {
       signal,
       repairDir: path.join(paths.work, String(job.id)),
     });
-    for (const w of analysis.warnings) await log(`warning: ${w}`, "warn");
+    for (const w of analysis.warnings) await log(`warning: ${w.text}`, "warn");
     const { areaM2, money } = bookFigures(analysis, settings);
     const patch = {
       analysis: JSON.stringify(analysis),

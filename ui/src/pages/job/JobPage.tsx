@@ -274,7 +274,16 @@ export function JobPage({ id }: { id: number }) {
       <section aria-labelledby="log-h">
         <h2 id="log-h">{t("job.log")}</h2>
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling log must be reachable to scroll by keyboard */}
-        <ol className="log" role="log" aria-live="polite" ref={logEnd} tabIndex={0} aria-label={t("job.log")}>
+        {/* The server's own log lines, for the administrator: English, and marked so (lang). */}
+        <ol
+          className="log"
+          role="log"
+          aria-live="polite"
+          ref={logEnd}
+          tabIndex={0}
+          aria-label={t("job.log")}
+          lang="en"
+        >
           {log.map((l, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: log lines only ever append
             <li key={i} className={`log-${l.level}`}>
