@@ -28,7 +28,7 @@ export interface StepResult {
   /** Outputs merged into the job's stored outputs (what a resumed job starts from). */
   outputs?: Partial<JobOutputs>;
   /** The file itself is refused: the job fails with this code, no retry. */
-  reject?: { code: string; message: string };
+  reject?: { code: string; message: string; reason?: Note };
   /** Stop the job here as done (e.g. nothing more to do). */
   finish?: boolean;
 }

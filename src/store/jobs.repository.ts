@@ -23,7 +23,8 @@ export interface TimelineEntry {
   /** English words of what the step did (for the log and old rows); `said` is the same as a note. */
   info?: string;
   said?: Note;
-  error?: { code: string; message: string };
+  /** `reason`: a refusal's note (AnalysisError), kept with the step that refused. */
+  error?: { code: string; message: string; reason?: Note };
 }
 
 export interface NewJob {
