@@ -43,8 +43,10 @@ export function renderRule(template: string, kind: RuleKind, fields: Fields): st
 }
 
 /** The template's own complaint (an unknown field name…), kept as a detail value. */
-function ruleDetail(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+function ruleDetail(err: unknown): Note {
+  if (err instanceof TemplateError) return err.note;
+  if (err instanceof RuleError) return note(`rule.${err.code}`, err.message, err.values);
+  return note("reason.detail", String(err), { detail: String(err) });
 }
 
 function ruleMessage(err: unknown, which: string): string {
@@ -171,7 +173,7 @@ export function planDeliveries(
 
 export type RulePreview =
   | { ok: true; value: string; fields: Fields }
-  | { ok: false; error: { code: string; message: string }; fields: Fields };
+  | { ok: false; error: { code: string; message: string; reason?: Note }; fields: Fields };
 
 /**
  * The admin's "try this rule on a past job": renders `template` as a folder or a file name with
@@ -193,7 +195,7 @@ export function previewRule(
     return { ok: true, value: renderRule(template, opts.kind ?? "name", fields), fields };
   } catch (err) {
     if (err instanceof TemplateError || err instanceof RuleError) {
-      return { ok: false, error: { code: err.code, message: err.message }, fields };
+      return { ok: false, error: { code: err.code, message: err.message, reason: ruleDetail(err) }, fields };
     }
     throw err;
   }

@@ -1,5 +1,6 @@
 // What a rule may produce on a server: a relative folder and a plain file name. Values come
 // from operators' file names, so nothing in them may climb out of the target folder.
+import type { NoteValues } from "../util/note.ts";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
 const SEPARATORS_AND_CONTROLS = /[/\\\u0000-\u001f\u007f]/g;
@@ -10,6 +11,7 @@ export class RuleError extends Error {
   constructor(
     readonly code: "empty-name",
     message: string,
+    readonly values: NoteValues = {},
   ) {
     super(message);
   }
@@ -42,7 +44,7 @@ function truncateBytes(name: string): string {
 export function safeFileName(name: string): string {
   let n = cleanSegment(name);
   n = n.replace(/^\.+/, "_"); // ".x" would be hidden (and look like our temp files)
-  if (n === "") throw new RuleError("empty-name", `file name rule produced an empty name ("${name}")`);
+  if (n === "") throw new RuleError("empty-name", `file name rule produced an empty name ("${name}")`, { name });
   return truncateBytes(n);
 }
 

@@ -123,3 +123,19 @@ describe("server notes in the UI's words", () => {
     expect(EN.f.mm([1030, 770.5])).toBe("1,030 × 770.5 mm");
   });
 });
+
+describe("routing rule problems in the UI's words", () => {
+  it("words an unknown field and a stray brace from the template's own error", async () => {
+    const { previewRule } = await import("../../src/rules/plan.ts");
+    const a = { file: "x.pdf", bureau: "Korol", pages: 1, plates: 1, sheets: [], order: "0537", orderName: null } as unknown as Analysis;
+    const unknown = previewRule("{order}_{plats}", a);
+    expect(unknown.ok).toBe(false);
+    if (unknown.ok) return;
+    expect(RU.said(unknown.error.reason)).toMatch(/^неизвестное поле «plats» в «\{order\}_\{plats\}»; известные поля: .*order/);
+    const stray = previewRule("{order}}x", a, { kind: "folder" });
+    if (stray.ok) throw new Error("a stray brace must be refused");
+    expect(RU.said(stray.error.reason)).toBe(
+      "закрывающая фигурная скобка в позиции 8 в «{order}}x» без открывающей (чтобы вывести скобку, напишите две)",
+    );
+  });
+});

@@ -111,6 +111,10 @@ export const notesEn = {
     "{pages, plural, one {# sheet} other {# sheets}} with {engine} in {ms} ms{lacking, plural, =0 {} other {, # not rendered (sheets {lackingSheets})}}{warnings, plural, =0 {} one {, # warning} other {, # warnings}}",
   "note.intake.summary": "{bytes} bytes, sha256 {sha}",
   "note.archive.path": "{path}",
+  "note.rule.unknown-field": "unknown field “{field}” in “{template}”; known fields: {known}",
+  "note.rule.bad-template": "{problem, select, unclosed {the opening brace at position {at} of “{template}” is never closed} stray-close {the closing brace at position {at} of “{template}” has no opening one (write two for a brace)} other {“{inner}” in “{template}” is not a field name}}",
+  "note.rule.bad-format": "field “{field}” has the format “{format}”, but only dates take a format",
+  "note.rule.empty-name": "the file name rule produced an empty name (“{name}”)",
   "note.test.ok": "ok",
 
   "advice.empty": "Export the sheet from Signa again and copy it to the hot folder once the export has finished.",

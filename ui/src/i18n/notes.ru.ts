@@ -113,6 +113,10 @@ export const notesRu: Record<keyof typeof notesEn, string> = {
     "{pages, plural, one {# лист} few {# листа} many {# листов} other {# листа}}, {engine}, {ms} мс{lacking, plural, =0 {} other {, не отрисовано: # (листы {lackingSheets})}}{warnings, plural, =0 {} one {, # предупреждение} few {, # предупреждения} many {, # предупреждений} other {, # предупреждения}}",
   "note.intake.summary": "{bytes} байт, sha256 {sha}",
   "note.archive.path": "{path}",
+  "note.rule.unknown-field": "неизвестное поле «{field}» в «{template}»; известные поля: {known}",
+  "note.rule.bad-template": "{problem, select, unclosed {открывающая фигурная скобка в позиции {at} в «{template}» не закрыта} stray-close {закрывающая фигурная скобка в позиции {at} в «{template}» без открывающей (чтобы вывести скобку, напишите две)} other {«{inner}» в «{template}» — не имя поля}}",
+  "note.rule.bad-format": "у поля «{field}» формат «{format}», но формат бывает только у дат",
+  "note.rule.empty-name": "правило имени файла дало пустое имя («{name}»)",
   "note.test.ok": "готово",
 
   "advice.empty": "Экспортируйте лист из Signa ещё раз и скопируйте в горячую папку, когда экспорт закончится.",
