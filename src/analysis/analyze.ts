@@ -8,8 +8,8 @@ import { checkPageSizes, checkStreams } from "../pipeline/steps/inspect/limits.t
 import { faultText, noteReaderFault } from "../pipeline/steps/inspect/reader-fault.ts";
 import { RecursionGuard } from "../pipeline/steps/inspect/recursion.ts";
 import { contentBox, readSigna } from "../pipeline/steps/read-signa/index.ts";
-import type { Analysis, AnalysisError } from "./types.ts";
 import { note } from "../util/note.ts";
+import type { Analysis, AnalysisError } from "./types.ts";
 
 export interface AnalyzeOptions {
   settings: Settings;
@@ -43,10 +43,14 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
     for (let i = 0; guard && i < facts.pages; i++) {
       const h = guard.page(i);
       if (h?.kind === "cycle")
-        return rejected(facts, analysisError(
+        return rejected(
+          facts,
+          analysisError(
             "too-complex",
             note("reason.hazard-on-page", `On page ${i + 1}, ${h.what}.`, { page: i + 1, hazard: h.note }),
-          ), opts);
+          ),
+          opts,
+        );
     }
     const signa = readSigna(pdf.doc, { guard });
     const pages: IdentifyPage[] = facts.boxes.map((b, i) => ({
@@ -119,7 +123,9 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
         facts,
         analysisError(
           "reader-crash",
-          note("reason.reader-fault", `The PDF reader failed inside MuPDF (${faultText(e)}).`, { detail: faultText(e) }),
+          note("reason.reader-fault", `The PDF reader failed inside MuPDF (${faultText(e)}).`, {
+            detail: faultText(e),
+          }),
         ),
         opts,
       );
@@ -131,7 +137,9 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
       tooComplex
         ? analysisError(
             "too-complex",
-            note("reason.too-complex", `The PDF is too complex to read (${err.message}).`, { detail: err.message }),
+            note("reason.too-complex", `The PDF is too complex to read (${err.message}).`, {
+              detail: err.message,
+            }),
           )
         : analysisError(
             "damaged",

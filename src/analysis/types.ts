@@ -2,7 +2,6 @@
 // stores and what `/api/jobs/:id` returns as `analysis`. Field names are public API.
 import type { Note } from "../util/note.ts";
 
-
 export type AnalysisErrorCode =
   | "empty"
   | "not-pdf"

@@ -12,11 +12,11 @@ import { analysisError, lostData } from "../pipeline/steps/inspect/errors.ts";
 import { sniffFile } from "../pipeline/steps/inspect/sniff.ts";
 import type { CropResult, Rect } from "../pipeline/steps/render/crop-pdf.ts";
 import { RenderError } from "../pipeline/steps/render/render-error.ts";
+import { note } from "../util/note.ts";
 import { IsolationError, type PdfPool, sharedPool, TaskError } from "./pdf-pool.ts";
 import type { ChildTask } from "./protocol.ts";
 import { readerStats } from "./reader-stats.ts";
 import { rewritePdf } from "./repair-copy.ts";
-import { note } from "../util/note.ts";
 
 export interface IsolationLimits {
   timeLimitMs: number;

@@ -10,8 +10,8 @@ import { type NotifyEvent, notifyEvent } from "../notify/index.ts";
 import { findBureau } from "../rules/fields.ts";
 import { planDeliveries } from "../rules/plan.ts";
 import type { DeliveryRow, JobRow, JobsRepository } from "../store/jobs.repository.ts";
-import { nowIso } from "../util/time.ts";
 import { note, noteToColumn } from "../util/note.ts";
+import { nowIso } from "../util/time.ts";
 
 /** How long a delivery being sent is held from other workers; renewed every third of it. */
 const HOLD_MS = 60_000;
@@ -103,7 +103,9 @@ export class DeliveryService {
         await jobs.updateDelivery(id, {
           state: "failed",
           error: noteToColumn(
-            note("delivery.target-gone", `target "${d.target}" is no longer configured`, { target: d.target }),
+            note("delivery.target-gone", `target "${d.target}" is no longer configured`, {
+              target: d.target,
+            }),
           ),
           next_at: null,
           sending_by: null,

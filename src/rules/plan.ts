@@ -2,10 +2,10 @@
 // target, folders and names from the rules. A plan says what is missing instead of throwing.
 import type { Analysis } from "../analysis/types.ts";
 import type { Settings } from "../config/settings-schema.ts";
+import { type Note, type NoteValues, note } from "../util/note.ts";
 import { type FieldsOptions, findBureau, findPress, jobFields, jobPress } from "./fields.ts";
 import { escapeValue, RuleError, safeFileName, safeFolder } from "./sanitize.ts";
 import { type Fields, renderTemplate, TemplateError } from "./template.ts";
-import { type Note, type NoteValues, note } from "../util/note.ts";
 
 export type PlanProblem =
   | "no-bureau" // the analysis found no bureau
@@ -79,7 +79,10 @@ export function planDeliveries(
       ...base,
     };
     // The owner is named by kind and name as values, so the UI says «бюро Korol» in its own words.
-    const who = { owner: kind === "bureau" ? "bureau" : "press", name: kind === "bureau" ? (base.bureau ?? "") : (base.press ?? "") };
+    const who = {
+      owner: kind === "bureau" ? "bureau" : "press",
+      name: kind === "bureau" ? (base.bureau ?? "") : (base.press ?? ""),
+    };
     const problem = (p: PlanProblem, missing: string, values: NoteValues = {}) => ({
       ...plan,
       problem: p,
@@ -99,12 +102,18 @@ export function planDeliveries(
     try {
       plan.remoteDir = renderRule(owner.folder, "folder", fields);
     } catch (err) {
-      return problem("rule", ruleMessage(err, `${ownerLabel} folder rule`), { rule: "folder", detail: ruleDetail(err) });
+      return problem("rule", ruleMessage(err, `${ownerLabel} folder rule`), {
+        rule: "folder",
+        detail: ruleDetail(err),
+      });
     }
     try {
       plan.remoteName = renderRule(owner.name, "name", fields);
     } catch (err) {
-      return problem("rule", ruleMessage(err, `${ownerLabel} file name rule`), { rule: "name", detail: ruleDetail(err) });
+      return problem("rule", ruleMessage(err, `${ownerLabel} file name rule`), {
+        rule: "name",
+        detail: ruleDetail(err),
+      });
     }
     return plan;
   };

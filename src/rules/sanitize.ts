@@ -44,7 +44,8 @@ function truncateBytes(name: string): string {
 export function safeFileName(name: string): string {
   let n = cleanSegment(name);
   n = n.replace(/^\.+/, "_"); // ".x" would be hidden (and look like our temp files)
-  if (n === "") throw new RuleError("empty-name", `file name rule produced an empty name ("${name}")`, { name });
+  if (n === "")
+    throw new RuleError("empty-name", `file name rule produced an empty name ("${name}")`, { name });
   return truncateBytes(n);
 }
 

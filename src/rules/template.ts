@@ -50,11 +50,16 @@ export function parseTemplate(template: string): Part[] {
       const inner = template.slice(i + 1, end);
       const m = /^\s*([A-Za-z][A-Za-z0-9]*)\s*(?::(.*))?$/.exec(inner);
       if (!m)
-        throw new TemplateError("bad-template", `"{${inner}}" in "${template}" is not a field name`, undefined, {
-          problem: "not-field",
-          inner,
-          template,
-        });
+        throw new TemplateError(
+          "bad-template",
+          `"{${inner}}" in "${template}" is not a field name`,
+          undefined,
+          {
+            problem: "not-field",
+            inner,
+            template,
+          },
+        );
       if (text) parts.push({ text });
       text = "";
       parts.push({ field: m[1], format: m[2] ?? null });

@@ -2,9 +2,9 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import { type AttentionReason, parseAttention } from "../analysis/attention.ts";
 import type { Analysis } from "../analysis/types.ts";
+import { type Note, note, noteFromColumn } from "../util/note.ts";
 import { isoIn, nowIso } from "../util/time.ts";
 import type { DB, DeliveriesTable, JobStatus, JobsTable, NotificationsTable } from "./schema.ts";
-import { type Note, note, noteFromColumn } from "../util/note.ts";
 
 /** Longer than any delay the runner schedules (backoff caps at 10 min): see claimNext. */
 const JOB_DELAY_MAX_MS = 15 * 60_000;
@@ -145,7 +145,8 @@ export function deliveryView(d: DeliveryRow): DeliveryView {
 function jobError(r: JobRow): NonNullable<JobView["error"]> {
   const error = { code: r.error_code ?? "", message: r.error_message ?? "" };
   const analysis = json<Analysis>(r.analysis);
-  if (analysis?.error?.reason && analysis.error.code === error.code) return { ...error, reason: analysis.error.reason };
+  if (analysis?.error?.reason && analysis.error.code === error.code)
+    return { ...error, reason: analysis.error.reason };
   if (error.code === "duplicate" && r.duplicate_of)
     return { ...error, reason: note("reason.duplicate-of", error.message, { job: r.duplicate_of }) };
   return error;

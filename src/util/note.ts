@@ -37,7 +37,11 @@ export function noteTexts(notes: readonly (Note | string)[]): string[] {
  * `pageCount` its length, `allPages` 1 when it is every page of a file of several.
  */
 export function pageScope(pages: number[], total: number): NoteValues {
-  return { pages: pages.join(", "), pageCount: pages.length, allPages: pages.length === total && total > 1 ? 1 : 0 };
+  return {
+    pages: pages.join(", "),
+    pageCount: pages.length,
+    allPages: pages.length === total && total > 1 ? 1 : 0,
+  };
 }
 
 /** The English words of a page scope, as the sentence starts ("All pages", "Page 3", "Pages 2, 3"). */

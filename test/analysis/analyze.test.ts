@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeFile } from "../../src/analysis/analyze.ts";
 import { mmToPt } from "../../src/pipeline/steps/inspect/geometry.ts";
+import { noteTexts } from "../../src/util/note.ts";
 import { buildCorpus, buildSheet, type CorpusName, testSettings } from "../fixtures/signa.ts";
 import { hasPoppler, pdfinfo } from "./poppler.ts";
-import { noteTexts } from "../../src/util/note.ts";
 
 let dir: string;
 let corpus: Record<CorpusName, string>;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeIsolated } from "../../src/isolation/isolated.ts";
 import { PdfPool } from "../../src/isolation/pdf-pool.ts";
 import { readerStats } from "../../src/isolation/reader-stats.ts";
+import { noteTexts } from "../../src/util/note.ts";
 import { recursiveCase, seeded } from "../fixtures/recursive.ts";
 import {
   contentSyntaxErrors,
@@ -28,7 +29,6 @@ import {
   threeMarks,
 } from "../fixtures/signa.ts";
 import { tempDir } from "../helpers/temp-app.ts";
-import { noteTexts } from "../../src/util/note.ts";
 
 const LIMITS = { timeLimitMs: 60_000, memoryLimitMb: 1024 };
 const settings = testSettings();

@@ -4,13 +4,23 @@
 // Latin-only sentence on a ru screen means some server sentence reached the user unworded. File
 // names, press/bureau/target names, codes like CMYK, paths and the server's raw log (lang="en") are
 // data, not sentences. Numbers follow the locale, charts included; money is in the shop's currency.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildPlainPdf, buildSheet, PROCESS, testSettings } from "../fixtures/signa.ts";
-import { dropInto, ensureUiBuilt, launch, login, newContext, type Server, startServer, until } from "./harness.ts";
+
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildPlainPdf, buildSheet, PROCESS, testSettings } from "../fixtures/signa.ts";
+import {
+  dropInto,
+  ensureUiBuilt,
+  launch,
+  login,
+  newContext,
+  type Server,
+  startServer,
+  until,
+} from "./harness.ts";
 
 let server: Server;
 let browser: Browser;
@@ -24,10 +34,14 @@ const TEXT = "0802_Прайс_Leonov.pdf"; // not a PDF at all
 const MENU = "0803_Меню_Leonov.pdf"; // 5 Signa sheets, CMYK: 5 complects, 20 plates
 
 async function doneOrFailed(file: string) {
-  return until(async () => {
-    const { rows } = await server.ctx.jobs.list({ limit: 50 });
-    return rows.find((r) => r.file_name === file && (r.status === "done" || r.status === "failed"));
-  }, `${file} to finish`);
+  return until(
+    async () => {
+      const { rows } = await server.ctx.jobs.list({ limit: 50 });
+      return rows.find((r) => r.file_name === file && (r.status === "done" || r.status === "failed"));
+    },
+    `${file} to finish`,
+    150_000,
+  ); // a shared 2-core machine: render can wait its turn
 }
 
 /**
@@ -36,7 +50,8 @@ async function doneOrFailed(file: string) {
  */
 async function latinSentences(p: Page): Promise<string[]> {
   return p.evaluate(() => {
-    const skip = '[lang="en"]:not(html), .mono, code, pre, .file-link, .file-title, script, style, [data-raw]';
+    const skip =
+      '[lang="en"]:not(html), .mono, code, pre, .file-link, .file-title, script, style, [data-raw]';
     const word = /^[("«]?[A-Za-z][a-z]*[)"»,.;:!?]*$/;
     const bad = new Set<string>();
     for (const el of Array.from(document.body.querySelectorAll<HTMLElement>("*"))) {
@@ -47,7 +62,7 @@ async function latinSentences(p: Page): Promise<string[]> {
         .map((n) => n.textContent ?? "")
         .join(" ")
         .trim();
-      const text = (el.innerText || "").trim();
+      const text = (el.textContent || "").trim();
       if (!own || /[А-Яа-яЁёІіЇїЄє]/.test(text)) continue;
       let run = 0;
       for (const tok of own.split(/\s+/)) {
@@ -79,7 +94,11 @@ beforeAll(async () => {
   for (const b of s.bureaus) if (b.name === "Leonov") b.target = "leonov-share";
   await server.ctx.settingsRepo.save(s);
   const input = path.join(server.dataDir, "input");
-  dropInto(input, MENU, await buildSheet({ pages: Array.from({ length: 5 }, () => ({ colorants: PROCESS })) }));
+  dropInto(
+    input,
+    MENU,
+    await buildSheet({ pages: Array.from({ length: 5 }, () => ({ colorants: PROCESS })) }),
+  );
   dropInto(input, PLAIN, await buildPlainPdf({ sizeMm: [1030, 770] }));
   dropInto(input, TEXT, Buffer.from("Price list: plain text, not a PDF\n"));
   for (const f of [MENU, PLAIN, TEXT]) ids[f] = (await doneOrFailed(f)).id;
@@ -87,7 +106,7 @@ beforeAll(async () => {
   browser = await launch();
   context = await newContext(browser, server.url, "ru-RU");
   page = await context.newPage();
-}, 180_000);
+}, 400_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -110,13 +129,15 @@ describe("the Russian screens", () => {
   it("words step details with plurals, the non-Signa warning and the bureau without a target", async () => {
     expect(await checkRu(`/jobs/${ids[MENU]}`, "table.timeline")).toEqual([]);
     const analyse = page.locator("table.timeline tr[data-step=analyse] td").last();
-    await expect(analyse.textContent()).resolves.toBe("5 комплектов, 20 пластин, машина Speedmaster, бюро Leonov");
+    await expect(analyse.textContent()).resolves.toBe(
+      "5 комплектов, 20 пластин, машина Speedmaster, бюро Leonov",
+    );
 
     expect(await checkRu(`/jobs/${ids[PLAIN]}`, "ul.warnings li")).toEqual([]);
     const warnings = await page.locator("ul.warnings li").allTextContents();
-    expect(warnings.some((w) => w.startsWith("Это не файл Prinect Signa Station (создан в «Adobe InDesign"))).toBe(
-      true,
-    );
+    expect(
+      warnings.some((w) => w.startsWith("Это не файл Prinect Signa Station (создан в «Adobe InDesign")),
+    ).toBe(true);
     const plan = await page.locator("table.timeline tr[data-step=plan] td").last().textContent();
     expect(plan).toContain("оригинал → ? (пропущено: у бюро Korol не указано, куда отправлять)");
     const skipped = await page.locator("[data-delivery] .err").allTextContents();

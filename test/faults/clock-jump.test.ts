@@ -15,8 +15,8 @@ import { backoffMs, JobRunner } from "../../src/pipeline/runner.ts";
 import { type Step, TransientError } from "../../src/pipeline/step.ts";
 import { openStore, type Store } from "../../src/store/db.ts";
 import { type JobRow, JobsRepository } from "../../src/store/jobs.repository.ts";
-import { tempDir } from "../helpers/temp-app.ts";
 import { note } from "../../src/util/note.ts";
+import { tempDir } from "../helpers/temp-app.ts";
 
 const HOUR = 3600_000;
 

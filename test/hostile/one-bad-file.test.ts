@@ -16,12 +16,12 @@ import { analyzeIsolated } from "../../src/isolation/isolated.ts";
 import { PdfPool } from "../../src/isolation/pdf-pool.ts";
 import { measureInks } from "../../src/pipeline/steps/render/index.ts";
 import type { JobRow } from "../../src/store/jobs.repository.ts";
+import { noteTexts } from "../../src/util/note.ts";
 import { shopSettings } from "../faults/harness.ts";
 import { RECURSIVE_KINDS, type RecursiveCase, recursiveCase, seeded } from "../fixtures/recursive.ts";
 import { buildSheet, testSettings, threeMarks } from "../fixtures/signa.ts";
 import { tempContext, tempDir } from "../helpers/temp-app.ts";
 import { until } from "../helpers/wait.ts";
-import { noteTexts } from "../../src/util/note.ts";
 
 const CODES = ["empty", "not-pdf", "damaged", "encrypted", "too-large", "too-complex", "reader-crash"];
 const LIMITS = { timeLimitMs: 30_000, memoryLimitMb: 1024 };

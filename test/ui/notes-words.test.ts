@@ -6,9 +6,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Analysis } from "../../src/analysis/types.ts";
+import { identify } from "../../src/pipeline/steps/identify/identify.ts";
 import { analysisError } from "../../src/pipeline/steps/inspect/errors.ts";
 import { mmToPt, type RectPt } from "../../src/pipeline/steps/inspect/geometry.ts";
-import { identify } from "../../src/pipeline/steps/identify/identify.ts";
 import { planDeliveries } from "../../src/rules/plan.ts";
 import { note, noteList } from "../../src/util/note.ts";
 import { en } from "../../ui/src/i18n/en.ts";
@@ -29,7 +29,9 @@ function serverCodes(): Set<string> {
       if (e.isDirectory()) walk(p);
       else if (p.endsWith(".ts") && !p.endsWith(".test.ts")) {
         const src = fs.readFileSync(p, "utf8");
-        for (const m of src.matchAll(/note\(\s*(?:[\w.]+\s*\?\s*)?"([a-z]+\.[a-z-]+)"(?:\s*:\s*"([a-z]+\.[a-z-]+)")?/g)) {
+        for (const m of src.matchAll(
+          /note\(\s*(?:[\w.]+\s*\?\s*)?"([a-z]+\.[a-z-]+)"(?:\s*:\s*"([a-z]+\.[a-z-]+)")?/g,
+        )) {
           codes.add(m[1]);
           if (m[2]) codes.add(m[2]);
         }
@@ -45,7 +47,15 @@ describe("server notes in the UI's words", () => {
     const codes = serverCodes();
     expect(codes.size).toBeGreaterThan(60);
     // Codes built at run time: plan problems, and one line per delivery kind.
-    for (const p of ["no-target", "unknown-target", "rule", "no-bureau", "unknown-bureau", "no-press", "unknown-press"])
+    for (const p of [
+      "no-target",
+      "unknown-target",
+      "rule",
+      "no-bureau",
+      "unknown-bureau",
+      "no-press",
+      "unknown-press",
+    ])
       codes.add(`plan.${p}`);
     for (const k of ["bureau", "press"]) codes.add(`plan.${k}`).add(`plan.${k}-skipped`).add(`deliver.${k}`);
     const missing = [...codes].filter((c) => !(`note.${c}` in en) || !(`note.${c}` in ru));
@@ -57,7 +67,14 @@ describe("server notes in the UI's words", () => {
     const s = testSettings();
     const r = identify({
       fileName: "0537_Flier.pdf",
-      pages: [1, 2, 3].map((page) => ({ page, mediaBox: plate, trimBox: null, colorants: ["Black"], marks: [], contentBoxPt: null })),
+      pages: [1, 2, 3].map((page) => ({
+        page,
+        mediaBox: plate,
+        trimBox: null,
+        colorants: ["Black"],
+        marks: [],
+        contentBoxPt: null,
+      })),
       presses: s.presses,
       bureaus: s.bureaus,
     });
@@ -73,10 +90,20 @@ describe("server notes in the UI's words", () => {
   it("words delivery skip reasons with the owner's kind and name", () => {
     const s = testSettings();
     const sheet = { page: 1, press: "Speedmaster", plateMm: [1030, 770], colorants: ["Black"], marks: {} };
-    const a = { file: "0537_Korol.pdf", bureau: "Korol", pages: 1, plates: 1, sheets: [sheet], order: "0537", orderName: null } as unknown as Analysis;
+    const a = {
+      file: "0537_Korol.pdf",
+      bureau: "Korol",
+      pages: 1,
+      plates: 1,
+      sheets: [sheet],
+      order: "0537",
+      orderName: null,
+    } as unknown as Analysis;
     const [bureau, preview] = planDeliveries(a, s, "0537_Korol.pdf");
     expect(bureau.reason && RU.said(bureau.reason)).toBe("у бюро Korol не указано, куда отправлять");
-    expect(preview.reason && RU.said(preview.reason)).toBe("у машины Speedmaster не указано, куда отправлять");
+    expect(preview.reason && RU.said(preview.reason)).toBe(
+      "у машины Speedmaster не указано, куда отправлять",
+    );
     expect(bureau.reason && EN.said(bureau.reason)).toBe(bureau.missing);
   });
 
@@ -87,11 +114,21 @@ describe("server notes in the UI's words", () => {
     expect(RU.said(summary(3, 12))).toBe("3 комплекта, 12 пластин, машина Speedmaster, бюро Leonov");
     expect(RU.said(summary(5, 21))).toBe("5 комплектов, 21 пластина, машина Speedmaster, бюро Leonov");
     expect(EN.said(summary(1, 1))).toBe("1 complect, 1 plate, press Speedmaster, bureau Leonov");
-    const list = noteList([note("deliver.bureau", "bureau sent", { state: "sent" }), note("deliver.press", "press failed", { state: "failed" })], ", ");
+    const list = noteList(
+      [
+        note("deliver.bureau", "bureau sent", { state: "sent" }),
+        note("deliver.press", "press failed", { state: "failed" }),
+      ],
+      ", ",
+    );
     expect(RU.said(list)).toBe("оригинал: отправлен, превью: ошибка");
     // Figures in values use the locale's digits; ids do not.
-    expect(nbsp(RU.said(note("intake.summary", "…", { bytes: 1048576, sha: "abc" })))).toBe("1 048 576 байт, sha256 abc");
-    expect(RU.said(note("reason.duplicate-of", "…", { job: 12345 }))).toBe("Этот же файл уже обработан как задание №12345.");
+    expect(nbsp(RU.said(note("intake.summary", "…", { bytes: 1048576, sha: "abc" })))).toBe(
+      "1 048 576 байт, sha256 abc",
+    );
+    expect(RU.said(note("reason.duplicate-of", "…", { job: 12345 }))).toBe(
+      "Этот же файл уже обработан как задание №12345.",
+    );
   });
 
   it("words a refusal's reason, with a nested hazard", () => {
@@ -102,13 +139,17 @@ describe("server notes in the UI's words", () => {
         hazard: note("hazard.deep", "…", { max: 24, chain: "form /F1 → form /F2 → …" }),
       }),
     );
-    expect(RU.said(e.reason)).toBe("На листе 2 его формы и узоры вложены глубже 24 уровней (form /F1 → form /F2 → …).");
+    expect(RU.said(e.reason)).toBe(
+      "На листе 2 его формы и узоры вложены глубже 24 уровней (form /F1 → form /F2 → …).",
+    );
     expect(e.message).toMatch(/Simplify or re-export the sheet/);
   });
 
   it("keeps old rows readable: a plain sentence, or a code without words, shows the server's text", () => {
     expect(RU.said("The PDF is damaged (old row).")).toBe("The PDF is damaged (old row).");
-    expect(RU.said(note("some.future-code", "A sentence from a newer server."))).toBe("A sentence from a newer server.");
+    expect(RU.said(note("some.future-code", "A sentence from a newer server."))).toBe(
+      "A sentence from a newer server.",
+    );
     expect(RU.said(null)).toBe("");
   });
 
@@ -127,11 +168,21 @@ describe("server notes in the UI's words", () => {
 describe("routing rule problems in the UI's words", () => {
   it("words an unknown field and a stray brace from the template's own error", async () => {
     const { previewRule } = await import("../../src/rules/plan.ts");
-    const a = { file: "x.pdf", bureau: "Korol", pages: 1, plates: 1, sheets: [], order: "0537", orderName: null } as unknown as Analysis;
+    const a = {
+      file: "x.pdf",
+      bureau: "Korol",
+      pages: 1,
+      plates: 1,
+      sheets: [],
+      order: "0537",
+      orderName: null,
+    } as unknown as Analysis;
     const unknown = previewRule("{order}_{plats}", a);
     expect(unknown.ok).toBe(false);
     if (unknown.ok) return;
-    expect(RU.said(unknown.error.reason)).toMatch(/^неизвестное поле «plats» в «\{order\}_\{plats\}»; известные поля: .*order/);
+    expect(RU.said(unknown.error.reason)).toMatch(
+      /^неизвестное поле «plats» в «\{order\}_\{plats\}»; известные поля: .*order/,
+    );
     const stray = previewRule("{order}}x", a, { kind: "folder" });
     if (stray.ok) throw new Error("a stray brace must be refused");
     expect(RU.said(stray.error.reason)).toBe(

@@ -49,7 +49,13 @@ const HEADERS: Record<ExportLang, (currency: string) => string[]> = {
 
 const STATUS: Record<ExportLang, Record<string, string>> = {
   en: { queued: "queued", processing: "processing", done: "done", failed: "failed", duplicate: "duplicate" },
-  ru: { queued: "в очереди", processing: "в работе", done: "готово", failed: "ошибка", duplicate: "дубликат" },
+  ru: {
+    queued: "в очереди",
+    processing: "в работе",
+    done: "готово",
+    failed: "ошибка",
+    duplicate: "дубликат",
+  },
 };
 
 export function exportHeaders(lang: ExportLang, currency: string): string[] {
@@ -121,7 +127,9 @@ export function csvCell(v: Cell, lang: ExportLang, column: number): string {
 export function journalCsv(rows: JobRow[], lang: ExportLang, currency: string): string {
   const sep = CSV_SEPARATOR[lang];
   const line = (cells: Cell[]) => cells.map((c, i) => csvCell(c, lang, i)).join(sep);
-  const head = exportHeaders(lang, currency).map((h) => csvCell(h, lang, -1)).join(sep);
+  const head = exportHeaders(lang, currency)
+    .map((h) => csvCell(h, lang, -1))
+    .join(sep);
   return `\ufeff${[head, ...rows.map((r) => line(exportCells(r, lang)))].join("\r\n")}\r\n`;
 }
 

@@ -21,7 +21,12 @@ beforeAll(async () => {
   await app.ready();
   const s = await ctx.settings();
   await ctx.settingsRepo.save({ ...s, journal: { ...s.journal, private: false, currency: "EUR" } });
-  const a = await ctx.jobs.create({ fileName: "0537_Меню_Leonov.pdf", source: "test", sourcePath: null, fileDate: FILE_DATE });
+  const a = await ctx.jobs.create({
+    fileName: "0537_Меню_Leonov.pdf",
+    source: "test",
+    sourcePath: null,
+    fileDate: FILE_DATE,
+  });
   await ctx.jobs.update(a.id, {
     status: "done",
     order_no: "0537",
@@ -32,7 +37,12 @@ beforeAll(async () => {
     plate_area_m2: 9.5172,
     money: 3500.5,
   });
-  const b = await ctx.jobs.create({ fileName: '=HYPERLINK("http://evil")', source: "test", sourcePath: null, fileDate: FILE_DATE });
+  const b = await ctx.jobs.create({
+    fileName: '=HYPERLINK("http://evil")',
+    source: "test",
+    sourcePath: null,
+    fileDate: FILE_DATE,
+  });
   await ctx.jobs.update(b.id, { status: "failed", error_code: "not-pdf" });
 });
 
@@ -42,22 +52,38 @@ afterAll(async () => {
   await fsp.rm(dir, { recursive: true, force: true });
 });
 
-const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: "GET", url, headers });
+const get = (url: string, headers: Record<string, string> = {}) =>
+  app.inject({ method: "GET", url, headers });
 
 describe("journal export", () => {
   it("CSV for Russian Excel: BOM, ';', decimal comma, Russian headers and states, local date", async () => {
     const r = await get("/api/jobs/export.csv?from=&lang=ru&order=asc");
     expect(r.statusCode).toBe(200);
     expect(r.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    const lines = r.body.replace(/^\ufeff/, "").trim().split("\r\n");
+    const lines = r.body
+      .replace(/^\ufeff/, "")
+      .trim()
+      .split("\r\n");
     expect(lines[0]).toBe(
       "№;Дата;Заказ;Файл;Машина;Комплекты;Пластины;Площадь пластин, м²;Сумма, EUR;Бюро;Состояние;Ошибка",
     );
     const cells = lines[1].split(";");
     const d = new Date(FILE_DATE);
     const p = (n: number) => String(n).padStart(2, "0");
-    expect(cells[1]).toBe(`${p(d.getDate())}.${p(d.getMonth() + 1)}.${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}`);
-    expect(cells.slice(2, 11)).toEqual(["0537", "0537_Меню_Leonov.pdf", "Speedmaster", "3", "12", "9,52", "3500,50", "Leonov", "готово"]);
+    expect(cells[1]).toBe(
+      `${p(d.getDate())}.${p(d.getMonth() + 1)}.${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}`,
+    );
+    expect(cells.slice(2, 11)).toEqual([
+      "0537",
+      "0537_Меню_Leonov.pdf",
+      "Speedmaster",
+      "3",
+      "12",
+      "9,52",
+      "3500,50",
+      "Leonov",
+      "готово",
+    ]);
     // The formula protection is kept.
     expect(lines[2]).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(lines[2]).toContain(";ошибка;not-pdf");
@@ -65,8 +91,13 @@ describe("journal export", () => {
 
   it("CSV in English (from Accept-Language): ',' and a decimal point", async () => {
     const r = await get("/api/jobs/export.csv?from=&order=asc", { "accept-language": "en-GB,en;q=0.8" });
-    const lines = r.body.replace(/^\ufeff/, "").trim().split("\r\n");
-    expect(lines[0]).toBe("No.,Date,Order,File,Press,Complects,Plates,\"Plate area, m²\",\"Money, EUR\",Bureau,Status,Error");
+    const lines = r.body
+      .replace(/^\ufeff/, "")
+      .trim()
+      .split("\r\n");
+    expect(lines[0]).toBe(
+      'No.,Date,Order,File,Press,Complects,Plates,"Plate area, m²","Money, EUR",Bureau,Status,Error',
+    );
     expect(lines[1]).toContain(",Speedmaster,3,12,9.52,3500.50,Leonov,done,");
   });
 

@@ -41,7 +41,8 @@ export async function exportRoutes(app: FastifyInstance, ctx: AppContext): Promi
     ws.addRow(exportHeaders(lang, currency));
     // Typed cells: a Date is a real date, figures are numbers; the formats make them read right.
     for (const r of rows) ws.addRow(exportCells(r, lang));
-    for (const [col, fmt] of Object.entries(xlsxFormats(lang, currency))) ws.getColumn(Number(col) + 1).numFmt = fmt;
+    for (const [col, fmt] of Object.entries(xlsxFormats(lang, currency)))
+      ws.getColumn(Number(col) + 1).numFmt = fmt;
     ws.getRow(1).font = { bold: true };
     ws.columns.forEach((c, i) => {
       c.width = [8, 17, 10, 40, 16, 11, 10, 14, 14, 14, 12, 14][i] ?? 12;

@@ -405,7 +405,8 @@ export const en = {
   "error.gave-up": "Gave up after several tries",
   "error.transient": "Temporary failure",
   "admin.currency": "Currency",
-  "admin.currencyHint": "ISO 4217 code of the shop's money (UAH, EUR, USD…): plate prices, reports and exports",
+  "admin.currencyHint":
+    "ISO 4217 code of the shop's money (UAH, EUR, USD…): plate prices, reports and exports",
   "audit.config.import": "imported settings from a file (command line)",
   "audit.system": "system (command line)",
   "audit.field.ip": "IP",

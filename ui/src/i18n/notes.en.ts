@@ -6,7 +6,8 @@ export const notesEn = {
   "note.on-page": "Sheet {page}: {what}",
 
   "note.press.several-marks": "the marks name several presses ({names}); using {chosen}.",
-  "note.press.several-plate": "the plate size fits several presses ({names}); chose {chosen} by its higher priority.",
+  "note.press.several-plate":
+    "the plate size fits several presses ({names}); chose {chosen} by its higher priority.",
   "note.press.several-plate-tie":
     "the plate size fits several presses ({names}); chose {chosen} as the first configured (equal priority: set priorities to decide).",
   "note.press.unknown-mark":
@@ -17,7 +18,8 @@ export const notesEn = {
     "no paper size found (no paper mark, no TrimBox inside the MediaBox, nothing drawn); the preview cannot be cropped to the paper.",
   "note.paper.over-gripper":
     "the paper does not fit above the {press} gripper margin ({gripperMm} mm); placed at the top edge.",
-  "note.paper.centred": "the press is unknown, so its gripper margin is too: the paper is assumed centred on the plate.",
+  "note.paper.centred":
+    "the press is unknown, so its gripper margin is too: the paper is assumed centred on the plate.",
   "note.marks.bad-pattern": "Ignored mark pattern that is not a valid regular expression: {pattern}",
   "note.bureau.several-marks": "The marks name several bureaus ({names}); using {chosen}.",
   "note.bureau.unknown-mark":
@@ -41,7 +43,8 @@ export const notesEn = {
   "note.hazard.cycle-through": "{object} draws itself through {through}",
   "note.hazard.many": "it draws more than {max} nested objects",
   "note.hazard.deep": "its forms and patterns are nested more than {max} deep ({chain})",
-  "note.pdf.xref-rebuilt": "The PDF’s cross-reference table was broken and has been rebuilt; all pages were read.",
+  "note.pdf.xref-rebuilt":
+    "The PDF’s cross-reference table was broken and has been rebuilt; all pages were read.",
   "note.pdf.xref-rebuilt-repaired":
     "The PDF’s cross-reference table was broken and has been rebuilt; all pages were read (repaired: {detail}).",
   "note.pdf.page-repaired": "Sheet {page} was repaired: {detail}.",
@@ -69,11 +72,13 @@ export const notesEn = {
   "note.reason.cannot-open": "The PDF cannot be opened ({detail}).",
   "note.reason.open-password": "The PDF is protected with a password needed to open it.",
   "note.reason.pages-unreadable": "The PDF’s pages cannot be read ({detail}).",
-  "note.reason.lost-objects": "The PDF is damaged and could not be fully repaired; parts of it are lost: {detail}.",
+  "note.reason.lost-objects":
+    "The PDF is damaged and could not be fully repaired; parts of it are lost: {detail}.",
   "note.reason.not-repaired": "The PDF is damaged and could not be fully repaired.",
   "note.reason.no-pages": "The PDF has no pages.",
   "note.reason.pages-over-limit": "The PDF has {pages} pages, over the limit of {limit} pages.",
-  "note.reason.page-over-limit": "Sheet {page} is {width} × {height} mm, over the limit of {limit} mm a side.",
+  "note.reason.page-over-limit":
+    "Sheet {page} is {width} × {height} mm, over the limit of {limit} mm a side.",
   "note.reason.stream-over-limit":
     "{detail}, over the limit of {limit} MB per stream (a damaged or deliberately inflated file).",
   "note.reason.hazard-on-page": "On sheet {page}, {hazard}.",
@@ -112,12 +117,14 @@ export const notesEn = {
   "note.intake.summary": "{bytes} bytes, sha256 {sha}",
   "note.archive.path": "{path}",
   "note.rule.unknown-field": "unknown field “{field}” in “{template}”; known fields: {known}",
-  "note.rule.bad-template": "{problem, select, unclosed {the opening brace at position {at} of “{template}” is never closed} stray-close {the closing brace at position {at} of “{template}” has no opening one (write two for a brace)} other {“{inner}” in “{template}” is not a field name}}",
+  "note.rule.bad-template":
+    "{problem, select, unclosed {the opening brace at position {at} of “{template}” is never closed} stray-close {the closing brace at position {at} of “{template}” has no opening one (write two for a brace)} other {“{inner}” in “{template}” is not a field name}}",
   "note.rule.bad-format": "field “{field}” has the format “{format}”, but only dates take a format",
   "note.rule.empty-name": "the file name rule produced an empty name (“{name}”)",
   "note.test.ok": "ok",
 
-  "advice.empty": "Export the sheet from Signa again and copy it to the hot folder once the export has finished.",
+  "advice.empty":
+    "Export the sheet from Signa again and copy it to the hot folder once the export has finished.",
   "advice.not-pdf": "Export the sheet from Signa as PDF and save it with the .pdf extension.",
   "advice.damaged":
     "Export the sheet from Signa again; if it was copied over the network, copy it again and wait until the copy has finished.",

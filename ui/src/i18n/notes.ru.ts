@@ -7,7 +7,8 @@ export const notesRu: Record<keyof typeof notesEn, string> = {
   "note.on-page": "Лист {page}: {what}",
 
   "note.press.several-marks": "метки называют несколько машин ({names}); выбрана {chosen}.",
-  "note.press.several-plate": "размеру пластины подходят несколько машин ({names}); выбрана {chosen} по более высокому приоритету.",
+  "note.press.several-plate":
+    "размеру пластины подходят несколько машин ({names}); выбрана {chosen} по более высокому приоритету.",
   "note.press.several-plate-tie":
     "размеру пластины подходят несколько машин ({names}); выбрана {chosen} как первая в настройках (приоритеты равны: задайте их).",
   "note.press.unknown-mark":
@@ -18,7 +19,8 @@ export const notesRu: Record<keyof typeof notesEn, string> = {
     "размер бумаги не найден (нет метки бумаги, нет TrimBox внутри MediaBox, ничего не нарисовано); превью нельзя обрезать по бумаге.",
   "note.paper.over-gripper":
     "бумага не помещается над клапаном машины {press} ({gripperMm} мм); размещена у верхнего края.",
-  "note.paper.centred": "машина неизвестна, значит, неизвестен и клапан: бумага считается по центру пластины.",
+  "note.paper.centred":
+    "машина неизвестна, значит, неизвестен и клапан: бумага считается по центру пластины.",
   "note.marks.bad-pattern": "Шаблон меток пропущен: это не правильное регулярное выражение: {pattern}",
   "note.bureau.several-marks": "Метки называют несколько бюро ({names}); выбрано {chosen}.",
   "note.bureau.unknown-mark":
@@ -75,7 +77,8 @@ export const notesRu: Record<keyof typeof notesEn, string> = {
   "note.reason.no-pages": "В PDF нет страниц.",
   "note.reason.pages-over-limit":
     "В PDF {pages, plural, one {# страница} few {# страницы} many {# страниц} other {# страницы}}, больше предела {limit}.",
-  "note.reason.page-over-limit": "Лист {page} размером {width} × {height} мм, больше предела {limit} мм по стороне.",
+  "note.reason.page-over-limit":
+    "Лист {page} размером {width} × {height} мм, больше предела {limit} мм по стороне.",
   "note.reason.stream-over-limit":
     "{detail}: больше предела {limit} МБ на поток (файл повреждён или намеренно раздут).",
   "note.reason.hazard-on-page": "На листе {page} {hazard}.",
@@ -86,7 +89,8 @@ export const notesRu: Record<keyof typeof notesEn, string> = {
   "note.reason.cannot-read": "PDF не читается ({detail}).",
   "note.reason.duplicate-of": "Этот же файл уже обработан как задание №{job}.",
 
-  "note.plan.no-target": "{owner, select, bureau {у бюро} other {у машины}} {name} не указано, куда отправлять",
+  "note.plan.no-target":
+    "{owner, select, bureau {у бюро} other {у машины}} {name} не указано, куда отправлять",
   "note.plan.unknown-target":
     "{owner, select, bureau {бюро} other {машина}} {name}: место отправки «{target}» не настроено",
   "note.plan.rule":
@@ -114,19 +118,23 @@ export const notesRu: Record<keyof typeof notesEn, string> = {
   "note.intake.summary": "{bytes} байт, sha256 {sha}",
   "note.archive.path": "{path}",
   "note.rule.unknown-field": "неизвестное поле «{field}» в «{template}»; известные поля: {known}",
-  "note.rule.bad-template": "{problem, select, unclosed {открывающая фигурная скобка в позиции {at} в «{template}» не закрыта} stray-close {закрывающая фигурная скобка в позиции {at} в «{template}» без открывающей (чтобы вывести скобку, напишите две)} other {«{inner}» в «{template}» — не имя поля}}",
+  "note.rule.bad-template":
+    "{problem, select, unclosed {открывающая фигурная скобка в позиции {at} в «{template}» не закрыта} stray-close {закрывающая фигурная скобка в позиции {at} в «{template}» без открывающей (чтобы вывести скобку, напишите две)} other {«{inner}» в «{template}» — не имя поля}}",
   "note.rule.bad-format": "у поля «{field}» формат «{format}», но формат бывает только у дат",
   "note.rule.empty-name": "правило имени файла дало пустое имя («{name}»)",
   "note.test.ok": "готово",
 
-  "advice.empty": "Экспортируйте лист из Signa ещё раз и скопируйте в горячую папку, когда экспорт закончится.",
+  "advice.empty":
+    "Экспортируйте лист из Signa ещё раз и скопируйте в горячую папку, когда экспорт закончится.",
   "advice.not-pdf": "Экспортируйте лист из Signa в PDF и сохраните с расширением .pdf.",
   "advice.damaged":
     "Экспортируйте лист из Signa ещё раз; если он копировался по сети, скопируйте снова и дождитесь конца копирования.",
-  "advice.encrypted": "Экспортируйте снова без пароля на открытие (защита документа выключена) и отправьте ещё раз.",
+  "advice.encrypted":
+    "Экспортируйте снова без пароля на открытие (защита документа выключена) и отправьте ещё раз.",
   "advice.too-large":
     "Экспортируйте работу по одному PDF на лист (или на сторону) и отправьте части, или попросите администратора поднять предел.",
-  "advice.too-complex": "Упростите лист или экспортируйте заново; если не помогает, отправьте файл администратору.",
+  "advice.too-complex":
+    "Упростите лист или экспортируйте заново; если не помогает, отправьте файл администратору.",
   "advice.reader-crash":
     "Это сбой программы чтения PDF, не обязательно файла: отправьте файл и это сообщение администратору.",
   "advice.duplicate": "Чтобы обработать его снова, перезапустите это задание.",

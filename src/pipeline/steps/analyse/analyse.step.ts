@@ -1,13 +1,14 @@
 // Runs the analysis engine (inspect → read-signa → identify) and books the figures the journal
 // and reports count: press, bureau, plates, m² of plate and money at today's plate cost.
-import { attentionColumn } from "../../../analysis/attention.ts";
+
 import path from "node:path";
+import { attentionColumn } from "../../../analysis/attention.ts";
 import type { Analysis } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
 import { analyzeIsolated } from "../../../isolation/isolated.ts";
 import { findPress, jobPress } from "../../../rules/fields.ts";
-import type { Step } from "../../step.ts";
 import { note } from "../../../util/note.ts";
+import type { Step } from "../../step.ts";
 
 /** Plate area and money per sheet: each colorant is one plate of that sheet's press. */
 export function bookFigures(a: Analysis, settings: Settings): { areaM2: number; money: number } {
@@ -54,7 +55,12 @@ export const analyseStep: Step = {
       info: note(
         "analyse.summary",
         `${analysis.pages} complect(s), ${analysis.plates} plate(s), press ${patch.press ?? "?"}, bureau ${analysis.bureau ?? "?"}`,
-        { complects: analysis.pages, plates: analysis.plates, press: patch.press ?? "?", bureau: analysis.bureau ?? "?" },
+        {
+          complects: analysis.pages,
+          plates: analysis.plates,
+          press: patch.press ?? "?",
+          bureau: analysis.bureau ?? "?",
+        },
       ),
     };
   },

@@ -3,8 +3,8 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { freeName, moveFile, safeComponent } from "../../../files/move.ts";
-import type { Step } from "../../step.ts";
 import { note } from "../../../util/note.ts";
+import type { Step } from "../../step.ts";
 
 export const archiveStep: Step = {
   name: "archive",

@@ -1,8 +1,9 @@
 // First try of each planned delivery. A failure here does not fail the job: the delivery keeps its
 // own state and the retry loop (or "send again") carries on.
+
+import { type Note, note, noteList } from "../../../util/note.ts";
 import type { DeliveryService } from "../../delivery-service.ts";
 import type { Step } from "../../step.ts";
-import { type Note, note, noteList } from "../../../util/note.ts";
 
 export function deliverStep(deliveries: DeliveryService): Step {
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { testSettings } from "../../../../test/fixtures/signa.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { mmToPt, type RectPt } from "../inspect/geometry.ts";
 import {
   bureauFromFileName,
@@ -9,7 +10,6 @@ import {
   orderFromFileName,
   stripExtension,
 } from "./index.ts";
-import { noteTexts } from "../../../util/note.ts";
 
 const settings = testSettings();
 const rectMm = (x0: number, y0: number, x1: number, y1: number): RectPt =>
@@ -123,7 +123,9 @@ describe("identify: press", () => {
     const w = noteTexts(r.warnings).filter((x) => /press/.test(x));
     expect(w).toHaveLength(1);
     expect(w[0]).toMatch(/^All pages: the marks name the press "Heidelberg", which is not configured/);
-    const none = noteTexts(run([page({ mediaBox: rectMm(0, 0, 500, 400) })]).warnings).filter((x) => /press/.test(x));
+    const none = noteTexts(run([page({ mediaBox: rectMm(0, 0, 500, 400) })]).warnings).filter((x) =>
+      /press/.test(x),
+    );
     expect(none).toEqual([expect.stringMatching(/^Page 1: no press found.*500×400/)]);
   });
 
@@ -265,7 +267,9 @@ describe("identify: bureau, order, plates", () => {
   it("warns when a mark names an unknown bureau and the file name decides", () => {
     const r = run([page({ marks: three("Printhouse") })], "0537_Job_Leonov.pdf");
     expect(r).toMatchObject({ bureau: "Leonov", bureauBy: "file-name" });
-    expect(noteTexts(r.warnings).filter((w) => /bureau/.test(w))).toEqual([expect.stringMatching(/Printhouse.*Leonov/)]);
+    expect(noteTexts(r.warnings).filter((w) => /bureau/.test(w))).toEqual([
+      expect.stringMatching(/Printhouse.*Leonov/),
+    ]);
   });
 
   it("does not take a bureau from part of a token", () => {
@@ -276,7 +280,9 @@ describe("identify: bureau, order, plates", () => {
   it("warns when no bureau is found, naming an unknown one from the marks", () => {
     const r = run([page({ marks: three("Printhouse") })], "0537_Job.pdf");
     expect(r).toMatchObject({ bureau: null, bureauBy: null });
-    expect(noteTexts(r.warnings).filter((w) => /bureau/.test(w))).toEqual([expect.stringMatching(/Printhouse/)]);
+    expect(noteTexts(r.warnings).filter((w) => /bureau/.test(w))).toEqual([
+      expect.stringMatching(/Printhouse/),
+    ]);
   });
 
   it("splits order number and order name off the file name", () => {
@@ -375,14 +381,18 @@ describe("identify: names inside names", () => {
       const r = on([{ creationName: "Machine", text }]);
       expect(r.sheets[0]).toMatchObject({ press: null, pressBy: null });
       const read = text.includes("tes") ? "Rapida 75" : text.slice("Машина: ".length);
-      expect(noteTexts(r.warnings)).toContainEqual(expect.stringContaining(`the marks name the press "${read}"`));
+      expect(noteTexts(r.warnings)).toContainEqual(
+        expect.stringContaining(`the marks name the press "${read}"`),
+      );
     }
   });
 
   it("takes the longest name among words in unlabelled marks", () => {
     const r = on([{ creationName: "Info", text: "job 5 on rapida 106, 2 sheets" }]);
     expect(r.sheets[0]).toMatchObject({ press: "Rapida 106", pressBy: "mark" });
-    expect(noteTexts(r.warnings)).toEqual(expect.not.arrayContaining([expect.stringMatching(/several presses/)]));
+    expect(noteTexts(r.warnings)).toEqual(
+      expect.not.arrayContaining([expect.stringMatching(/several presses/)]),
+    );
   });
 
   it("reads the longest bureau in both mark dialects, and an unknown one as not configured", () => {

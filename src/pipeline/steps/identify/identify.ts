@@ -2,9 +2,9 @@
 // Pure: no I/O, no MuPDF; the same input always gives the same sheets and warnings.
 import type { BureauBy, Sheet } from "../../../analysis/types.ts";
 import type { Bureau, MarkSettings, Press } from "../../../config/settings-schema.ts";
+import { type Note, note, pageScope, scopeText } from "../../../util/note.ts";
 import { landscapeMm, type RectPt } from "../inspect/geometry.ts";
 import { sheetFrame } from "../inspect/sheet-frame.ts";
-import { type Note, note, pageScope, scopeText } from "../../../util/note.ts";
 import { marksRecord } from "../read-signa/marks.ts";
 import { fileNameFacts } from "./file-name.ts";
 import { findConfiguredName, type MarkText } from "./find-name.ts";

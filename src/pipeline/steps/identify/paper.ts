@@ -3,6 +3,7 @@
 // rotated or offset page as on a plain one; `rectPt` (page space) is what render crops the preview to.
 import type { PaperBy } from "../../../analysis/types.ts";
 import type { Press } from "../../../config/settings-schema.ts";
+import { type Note, note } from "../../../util/note.ts";
 import {
   intersect,
   mmToPt,
@@ -13,7 +14,6 @@ import {
   strictlyInside,
 } from "../inspect/geometry.ts";
 import { rectFromFrame, rectToFrame, type SheetFrame } from "../inspect/sheet-frame.ts";
-import { type Note, note } from "../../../util/note.ts";
 import type { MarkText } from "./find-name.ts";
 import { parseNumber } from "./patterns.ts";
 

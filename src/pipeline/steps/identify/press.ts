@@ -2,8 +2,8 @@
 
 import type { PressBy } from "../../../analysis/types.ts";
 import type { Press } from "../../../config/settings-schema.ts";
-import { type RectPt, rectSizeMm } from "../inspect/geometry.ts";
 import { type Note, note } from "../../../util/note.ts";
+import { type RectPt, rectSizeMm } from "../inspect/geometry.ts";
 import { findConfiguredName, type MarkText } from "./find-name.ts";
 
 export interface PressFinding {

@@ -12,9 +12,9 @@ import {
   linearize,
   MM,
 } from "../../../../test/fixtures/signa.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { readSigna } from "../read-signa/index.ts";
 import { type InspectResult, inspect, openPdf, type ReadStats } from "./index.ts";
-import { noteTexts } from "../../../util/note.ts";
 
 let dir: string;
 let corpus: Record<CorpusName, string>;

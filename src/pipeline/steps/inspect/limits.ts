@@ -3,11 +3,11 @@
 import zlib from "node:zlib";
 import type * as mupdf from "mupdf";
 import type { AnalysisError } from "../../../analysis/types.ts";
+import { note } from "../../../util/note.ts";
 import { lzwDecodedSize, runLengthDecodedSize } from "./decoded-size.ts";
 import { analysisError } from "./errors.ts";
 import type { PageBoxes } from "./inspect.ts";
 import { noteReaderFault } from "./reader-fault.ts";
-import { note } from "../../../util/note.ts";
 
 const PT_PER_MM = 72 / 25.4;
 

@@ -9,8 +9,8 @@
 // ever drawing itself. Only when the cheap walk finds a cycle or a deep chain is it done again,
 // following just the names each content stream mentions.
 import type * as mupdf from "mupdf";
-import { noteReaderFault } from "./reader-fault.ts";
 import { type Note, note } from "../../../util/note.ts";
+import { noteReaderFault } from "./reader-fault.ts";
 
 /** Deepest nesting of content (forms, patterns, glyphs, masks) MuPDF.js is let run; it failed at ~32. */
 export const MAX_CONTENT_DEPTH = 24;

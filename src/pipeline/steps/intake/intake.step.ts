@@ -3,8 +3,8 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { moveFile, safeComponent, sha256File } from "../../../files/move.ts";
-import type { Step } from "../../step.ts";
 import { note } from "../../../util/note.ts";
+import type { Step } from "../../step.ts";
 
 const DUPLICATE_WINDOW_DAYS = 90;
 

@@ -2,15 +2,16 @@
 // delivery row each. Import mode delivers nothing.
 import path from "node:path";
 import type { Analysis } from "../../../analysis/types.ts";
+import { note, noteFromColumn, noteList } from "../../../util/note.ts";
 import type { DeliveryService } from "../../delivery-service.ts";
 import type { Step } from "../../step.ts";
-import { note, noteFromColumn, noteList } from "../../../util/note.ts";
 
 export function planStep(deliveries: DeliveryService): Step {
   return {
     name: "plan",
     async run({ job, settings, paths, outputs }) {
-      if (job.import_mode) return { info: note("plan.import-mode", "import mode: no delivery, no notification") };
+      if (job.import_mode)
+        return { info: note("plan.import-mode", "import mode: no delivery, no notification") };
       const analysis = JSON.parse(job.analysis as string) as Analysis;
       const preview = outputs.preview ? path.join(paths.proofs, String(job.id), outputs.preview) : null;
       const rows = await deliveries.plan(job, analysis, preview, settings);

@@ -1,10 +1,10 @@
 // Step `read-signa`: per page, the separations Signa listed and the text of each Signa mark.
 import type * as mupdf from "mupdf";
+import { type Note, note } from "../../../util/note.ts";
 import { intersect, normalizeRect, type RectPt } from "../inspect/geometry.ts";
 import { captureMupdfLog } from "../inspect/mupdf-log.ts";
 import { noteReaderFault } from "../inspect/reader-fault.ts";
 import type { RecursionGuard } from "../inspect/recursion.ts";
-import { type Note, note } from "../../../util/note.ts";
 import { readColorants } from "./colorants.ts";
 import { measureContentBox } from "./content-box.ts";
 import { findMarks, type Mark, type MarkRef, MarkTextReader, toMark } from "./marks.ts";
@@ -50,10 +50,14 @@ export function readSigna(doc: mupdf.PDFDocument, opts: ReadSignaOptions = {}): 
     } catch (e) {
       noteReaderFault(e);
       warnings.push(
-        note("signa.marks-unread", `Page ${i + 1}: the Signa marks could not be read (${(e as Error).message}).`, {
-          page: i + 1,
-          detail: (e as Error).message,
-        }),
+        note(
+          "signa.marks-unread",
+          `Page ${i + 1}: the Signa marks could not be read (${(e as Error).message}).`,
+          {
+            page: i + 1,
+            detail: (e as Error).message,
+          },
+        ),
       );
     }
     refs.push(found);
@@ -74,9 +78,13 @@ export function readSigna(doc: mupdf.PDFDocument, opts: ReadSignaOptions = {}): 
       });
       if (value instanceof Error) {
         warnings.push(
-          note("signa.mark-texts-unread", `The text of some Signa marks could not be read (${value.message}).`, {
-            detail: value.message,
-          }),
+          note(
+            "signa.mark-texts-unread",
+            `The text of some Signa marks could not be read (${value.message}).`,
+            {
+              detail: value.message,
+            },
+          ),
         );
         texts.push(...chunk.map(() => ""));
       } else {
@@ -120,11 +128,15 @@ function safeMarks(
     const h = guard.form(m.ref, m.resourceName, res.isDictionary() ? res : null);
     if (h)
       warnings.push(
-        note("signa.mark-unsafe", `Page ${page}: the text of the Signa mark ${m.creationName} was not read: ${h.what}.`, {
-          page,
-          mark: m.creationName,
-          hazard: h.note,
-        }),
+        note(
+          "signa.mark-unsafe",
+          `Page ${page}: the text of the Signa mark ${m.creationName} was not read: ${h.what}.`,
+          {
+            page,
+            mark: m.creationName,
+            hazard: h.note,
+          },
+        ),
       );
     return !h;
   });

@@ -9,9 +9,9 @@ import * as mupdf from "mupdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manyPages } from "../../../../test/fixtures/hostile.ts";
 import { breakXref, buildSheet, linearize, MM, resave } from "../../../../test/fixtures/signa.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { buildOverprintPdf, PAPER_PT } from "./test-fixtures.ts";
-import { noteTexts } from "../../../util/note.ts";
 
 let dir: string;
 beforeAll(() => {

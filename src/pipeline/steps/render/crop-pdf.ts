@@ -12,10 +12,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import type * as mupdf from "mupdf";
+import { type Note, note } from "../../../util/note.ts";
 import { openPdf } from "../inspect/open-pdf.ts";
 import { type PageScan, scanPage } from "./page-scan.ts";
 import { RenderError } from "./render-error.ts";
-import { type Note, note } from "../../../util/note.ts";
 
 export type Rect = [number, number, number, number];
 

@@ -7,6 +7,7 @@ import * as mupdf from "mupdf";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSettings } from "../../../config/settings-schema.ts";
+import { noteTexts } from "../../../util/note.ts";
 import {
   GHOSTSCRIPT_HINT,
   ghostscriptAvailable,
@@ -16,7 +17,6 @@ import {
 } from "./index.ts";
 import { buildOverprintPdf, fixtureAnalysis, OVERPRINT_CYAN, PAPER_PT } from "./test-fixtures.ts";
 import { rgbAt } from "./test-reference.ts";
-import { noteTexts } from "../../../util/note.ts";
 
 const settings = { ...defaultSettings().render, proofPx: 400, inkDpi: 72 };
 let dir: string;

@@ -14,12 +14,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSettings } from "../../../config/settings-schema.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { RenderError, renderSheets } from "./index.ts";
 import { rasterPages } from "./separations.ts";
 import { brokenPage, buildOverprintPdf, fixtureAnalysis, pageSpecs, slowPage } from "./test-fixtures.ts";
 import { processesMentioning } from "./test-reference.ts";
 import { tiffComplete } from "./tiff-reader.ts";
-import { noteTexts } from "../../../util/note.ts";
 
 const settings = { ...defaultSettings().render, proofPx: 300, inkDpi: 72, concurrency: 2 };
 

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protectedCopies } from "../../../../test/fixtures/protected.ts";
 import { buildSheet, testSettings } from "../../../../test/fixtures/signa.ts";
 import { analyzeFile } from "../../../analysis/analyze.ts";
-import { renderToDir } from "./index.ts";
 import { noteTexts } from "../../../util/note.ts";
+import { renderToDir } from "./index.ts";
 
 const settings = testSettings();
 const render = { ...settings.render, proofPx: 400, inkDpi: 30 };

@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
 import { isDiskFull } from "../../../files/disk-space.ts";
+import { type Note, note } from "../../../util/note.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
 import { renderPageWithMupdf } from "./mupdf-fallback.ts";
@@ -17,7 +18,6 @@ import { writeProofImages } from "./proof-images.ts";
 import { RenderError } from "./render-error.ts";
 import { type LanePlan, planLanes, type RasterJob, runCost } from "./schedule.ts";
 import { orderInks, PROCESS_INKS, rasterPages, round2 } from "./separations.ts";
-import { type Note, note } from "../../../util/note.ts";
 
 export type RenderSettings = Settings["render"];
 export type RenderEngine = "ghostscript" | "mupdf";
@@ -168,7 +168,9 @@ async function run(job: Job): Promise<RenderResult> {
         scratch.add(-bytes);
       } else {
         await copyFile(cropped, target);
-        warnings.push(note("preview.not-downsampled", "preview: images were not downsampled (needs Ghostscript)"));
+        warnings.push(
+          note("preview.not-downsampled", "preview: images were not downsampled (needs Ghostscript)"),
+        );
       }
       previewPdf = target;
       previewMs = since(t);
@@ -302,7 +304,9 @@ async function run(job: Job): Promise<RenderResult> {
     if (full) throw full;
 
     if (previewError) {
-      warnings.push(note("preview.failed", `preview: ${errText(previewError)}`, { detail: errText(previewError) }));
+      warnings.push(
+        note("preview.failed", `preview: ${errText(previewError)}`, { detail: errText(previewError) }),
+      );
       await rm(path.join(job.outDir as string, PREVIEW_FILE_NAME), { force: true });
     }
     const pages: PageRender[] = [];
@@ -332,7 +336,9 @@ async function run(job: Job): Promise<RenderResult> {
     }
     for (const p of pages)
       if (p.warning)
-        warnings.push(note("on-page", `page ${p.page}: ${p.warning.text}`, { page: p.page, what: p.warning }));
+        warnings.push(
+          note("on-page", `page ${p.page}: ${p.warning.text}`, { page: p.page, what: p.warning }),
+        );
     return {
       previewPdf,
       pages,

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCorpus, type CorpusName, testSettings } from "../../../../test/fixtures/signa.ts";
 import { analyzeFile } from "../../../analysis/analyze.ts";
 import type { Analysis } from "../../../analysis/types.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { measureInks, renderToDir } from "./index.ts";
 import { passDpi } from "./render-sheets.ts";
 import { cropWithPdfLib, type Rect, tiffsepReference } from "./test-reference.ts";
-import { noteTexts } from "../../../util/note.ts";
 
 const settings = testSettings();
 const render = { ...settings.render, proofPx: 800, inkDpi: 36 };

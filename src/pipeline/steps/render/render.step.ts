@@ -6,10 +6,10 @@ import type { Analysis } from "../../../analysis/types.ts";
 import { DiskFullError, ensureRoom, isDiskFull, mb } from "../../../files/disk-space.ts";
 import { CropLimitError, cropIsolated, limitsOf } from "../../../isolation/isolated.ts";
 import { sharedPool } from "../../../isolation/pdf-pool.ts";
+import { note } from "../../../util/note.ts";
 import type { Step } from "../../step.ts";
 import { renderSheets, withInks } from "./index.ts";
 import { estimateScratch } from "./scratch-estimate.ts";
-import { note } from "../../../util/note.ts";
 
 /** Left free beyond the render's own need: the journal must still be written. */
 const RESERVE_BYTES = 16 << 20;

@@ -8,6 +8,7 @@ import * as mupdf from "mupdf";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSettings } from "../../../config/settings-schema.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { ghostscriptAvailable, type RenderResult, renderSheets, renderToDir } from "./index.ts";
 import { previewArgs } from "./preview-pdf.ts";
 import { passDpi } from "./render-sheets.ts";
@@ -27,7 +28,6 @@ import {
   WHITE_WHITE,
 } from "./test-fixtures.ts";
 import { cropWithPdfLib, inkCovReference, rgbAt, tiffsepReference } from "./test-reference.ts";
-import { noteTexts } from "../../../util/note.ts";
 
 const settings = { ...defaultSettings().render, proofPx: 600, thumbPx: 175, inkDpi: 72 };
 const mid = (r: number[]) => [(r[0] + r[2]) / 2, (r[1] + r[3]) / 2] as const;
@@ -270,7 +270,7 @@ describe("crop geometry and outputs", () => {
     expect(previewArgs(src, fast, 150)).toContain("-dUseFastColor");
     const [a, b] = [raster(fast, "fast"), raster(managed, "managed")];
     expect(a).toHaveLength(pageSpecs().length + 2);
-    a.forEach((page, i) => expect(page.equals(b[i]), `page ${i + 1}`).toBe(true));
+    for (const [i, page] of a.entries()) expect(page.equals(b[i]), `page ${i + 1}`).toBe(true);
   });
 
   it("colour images in the preview are downsampled to previewPpi; vectors stay vectors", () => {

@@ -22,7 +22,11 @@ export function RulePreview({ bureau }: { bureau: Record<string, unknown> }) {
     }
   };
   const show = (r: Result) =>
-    r.ok ? <code>{r.value || "—"}</code> : <span className="err">{said(r.error?.reason ?? r.error?.message)}</span>;
+    r.ok ? (
+      <code>{r.value || "—"}</code>
+    ) : (
+      <span className="err">{said(r.error?.reason ?? r.error?.message)}</span>
+    );
   return (
     <span className="rule-preview">
       <label>

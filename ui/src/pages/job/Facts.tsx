@@ -14,8 +14,6 @@ function How({ by }: { by: (string | null | undefined)[] }) {
   return <span className="how">{list.map((b) => tx(`by.${b}`, b)).join(", ")}</span>;
 }
 
-
-
 export function Facts({
   job,
   lookups,

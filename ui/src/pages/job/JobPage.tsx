@@ -274,19 +274,11 @@ export function JobPage({ id }: { id: number }) {
       <section aria-labelledby="log-h">
         <h2 id="log-h">{t("job.log")}</h2>
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling log must be reachable to scroll by keyboard */}
-        {/* The server's own log lines, for the administrator: English, and marked so (lang). */}
-        <ol
-          className="log"
-          role="log"
-          aria-live="polite"
-          ref={logEnd}
-          tabIndex={0}
-          aria-label={t("job.log")}
-          lang="en"
-        >
+        <ol className="log" role="log" aria-live="polite" ref={logEnd} tabIndex={0} aria-label={t("job.log")}>
           {log.map((l, i) => (
+            // The server's own log lines, for the administrator: English, and marked so.
             // biome-ignore lint/suspicious/noArrayIndexKey: log lines only ever append
-            <li key={i} className={`log-${l.level}`}>
+            <li key={i} className={`log-${l.level}`} lang="en">
               <time dateTime={l.at}>{f.time(l.at)}</time> <span className="log-level">{l.level}</span> {l.msg}
             </li>
           ))}

@@ -37,7 +37,11 @@ export function Timeline({ job }: { job: JobView }) {
               {f.ms(e.ms)}
             </td>
             <td>
-              {e.error ? <ErrorWords code={e.error.code} message={e.error.message} reason={e.error.reason} /> : said(e.said ?? e.info)}
+              {e.error ? (
+                <ErrorWords code={e.error.code} message={e.error.message} reason={e.error.reason} />
+              ) : (
+                said(e.said ?? e.info)
+              )}
             </td>
           </tr>
         ))}

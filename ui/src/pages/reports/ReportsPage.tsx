@@ -188,7 +188,11 @@ export function chartOptions(cur: YearReport, prev: YearReport, i: I18n) {
     },
     money: {
       ...b,
-      yAxis: { type: "value", name: t("journal.money"), axisLabel: { formatter: (v: number) => f.moneyShort(v) } },
+      yAxis: {
+        type: "value",
+        name: t("journal.money"),
+        axisLabel: { formatter: (v: number) => f.moneyShort(v) },
+      },
       tooltip: { trigger: "axis", valueFormatter: (v: unknown) => f.money(Number(v)) },
       series: [{ name: t("journal.money"), type: "bar", data: cur.months.map((m) => m.money) }],
     },
