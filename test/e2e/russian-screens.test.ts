@@ -149,7 +149,7 @@ describe("the Russian screens", () => {
   it("words a refusal: what went wrong and what to do, from codes", async () => {
     expect(await checkRu(`/jobs/${ids[TEXT]}`, ".notice.error")).toEqual([]);
     await expect(page.locator(".notice.error").textContent()).resolves.toBe(
-      "Это не PDF — Это не PDF (файл начинается с «Price list: plain»). Экспортируйте лист из Signa в PDF и сохраните с расширением .pdf.",
+      "Это не PDF — Это не PDF (файл начинается с «Price list: plai»). Экспортируйте лист из Signa в PDF и сохраните с расширением .pdf.",
     );
   });
 
