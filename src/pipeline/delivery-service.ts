@@ -4,6 +4,7 @@ import os from "node:os";
 import type { Logger } from "pino";
 import type { Analysis } from "../analysis/types.ts";
 import type { Settings } from "../config/settings-schema.ts";
+import { DeliveryError } from "../delivery/errors.ts";
 import { type DeliveryReceipt, openDeliverer } from "../delivery/index.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import { type NotifyEvent, notifyEvent } from "../notify/index.ts";
@@ -138,13 +139,18 @@ export class DeliveryService {
         logger.info({ job: d.job_id, target: d.target, remote: receipt.remotePath }, "delivered");
         if (d.kind === "bureau") await this.notifyDelivered(d.job_id, settings);
       } catch (e) {
-        const err = e as { message?: string; transient?: boolean; reply?: string };
+        const err = e as { message?: string; transient?: boolean; reply?: string; code?: unknown };
+        // A transport's failure by its code, so the UI says it in words; its own message is the detail.
+        const said =
+          e instanceof DeliveryError
+            ? noteToColumn(note(`delivery.${e.code}`, e.message, { detail: e.message }))
+            : (err.message ?? String(e));
         const transient = err.transient !== false && attempts < (this.deps.maxAttempts ?? 40);
         const next = transient ? new Date(Date.now() + deliveryBackoffMs(attempts)).toISOString() : null;
         await jobs.updateDelivery(id, {
           state: transient ? "pending" : "failed",
           attempts,
-          error: err.message ?? String(e),
+          error: said,
           reply: err.reply ?? null,
           next_at: next,
           sending_by: null,

@@ -58,6 +58,24 @@ describe("server notes in the UI's words", () => {
     ])
       codes.add(`plan.${p}`);
     for (const k of ["bureau", "press"]) codes.add(`plan.${k}`).add(`plan.${k}-skipped`).add(`deliver.${k}`);
+    // A transport's failure, by its DeliveryErrorCode.
+    for (const c of [
+      "config",
+      "local-file",
+      "bad-path",
+      "connect",
+      "timeout",
+      "tls",
+      "host-key",
+      "auth",
+      "permission",
+      "disk-full",
+      "size-mismatch",
+      "aborted",
+      "server",
+    ])
+      codes.add(`delivery.${c}`);
+    for (const c of ["unknown-field", "bad-template", "bad-format", "empty-name"]) codes.add(`rule.${c}`);
     const missing = [...codes].filter((c) => !(`note.${c}` in en) || !(`note.${c}` in ru));
     expect(missing).toEqual([]);
   });
