@@ -3,12 +3,16 @@
 import YAML from "yaml";
 import type { z } from "zod";
 import { foldName } from "../util/names.ts";
+import type { Note } from "../util/note.ts";
+import { issueNote } from "./settings-problem-note.ts";
 import { type Settings, settingsSchema } from "./settings-schema.ts";
 
 export interface SettingsProblem {
   path: string;
   value: unknown;
   expected: string;
+  /** What was expected as a note the admin UI words; absent for the cross-entry checks. */
+  said?: Note;
 }
 
 export class SettingsError extends Error {
@@ -43,6 +47,7 @@ function zodProblems(input: unknown, error: z.ZodError): SettingsProblem[] {
       path: pathText(keys ? [...i.path, keys.join(",")] : i.path),
       value: keys ? valueAt(input, [...i.path, keys[0]]) : valueAt(input, i.path),
       expected: keys ? "unknown field (check its spelling)" : i.message,
+      said: issueNote(i, keys ? "unknown field (check its spelling)" : i.message, valueAt(input, i.path)),
     };
   });
 }

@@ -208,3 +208,29 @@ describe("routing rule problems in the UI's words", () => {
     );
   });
 });
+
+describe("settings problems in the UI's words", () => {
+  it("words what a refused settings document expected, field by field", async () => {
+    const { checkSettings, SettingsError } = await import("../../src/config/settings-file.ts");
+    const s = testSettings();
+    const bad = {
+      ...s,
+      presses: [{ ...s.presses[0], plateWidthMm: "wide" }],
+      render: { ...s.render, concurrency: 0 },
+      journal: { ...s.journal, currency: "hryvnia" },
+      extra: 1,
+    };
+    let problems: { path: string; said?: Parameters<typeof RU.said>[0] }[] = [];
+    try {
+      checkSettings(bad);
+    } catch (e) {
+      if (!(e instanceof SettingsError)) throw e;
+      problems = e.problems;
+    }
+    const by = Object.fromEntries(problems.map((p) => [p.path, RU.said(p.said)]));
+    expect(by["presses[0].plateWidthMm"]).toBe("должно быть: число");
+    expect(by["render.concurrency"]).toBe("должно быть не меньше 1");
+    expect(by.extra).toBe("неизвестное поле (проверьте написание): extra");
+    expect(by["journal.currency"]).toBe("трёхбуквенный код валюты ISO 4217, например UAH, EUR, USD");
+  });
+});

@@ -134,6 +134,17 @@ export const notesEn = {
   "note.delivery.size-mismatch": "the file on the server has another size than the original ({detail})",
   "note.delivery.aborted": "the transfer was stopped ({detail})",
   "note.delivery.server": "the server refused the file ({detail})",
+  "note.setting.missing": "required",
+  "note.setting.type":
+    "must be {expected, select, number {a number} int {a whole number} string {text} boolean {yes or no} array {a list} object {a section} other {{expected}}}",
+  "note.setting.too-small": "must be {inclusive, plural, =0 {more than} other {at least}} {minimum}",
+  "note.setting.too-big": "must be {inclusive, plural, =0 {less than} other {at most}} {maximum}",
+  "note.setting.too-short": "must have at least {minimum, plural, one {# character} other {# characters}}",
+  "note.setting.too-long": "must have at most {maximum, plural, one {# character} other {# characters}}",
+  "note.setting.one-of": "must be one of: {values}",
+  "note.setting.unknown-field": "unknown field (check its spelling): {keys}",
+  "note.setting.format":
+    "{field, select, currency {a three-letter ISO 4217 code, e.g. UAH, EUR, USD} other {not in the expected format}}",
   "note.test.ok": "ok",
 
   "advice.empty":

@@ -135,6 +135,19 @@ export const notesRu: Record<keyof typeof notesEn, string> = {
   "note.delivery.size-mismatch": "размер файла на сервере не совпадает с оригиналом ({detail})",
   "note.delivery.aborted": "передача остановлена ({detail})",
   "note.delivery.server": "сервер отклонил файл ({detail})",
+  "note.setting.missing": "обязательное поле",
+  "note.setting.type":
+    "должно быть: {expected, select, number {число} int {целое число} string {текст} boolean {да или нет} array {список} object {раздел} other {{expected}}}",
+  "note.setting.too-small": "должно быть {inclusive, plural, =0 {больше} other {не меньше}} {minimum}",
+  "note.setting.too-big": "должно быть {inclusive, plural, =0 {меньше} other {не больше}} {maximum}",
+  "note.setting.too-short":
+    "нужно не меньше {minimum, plural, one {# символа} few {# символов} many {# символов} other {# символа}}",
+  "note.setting.too-long":
+    "нужно не больше {maximum, plural, one {# символа} few {# символов} many {# символов} other {# символа}}",
+  "note.setting.one-of": "должно быть одно из: {values}",
+  "note.setting.unknown-field": "неизвестное поле (проверьте написание): {keys}",
+  "note.setting.format":
+    "{field, select, currency {трёхбуквенный код валюты ISO 4217, например UAH, EUR, USD} other {неверный формат}}",
   "note.test.ok": "готово",
 
   "advice.empty":

@@ -1,11 +1,12 @@
 // The whole settings document as one YAML file: download it (to keep in git), or load one back.
 import { useState } from "react";
 import { ApiError, api } from "../../api/client.ts";
+import type { Note } from "../../api/types.ts";
 import { useFeedback } from "../../components/Feedback.tsx";
 import { useI18n } from "../../i18n/i18n.tsx";
 
 export function ConfigTab({ onImported }: { onImported: () => Promise<void> }) {
-  const { t, errorText } = useI18n();
+  const { t, errorText, said } = useI18n();
   const { toast, confirm } = useFeedback();
   const [text, setText] = useState("");
   const [problems, setProblems] = useState<string[]>([]);
@@ -21,10 +22,10 @@ export function ConfigTab({ onImported }: { onImported: () => Promise<void> }) {
     } catch (e) {
       if (e instanceof ApiError)
         setProblems(
-          e.problems.map(
-            (p) =>
-              `${p.path}: ${(p as { message?: string; expected?: string }).message ?? (p as { expected?: string }).expected ?? ""}`,
-          ),
+          e.problems.map((p) => {
+            const q = p as { message?: string; expected?: string; said?: Note };
+            return `${p.path}: ${said(q.said ?? q.message ?? q.expected ?? "")}`;
+          }),
         );
       toast(errorText(e), "error");
     }
