@@ -67,15 +67,19 @@ export function ErrorWords({
   const advice = tx(`advice.${code}`, "");
   // What went wrong from the server's note and what to do from the code, both in this language. An old
   // row (no note) of a refusal shows its English sentence, which holds the reason and the advice.
-  const detail = reason
-    ? [said(reason), advice].filter(Boolean).join(" ")
-    : OLD_SENTENCE_CODES.has(code) || !advice
-      ? message
-      : advice;
+  const worded = reason ? [said(reason), advice].filter(Boolean).join(" ") : advice;
+  // The server's own message (an old row, a program's error text) is English: marked so.
+  const raw = !reason && (OLD_SENTENCE_CODES.has(code) || !advice) ? message : null;
+  const detail = raw ?? worded;
   return (
     <span className="error-words">
       <strong>{words}</strong>
-      {detail && detail !== words ? <span className="muted"> — {detail}</span> : null}
+      {detail && detail !== words ? (
+        <span className="muted" lang={raw ? "en" : undefined}>
+          {" "}
+          — {detail}
+        </span>
+      ) : null}
     </span>
   );
 }
@@ -122,7 +126,12 @@ export function DeliveryDetails({ list }: { list: DeliveryView[] }) {
           {d.remotePath ? <span className="mono"> {d.remotePath}</span> : null}
           {d.attempts ? <span> · {t("delivery.attempts", { n: d.attempts })}</span> : null}
           {d.sentAt ? <span> · {f.dateTime(d.sentAt)}</span> : null}
-          {d.error ? <span className="err"> {d.errorNote ? said(d.errorNote) : d.error}</span> : null}
+          {d.error ? (
+            <span className="err" lang={d.errorNote ? undefined : "en"}>
+              {" "}
+              {d.errorNote ? said(d.errorNote) : d.error}
+            </span>
+          ) : null}
           {d.reply ? (
             <span className="mono">
               {" "}

@@ -201,7 +201,9 @@ export function JobPage({ id }: { id: number }) {
                     <td>
                       <DeliveryStateBadge state={deliveryState(d)} />
                       {d.error ? (
-                        <div className="err small">{d.errorNote ? said(d.errorNote) : d.error}</div>
+                        <div className="err small" lang={d.errorNote ? undefined : "en"}>
+                          {d.errorNote ? said(d.errorNote) : d.error}
+                        </div>
                       ) : null}
                       {d.state === "pending" && d.nextAt ? (
                         <div className="muted small">{t("delivery.nextAt", { at: f.time(d.nextAt) })}</div>
@@ -258,7 +260,12 @@ export function JobPage({ id }: { id: number }) {
                     <td>{tx(`channel.${n.channel}`, n.channel)}</td>
                     <td>
                       <DeliveryStateBadge state={n.ok ? "sent" : "failed"} />
-                      {n.error ? <div className="err small">{n.error}</div> : null}
+                      {n.error ? (
+                        // The channel's own reply (SMTP, HTTP): the server's English words.
+                        <div className="err small" lang="en">
+                          {n.error}
+                        </div>
+                      ) : null}
                     </td>
                     <td className="mono break small">{n.reply ?? "—"}</td>
                   </tr>
