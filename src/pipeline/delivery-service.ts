@@ -202,7 +202,7 @@ export class DeliveryService {
   /** "Send again" (the operator's): resets one delivery and sends it now, replacing the file. */
   async resend(id: number): Promise<DeliveryRow | undefined> {
     const d = await this.deps.jobs.delivery(id);
-    if (!d || !d.local_path) return d;
+    if (!d?.local_path) return d;
     await this.deps.jobs.updateDelivery(id, {
       state: "pending",
       next_at: nowIso(),
