@@ -16,7 +16,7 @@ export interface JobContext {
   events: EventBus;
   logger: Logger;
   /** Writes a line to the job's live log (and the process log). */
-  log(msg: string, level?: "info" | "warn" | "error"): Promise<void>;
+  log(msg: string | Note, level?: "info" | "warn" | "error"): Promise<void>;
   signal: AbortSignal;
 }
 

@@ -472,13 +472,18 @@ export class JobsRepository {
     this.flushDelayMs = Math.min(this.flushDelayMs * 2, 30_000);
   }
 
-  logLines(jobId: number) {
-    return this.db
+  /** The job's log; a line stored as a note reads as its English text with the note beside it. */
+  async logLines(jobId: number): Promise<{ at: string; level: string; msg: string; said?: Note }[]> {
+    const rows = await this.db
       .selectFrom("job_log")
       .select(["at", "level", "msg"])
       .where("job_id", "=", jobId)
       .orderBy("id")
       .execute();
+    return rows.map((r) => {
+      const { text, note } = noteFromColumn(r.msg);
+      return note ? { ...r, msg: text ?? "", said: note } : r;
+    });
   }
 
   // --- deliveries ----------------------------------------------------------------------------

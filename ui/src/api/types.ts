@@ -54,7 +54,9 @@ export interface NotificationView {
 export interface LogLine {
   at: string;
   level: string;
+  /** English text; `said` the same as a note when the server made the line from one. */
   msg: string;
+  said?: Note;
 }
 
 export type JobDetail = JobView & { notifications: NotificationView[]; log: LogLine[] };
@@ -79,5 +81,5 @@ export interface AuditRow {
 
 export type LiveEvent =
   | { type: "job"; id: number; status: string; step: string | null }
-  | { type: "log"; id: number; at: string; level: string; msg: string }
+  | { type: "log"; id: number; at: string; level: string; msg: string; said?: Note }
   | { type: "delivery"; id: number; jobId: number; state: string };

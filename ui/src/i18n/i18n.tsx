@@ -265,7 +265,9 @@ export function createI18n(
     if (n == null) return "";
     if (typeof n === "string") return n;
     const values: Vars = {};
-    for (const [k, v] of Object.entries(n.values ?? {})) values[k] = typeof v === "object" ? said(v) : v;
+    // A value named `step` is a pipeline step's name: worded as the timeline words it.
+    for (const [k, v] of Object.entries(n.values ?? {}))
+      values[k] = typeof v === "object" ? said(v) : k === "step" ? tx(`step.${v}`, String(v)) : v;
     if (n.code === "list") {
       const items = Array.from({ length: Number(values.n) || 0 }, (_, i) => String(values[`i${i}`] ?? ""));
       return items.join(String(values.sep ?? "; "));

@@ -145,6 +145,9 @@ export const notesEn = {
   "note.setting.unknown-field": "unknown field (check its spelling): {keys}",
   "note.setting.format":
     "{field, select, currency {a three-letter ISO 4217 code, e.g. UAH, EUR, USD} other {not in the expected format}}",
+  "note.log.step-done": "{step}: {what} ({ms} ms)",
+  "note.log.warning": "warning: {what}",
+  "note.log.render-warning": "proofs: {what}",
   "note.test.ok": "ok",
 
   "advice.empty":

@@ -148,6 +148,9 @@ export const notesRu: Record<keyof typeof notesEn, string> = {
   "note.setting.unknown-field": "неизвестное поле (проверьте написание): {keys}",
   "note.setting.format":
     "{field, select, currency {трёхбуквенный код валюты ISO 4217, например UAH, EUR, USD} other {неверный формат}}",
+  "note.log.step-done": "{step}: {what} ({ms} мс)",
+  "note.log.warning": "предупреждение: {what}",
+  "note.log.render-warning": "пробы: {what}",
   "note.test.ok": "готово",
 
   "advice.empty":

@@ -36,7 +36,8 @@ export const analyseStep: Step = {
       signal,
       repairDir: path.join(paths.work, String(job.id)),
     });
-    for (const w of analysis.warnings) await log(`warning: ${w.text}`, "warn");
+    for (const w of analysis.warnings)
+      await log(note("log.warning", `warning: ${w.text}`, { what: w }), "warn");
     const { areaM2, money } = bookFigures(analysis, settings);
     const patch = {
       analysis: JSON.stringify(analysis),

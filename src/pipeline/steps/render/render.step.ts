@@ -64,7 +64,8 @@ export const renderStep: Step = {
         throw new DiskFullError(`disk full while writing proofs: ${(e as Error).message}`);
       throw e;
     }
-    for (const w of r.warnings) await log(`render: ${w.text}`, "warn");
+    for (const w of r.warnings)
+      await log(note("log.render-warning", `render: ${w.text}`, { what: w }), "warn");
     // Done says what it lacks: each sheet that did not render is named with what is missing.
     const lacking = r.pages.filter((p) => p.missing?.length);
     if (lacking.length)

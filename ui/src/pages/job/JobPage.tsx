@@ -32,7 +32,8 @@ export function JobPage({ id }: { id: number }) {
   const { reload } = job;
   const scheduleReload = useDebounced(() => void reload(), 300);
   useLiveEvents((e) => {
-    if (e.type === "log" && e.id === id) setExtraLog((l) => [...l, { at: e.at, level: e.level, msg: e.msg }]);
+    if (e.type === "log" && e.id === id)
+      setExtraLog((l) => [...l, { at: e.at, level: e.level, msg: e.msg, said: e.said }]);
     else if (e.type === "job" && e.id === id) {
       if (e.status === "deleted") setGone(true);
       else scheduleReload();
@@ -283,10 +284,12 @@ export function JobPage({ id }: { id: number }) {
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling log must be reachable to scroll by keyboard */}
         <ol className="log" role="log" aria-live="polite" ref={logEnd} tabIndex={0} aria-label={t("job.log")}>
           {log.map((l, i) => (
-            // The server's own log lines, for the administrator: English, and marked so.
+            // A line the server made from a note is worded here; any other is its English log, marked so.
             // biome-ignore lint/suspicious/noArrayIndexKey: log lines only ever append
-            <li key={i} className={`log-${l.level}`} lang="en">
-              <time dateTime={l.at}>{f.time(l.at)}</time> <span className="log-level">{l.level}</span> {l.msg}
+            <li key={i} className={`log-${l.level}`} lang={l.said ? undefined : "en"}>
+              <time dateTime={l.at}>{f.time(l.at)}</time>{" "}
+              <span className="log-level">{tx(`level.${l.level}`, l.level)}</span>{" "}
+              {l.said ? said(l.said) : l.msg}
             </li>
           ))}
           {!log.length ? <li className="muted">{t("job.noLog")}</li> : null}
