@@ -132,6 +132,10 @@ describe("the Russian screens", () => {
     await expect(analyse.textContent()).resolves.toBe(
       "5 комплектов, 20 пластин, машина Speedmaster, бюро Leonov",
     );
+    // The job's log says the same in words; lines without a code stay marked as the server's English.
+    const log = await page.locator("ol.log li").allTextContents();
+    const stepLine = /анализ: 5 комплектов, 20 пластин, машина Speedmaster, бюро Leonov \([\d\s\u00a0]+ мс\)/;
+    expect(log.some((l) => stepLine.test(l))).toBe(true);
 
     expect(await checkRu(`/jobs/${ids[PLAIN]}`, "ul.warnings li")).toEqual([]);
     const warnings = await page.locator("ul.warnings li").allTextContents();
