@@ -8,6 +8,7 @@ import { checkPageSizes, checkStreams } from "../pipeline/steps/inspect/limits.t
 import { faultText, noteReaderFault } from "../pipeline/steps/inspect/reader-fault.ts";
 import { RecursionGuard } from "../pipeline/steps/inspect/recursion.ts";
 import { contentBox, readSigna } from "../pipeline/steps/read-signa/index.ts";
+import { note } from "../util/note.ts";
 import type { Analysis, AnalysisError } from "./types.ts";
 
 export interface AnalyzeOptions {
@@ -42,7 +43,14 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
     for (let i = 0; guard && i < facts.pages; i++) {
       const h = guard.page(i);
       if (h?.kind === "cycle")
-        return rejected(facts, analysisError("too-complex", `On page ${i + 1}, ${h.what}.`), opts);
+        return rejected(
+          facts,
+          analysisError(
+            "too-complex",
+            note("reason.hazard-on-page", `On page ${i + 1}, ${h.what}.`, { page: i + 1, hazard: h.note }),
+          ),
+          opts,
+        );
     }
     const signa = readSigna(pdf.doc, { guard });
     const pages: IdentifyPage[] = facts.boxes.map((b, i) => ({
@@ -75,10 +83,19 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
     const isSigna = facts.creatorIsSigna || signa.hasSignaData;
     if (!facts.creatorIsSigna) {
       const who = facts.creator ? `"${facts.creator}"` : "not recorded";
+      const creator = facts.creator ?? "";
       warnings.push(
         signa.hasSignaData
-          ? `The creator is ${who}, not PrinectSignaStation, but the file carries Signa data: it was probably re-saved by another program.`
-          : `Not a Prinect Signa Station file (creator ${who}): no colorants or marks, so plates are counted from the separations that carry ink and press and paper come from the page geometry.`,
+          ? note(
+              "signa.resaved",
+              `The creator is ${who}, not PrinectSignaStation, but the file carries Signa data: it was probably re-saved by another program.`,
+              { creator },
+            )
+          : note(
+              "signa.not-signa",
+              `Not a Prinect Signa Station file (creator ${who}): no colorants or marks, so plates are counted from the separations that carry ink and press and paper come from the page geometry.`,
+              { creator },
+            ),
       );
     }
     warnings.push(...id.warnings);
@@ -104,7 +121,12 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
     if (noteReaderFault(e))
       return rejected(
         facts,
-        analysisError("reader-crash", `The PDF reader failed inside MuPDF (${faultText(e)}).`),
+        analysisError(
+          "reader-crash",
+          note("reason.reader-fault", `The PDF reader failed inside MuPDF (${faultText(e)}).`, {
+            detail: faultText(e),
+          }),
+        ),
         opts,
       );
     // MuPDF failing half-way through a file that opened: the file, not the program, is at fault.
@@ -113,8 +135,16 @@ export async function analyzeFile(path: string, opts: AnalyzeOptions): Promise<A
     return rejected(
       facts,
       tooComplex
-        ? analysisError("too-complex", `The PDF is too complex to read (${err.message}).`)
-        : analysisError("damaged", `The PDF cannot be read (${err.message}).`),
+        ? analysisError(
+            "too-complex",
+            note("reason.too-complex", `The PDF is too complex to read (${err.message}).`, {
+              detail: err.message,
+            }),
+          )
+        : analysisError(
+            "damaged",
+            note("reason.cannot-read", `The PDF cannot be read (${err.message}).`, { detail: err.message }),
+          ),
       opts,
     );
   } finally {

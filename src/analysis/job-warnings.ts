@@ -1,6 +1,8 @@
 // What a done job lacks or should tell, as codes with their values: the journal row shows them at a
 // glance, the job page and notifications word them (ru/en in the UI). A job is `done` with these; the
 // original reached (or goes to) its bureau whatever they say.
+
+import { type Note, noteText } from "../util/note.ts";
 import type { Analysis } from "./types.ts";
 
 export type JobWarningCode =
@@ -29,7 +31,7 @@ export interface JobWarning {
 
 export interface RenderOutcome {
   previewError?: string | null;
-  pages: { page: number; missing?: string[]; warning?: string }[];
+  pages: { page: number; missing?: string[]; warning?: Note | string }[];
 }
 
 /** Output warnings of one render, then the plate warnings of the analysis it produced. */
@@ -37,7 +39,7 @@ export function jobWarnings(a: Analysis, render: RenderOutcome | null): JobWarni
   const out: JobWarning[] = [];
   if (render?.previewError) out.push({ code: "no-preview", reason: render.previewError });
   for (const p of render?.pages ?? []) {
-    const reason = p.warning;
+    const reason = p.warning === undefined ? undefined : noteText(p.warning);
     if (p.missing?.includes("proof")) out.push({ code: "no-proof", sheet: p.page, reason });
     if (p.missing?.includes("inks")) out.push({ code: "no-inks", sheet: p.page, reason });
   }

@@ -1,5 +1,6 @@
 // The analysis contract: what `pdfupload analyze --json` prints, what the journal
 // stores and what `/api/jobs/:id` returns as `analysis`. Field names are public API.
+import type { Note } from "../util/note.ts";
 
 export type AnalysisErrorCode =
   | "empty"
@@ -13,8 +14,10 @@ export type AnalysisErrorCode =
 
 export interface AnalysisError {
   code: AnalysisErrorCode;
-  /** What a prepress operator can do about it, in plain words. */
+  /** What went wrong and what a prepress operator can do about it, in plain English words. */
   message: string;
+  /** What went wrong as a code and values the UI words (the advice comes from `code`); absent in old rows. */
+  reason?: Note;
 }
 
 export type PressBy = "mark" | "plate-size" | null;
@@ -81,7 +84,7 @@ export interface Analysis {
   order: string | null;
   orderName: string | null;
   sheets: Sheet[];
-  warnings: string[];
+  warnings: Note[];
   error: AnalysisError | null;
   /**
    * Set only when MuPDF could not read the file itself and read a copy that qpdf or Ghostscript

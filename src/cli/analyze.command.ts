@@ -75,7 +75,7 @@ function printHuman(a: Analysis): string {
           .join(", ")}`,
       );
   }
-  for (const w of a.warnings) lines.push(`  warning: ${w}`);
+  for (const w of a.warnings) lines.push(`  warning: ${w.text}`);
   return `${lines.join("\n")}\n`;
 }
 

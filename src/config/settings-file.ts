@@ -3,6 +3,8 @@
 import YAML from "yaml";
 import type { z } from "zod";
 import { foldName } from "../util/names.ts";
+import type { Note } from "../util/note.ts";
+import { issueNote } from "./settings-problem-note.ts";
 import { type Settings, settingsSchema } from "./settings-schema.ts";
 import { foreignSecrets } from "./settings-secrets.ts";
 import { shownValue } from "./url-passwords.ts";
@@ -13,6 +15,8 @@ export interface SettingsProblem {
   expected: string;
   /** Set for problems the UI words itself: `foreign-secret` (sealed with another secret.key). */
   code?: "foreign-secret";
+  /** What was expected as a note the admin UI words; absent for the cross-entry checks. */
+  said?: Note;
 }
 
 export class SettingsError extends Error {
@@ -51,6 +55,7 @@ function zodProblems(input: unknown, error: z.ZodError): SettingsProblem[] {
       path: pathText(keys ? [...i.path, keys.join(",")] : i.path),
       value: keys ? valueAt(input, [...i.path, keys[0]]) : valueAt(input, i.path),
       expected: keys ? "unknown field (check its spelling)" : i.message,
+      said: issueNote(i, keys ? "unknown field (check its spelling)" : i.message, valueAt(input, i.path)),
     };
   });
 }

@@ -179,6 +179,11 @@ export const settingsSchema = z.strictObject({
       quarantineMaxMb: z.number().min(0).default(20_480),
       /** …each removal announced (log, the job's journal, health) this many hours before. */
       quarantineNoticeHours: z.number().min(0).default(24),
+      /** The shop's currency (ISO 4217) for plate prices and money in the UI, reports and exports. */
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, "a three-letter ISO 4217 code, e.g. UAH, EUR, USD")
+        .default("UAH"),
     })
     .prefault({}),
 });

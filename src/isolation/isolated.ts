@@ -12,6 +12,7 @@ import { analysisError, lostData } from "../pipeline/steps/inspect/errors.ts";
 import { sniffFile } from "../pipeline/steps/inspect/sniff.ts";
 import type { CropResult, Rect } from "../pipeline/steps/render/crop-pdf.ts";
 import { RenderError } from "../pipeline/steps/render/render-error.ts";
+import { note } from "../util/note.ts";
 import { IsolationError, type PdfPool, sharedPool, TaskError } from "./pdf-pool.ts";
 import type { ChildTask } from "./protocol.ts";
 import { readerStats } from "./reader-stats.ts";
@@ -81,7 +82,11 @@ function verdict(r: Reading, fileName: string, opts: AnalyzeOptions): Analysis {
   const trapped = r.fault ?? r.analysis?.error?.message ?? "unknown";
   const error = analysisError(
     "reader-crash",
-    `The PDF reader (MuPDF) failed on this file twice, also in a fresh process (${trapped}).`,
+    note(
+      "reason.reader-crashed-twice",
+      `The PDF reader (MuPDF) failed on this file twice, also in a fresh process (${trapped}).`,
+      { detail: trapped },
+    ),
   );
   if (!r.analysis) return rejectedAnalysis(fileName, error, opts);
   if (r.analysis.error?.code === "reader-crash") return r.analysis;
@@ -203,7 +208,11 @@ async function secondOpinion(
       const a: Analysis = {
         ...r.analysis,
         warnings: [
-          `MuPDF could not read the file (${why.trim().replace(/\.$/, "")}); it was read from a copy ${tool} rewrote${copy.notes ? ` (${tool}: ${copy.notes})` : ""}. The original is delivered unchanged; proofs come from the rewritten copy.${rip}${signaLost}`,
+          note(
+            signaLost ? "pdf.read-from-copy-lost" : "pdf.read-from-copy",
+            `MuPDF could not read the file (${why.trim().replace(/\.$/, "")}); it was read from a copy ${tool} rewrote${copy.notes ? ` (${tool}: ${copy.notes})` : ""}. The original is delivered unchanged; proofs come from the rewritten copy.${rip}${signaLost}`,
+            { detail: why.trim().replace(/\.$/, ""), tool, notes: copy.notes ?? "", drawn: lost ? pages : 0 },
+          ),
           ...r.analysis.warnings,
         ],
       };

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { type JobWarning, warningText } from "../analysis/job-warnings.ts";
 import type { Analysis } from "../analysis/types.ts";
 import type { Settings } from "../config/settings-schema.ts";
+import { DeliveryError } from "../delivery/errors.ts";
 import { type DeliveryReceipt, openDeliverer } from "../delivery/index.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import { type NotifyEvent, notifyEvent } from "../notify/index.ts";
@@ -12,6 +13,7 @@ import { findBureau } from "../rules/fields.ts";
 import { planDeliveries } from "../rules/plan.ts";
 import type { DeliveryRow, JobRow, JobsRepository } from "../store/jobs.repository.ts";
 import { findByName } from "../util/names.ts";
+import { note, noteToColumn } from "../util/note.ts";
 import { nowIso } from "../util/time.ts";
 
 /** How long a delivery being sent is held from other workers; renewed every third of it. */
@@ -62,8 +64,13 @@ export class DeliveryService {
     for (const p of plans) {
       const local = p.kind === "bureau" ? job.final_path : previewPath;
       // The press is told why it gets no preview (the original went to the bureau all the same).
-      const noPreview = `no preview was made${opts.previewError ? `: ${opts.previewError}` : ""}`;
-      const missing = p.missing ?? (local ? null : noPreview);
+      const noPreview = opts.previewError
+        ? note("plan.no-preview-why", `no preview was made: ${opts.previewError}`, {
+            detail: opts.previewError,
+          })
+        : note("plan.no-preview", "no preview was made");
+      const reason = p.reason ?? (local ? null : noPreview);
+      const missing = reason ? noteToColumn(reason) : p.missing;
       rows.push(
         await this.deps.jobs.addDelivery({
           job_id: job.id,
@@ -110,7 +117,11 @@ export class DeliveryService {
       if (!target) {
         await jobs.updateDelivery(id, {
           state: "failed",
-          error: `target "${d.target}" is no longer configured`,
+          error: noteToColumn(
+            note("delivery.target-gone", `target "${d.target}" is no longer configured`, {
+              target: d.target,
+            }),
+          ),
           next_at: null,
           sending_by: null,
         });
@@ -143,13 +154,18 @@ export class DeliveryService {
         logger.info({ job: d.job_id, target: d.target, remote: receipt.remotePath }, "delivered");
         if (d.kind === "bureau") await this.notifyDelivered(d.job_id, settings);
       } catch (e) {
-        const err = e as { message?: string; transient?: boolean; reply?: string };
+        const err = e as { message?: string; transient?: boolean; reply?: string; code?: unknown };
+        // A transport's failure by its code, so the UI says it in words; its own message is the detail.
+        const said =
+          e instanceof DeliveryError
+            ? noteToColumn(note(`delivery.${e.code}`, e.message, { detail: e.message }))
+            : (err.message ?? String(e));
         const transient = err.transient !== false && attempts < (this.deps.maxAttempts ?? 40);
         const next = transient ? new Date(Date.now() + deliveryBackoffMs(attempts)).toISOString() : null;
         await jobs.updateDelivery(id, {
           state: transient ? "pending" : "failed",
           attempts,
-          error: err.message ?? String(e),
+          error: said,
           reply: err.reply ?? null,
           next_at: next,
           sending_by: null,

@@ -10,6 +10,7 @@ import { isDiskFull } from "../files/disk-space.ts";
 import { freeName, moveFile, REASON, safeComponent } from "../files/move.ts";
 import type { JobOutputs, JobRow, JobsRepository, TimelineEntry } from "../store/jobs.repository.ts";
 import { NAME_MAX_BYTES } from "../util/name-bytes.ts";
+import { note, noteText, noteToColumn } from "../util/note.ts";
 import { nowIso } from "../util/time.ts";
 import { isTransient, type JobContext, type Step } from "./step.ts";
 
@@ -59,11 +60,20 @@ export class JobRunner {
     );
     const jobLog = logger.child({ job: claimed.id, file: claimed.file_name });
     let job = claimed;
-    const log: JobContext["log"] = async (msg, level = "info") => {
+    // A line given as a note is stored as one (the UI words it); the process log gets its English text.
+    const log: JobContext["log"] = async (line, level = "info") => {
+      const msg = noteText(line);
       jobLog[level](msg);
       const at = nowIso();
-      await jobs.log(job.id, level, msg).catch(() => {});
-      events.emit({ type: "log", id: job.id, at, level, msg });
+      await jobs.log(job.id, level, typeof line === "string" ? line : noteToColumn(line)).catch(() => {});
+      events.emit({
+        type: "log",
+        id: job.id,
+        at,
+        level,
+        msg,
+        ...(typeof line === "string" ? {} : { said: line }),
+      });
     };
 
     try {
@@ -154,7 +164,7 @@ export class JobRunner {
           status: "ok",
           startedAt,
           ms,
-          ...(result.info ? { info: result.info } : {}),
+          ...(result.info ? { info: result.info.text, said: result.info } : {}),
         });
         outputs = { ...outputs, ...result.outputs };
         // Persisted after every step: a crash resumes from here, not from scratch.
@@ -172,7 +182,13 @@ export class JobRunner {
           timeline: JSON.stringify(timeline),
           outputs: JSON.stringify(outputs),
         };
-        await log(`${step.name}: ${result.info ?? "ok"} (${ms} ms)`);
+        await log(
+          note("log.step-done", `${step.name}: ${result.info?.text ?? "ok"} (${ms} ms)`, {
+            step: step.name,
+            what: result.info ?? note("test.ok", "ok"),
+            ms,
+          }),
+        );
         if (result.finish) break;
       }
       await jobs.update(job.id, {

@@ -5,6 +5,7 @@ import type { DataPaths } from "../config/runtime.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import type { JobOutputs, JobRow, JobsRepository } from "../store/jobs.repository.ts";
+import type { Note } from "../util/note.ts";
 
 export interface JobContext {
   job: JobRow;
@@ -15,21 +16,21 @@ export interface JobContext {
   events: EventBus;
   logger: Logger;
   /** Writes a line to the job's live log (and the process log). */
-  log(msg: string, level?: "info" | "warn" | "error"): Promise<void>;
+  log(msg: string | Note, level?: "info" | "warn" | "error"): Promise<void>;
   signal: AbortSignal;
   /** When the job's time limit runs out (epoch ms): a step that may run long keeps time for the rest. */
   deadline: number;
 }
 
 export interface StepResult {
-  /** One short line for the timeline and the log. */
-  info?: string;
+  /** One short line for the timeline and the log (a note: the UI words it, the log keeps its text). */
+  info?: Note;
   /** Columns of the job row to update. */
   patch?: Partial<Omit<JobRow, "id">>;
   /** Outputs merged into the job's stored outputs (what a resumed job starts from). */
   outputs?: Partial<JobOutputs>;
   /** The file itself is refused: the job fails with this code, no retry. */
-  reject?: { code: string; message: string };
+  reject?: { code: string; message: string; reason?: Note };
   /** Stop the job here as done (e.g. nothing more to do). */
   finish?: boolean;
   /**

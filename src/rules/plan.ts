@@ -3,6 +3,7 @@
 import type { Analysis } from "../analysis/types.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import { findByName } from "../util/names.ts";
+import { type Note, type NoteValues, note } from "../util/note.ts";
 import { type FieldsOptions, findBureau, findPress, jobFields, jobPress } from "./fields.ts";
 import { escapeValue, RuleError, safeFileName, safeFolder } from "./sanitize.ts";
 import { type Fields, renderTemplate, TemplateError } from "./template.ts";
@@ -28,8 +29,10 @@ export interface DeliveryPlan {
   /** A successful bureau delivery should notify (false for a test bureau and for previews). */
   notify: boolean;
   problem: PlanProblem | null;
-  /** Why this delivery cannot be made, in plain words; null when it can. */
+  /** Why this delivery cannot be made, in plain English words; null when it can. */
   missing: string | null;
+  /** The same as a note the UI words (code `plan.<problem>`). */
+  reason?: Note;
 }
 
 export type RuleKind = "folder" | "name";
@@ -38,6 +41,13 @@ export type RuleKind = "folder" | "name";
 export function renderRule(template: string, kind: RuleKind, fields: Fields): string {
   if (kind === "folder") return safeFolder(renderTemplate(template, fields, { escape: escapeValue }));
   return safeFileName(renderTemplate(template, fields, { escape: escapeValue }));
+}
+
+/** The template's own complaint (an unknown field name…), kept as a detail value. */
+function ruleDetail(err: unknown): Note {
+  if (err instanceof TemplateError) return err.note;
+  if (err instanceof RuleError) return note(`rule.${err.code}`, err.message, err.values);
+  return note("reason.detail", String(err), { detail: String(err) });
 }
 
 function ruleMessage(err: unknown, which: string): string {
@@ -68,7 +78,17 @@ export function planDeliveries(
       missing: null,
       ...base,
     };
-    const problem = (p: PlanProblem, missing: string) => ({ ...plan, problem: p, missing });
+    // The owner is named by kind and name as values, so the UI says «бюро Korol» in its own words.
+    const who = {
+      owner: kind === "bureau" ? "bureau" : "press",
+      name: kind === "bureau" ? (base.bureau ?? "") : (base.press ?? ""),
+    };
+    const problem = (p: PlanProblem, missing: string, values: NoteValues = {}) => ({
+      ...plan,
+      problem: p,
+      missing,
+      reason: note(`plan.${p}`, missing, { ...who, ...values }),
+    });
     if (!owner) return plan; // caller handled
     if (!owner.target) return problem("no-target", `${ownerLabel} has no delivery target`);
     const target = findByName(settings.targets, owner.target);
@@ -77,17 +97,24 @@ export function planDeliveries(
       return problem(
         "unknown-target",
         `${ownerLabel} sends to target "${owner.target}", which is not configured`,
+        { target: owner.target },
       );
     }
     try {
       plan.remoteDir = renderRule(owner.folder, "folder", fields);
     } catch (err) {
-      return problem("rule", ruleMessage(err, `${ownerLabel} folder rule`));
+      return problem("rule", ruleMessage(err, `${ownerLabel} folder rule`), {
+        rule: "folder",
+        detail: ruleDetail(err),
+      });
     }
     try {
       plan.remoteName = renderRule(owner.name, "name", fields);
     } catch (err) {
-      return problem("rule", ruleMessage(err, `${ownerLabel} file name rule`));
+      return problem("rule", ruleMessage(err, `${ownerLabel} file name rule`), {
+        rule: "name",
+        detail: ruleDetail(err),
+      });
     }
     return plan;
   };
@@ -97,7 +124,17 @@ export function planDeliveries(
     base: Pick<DeliveryPlan, "bureau" | "press" | "notify">,
     problem: PlanProblem,
     missing: string,
-  ): DeliveryPlan => ({ kind, target: null, remoteDir: null, remoteName: null, ...base, problem, missing });
+    values: NoteValues = {},
+  ): DeliveryPlan => ({
+    kind,
+    target: null,
+    remoteDir: null,
+    remoteName: null,
+    ...base,
+    problem,
+    missing,
+    reason: note(`plan.${problem}`, missing, values),
+  });
 
   const bureau = findBureau(settings, analysis.bureau);
   const pressName = jobPress(analysis);
@@ -118,6 +155,7 @@ export function planDeliveries(
           { ...common, notify: false },
           "unknown-bureau",
           `bureau "${analysis.bureau}" is not configured`,
+          { name: analysis.bureau },
         )
       : make(
           "bureau",
@@ -131,7 +169,9 @@ export function planDeliveries(
   const previewPlan = !pressName
     ? unplanned("preview", previewBase, "no-press", "no press found")
     : !press
-      ? unplanned("preview", previewBase, "unknown-press", `press "${pressName}" is not configured`)
+      ? unplanned("preview", previewBase, "unknown-press", `press "${pressName}" is not configured`, {
+          name: pressName,
+        })
       : make(
           "preview",
           { target: press.previewTarget, folder: press.previewFolder, name: press.previewName },
@@ -143,7 +183,7 @@ export function planDeliveries(
 
 export type RulePreview =
   | { ok: true; value: string; fields: Fields }
-  | { ok: false; error: { code: string; message: string }; fields: Fields };
+  | { ok: false; error: { code: string; message: string; reason?: Note }; fields: Fields };
 
 /**
  * The admin's "try this rule on a past job": renders `template` as a folder or a file name with
@@ -165,7 +205,7 @@ export function previewRule(
     return { ok: true, value: renderRule(template, opts.kind ?? "name", fields), fields };
   } catch (err) {
     if (err instanceof TemplateError || err instanceof RuleError) {
-      return { ok: false, error: { code: err.code, message: err.message }, fields };
+      return { ok: false, error: { code: err.code, message: err.message, reason: ruleDetail(err) }, fields };
     }
     throw err;
   }

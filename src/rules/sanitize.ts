@@ -2,6 +2,7 @@
 // from operators' file names, so nothing in them may climb out of the target folder.
 
 import { fitName, NAME_MAX_BYTES } from "../util/name-bytes.ts";
+import type { NoteValues } from "../util/note.ts";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
 const SEPARATORS_AND_CONTROLS = /[/\\\u0000-\u001f\u007f]/g;
@@ -11,6 +12,7 @@ export class RuleError extends Error {
   constructor(
     readonly code: "empty-name",
     message: string,
+    readonly values: NoteValues = {},
   ) {
     super(message);
   }
@@ -37,7 +39,8 @@ const truncateBytes = (name: string) => fitName(name, NAME_MAX_BYTES);
 export function safeFileName(name: string): string {
   let n = cleanSegment(name);
   n = n.replace(/^\.+/, "_"); // ".x" would be hidden (and look like our temp files)
-  if (n === "") throw new RuleError("empty-name", `file name rule produced an empty name ("${name}")`);
+  if (n === "")
+    throw new RuleError("empty-name", `file name rule produced an empty name ("${name}")`, { name });
   return truncateBytes(n);
 }
 

@@ -1,5 +1,6 @@
 // A small template language for routing rules and messages: `{field}`, `{date:YYYY-MM-DD}`,
 // `{{` and `}}` for literal braces. No expressions: rules stay data a shop can read.
+import { type Note, type NoteValues, note } from "../util/note.ts";
 
 export type FieldValue = string | number | Date | null | undefined;
 export type Fields = Record<string, FieldValue>;
@@ -12,8 +13,14 @@ export class TemplateError extends Error {
     readonly code: TemplateErrorCode,
     message: string,
     readonly field?: string,
+    /** The same as values for the UI's words (`note.rule.<code>`). */
+    readonly values: NoteValues = {},
   ) {
     super(message);
+  }
+
+  get note(): Note {
+    return note(`rule.${this.code}`, this.message, this.values);
   }
 }
 
@@ -34,10 +41,25 @@ export function parseTemplate(template: string): Part[] {
     } else if (c === "{") {
       const end = template.indexOf("}", i);
       if (end < 0)
-        throw new TemplateError("bad-template", `"{" at position ${i + 1} of "${template}" is never closed`);
+        throw new TemplateError(
+          "bad-template",
+          `"{" at position ${i + 1} of "${template}" is never closed`,
+          undefined,
+          { problem: "unclosed", at: i + 1, template },
+        );
       const inner = template.slice(i + 1, end);
       const m = /^\s*([A-Za-z][A-Za-z0-9]*)\s*(?::(.*))?$/.exec(inner);
-      if (!m) throw new TemplateError("bad-template", `"{${inner}}" in "${template}" is not a field name`);
+      if (!m)
+        throw new TemplateError(
+          "bad-template",
+          `"{${inner}}" in "${template}" is not a field name`,
+          undefined,
+          {
+            problem: "not-field",
+            inner,
+            template,
+          },
+        );
       if (text) parts.push({ text });
       text = "";
       parts.push({ field: m[1], format: m[2] ?? null });
@@ -46,6 +68,8 @@ export function parseTemplate(template: string): Part[] {
       throw new TemplateError(
         "bad-template",
         `"}" at position ${i + 1} of "${template}" has no "{" (write "}}" for a brace)`,
+        undefined,
+        { problem: "stray-close", at: i + 1, template },
       );
     } else {
       text += c;
@@ -101,6 +125,7 @@ export function renderTemplate(template: string, fields: Fields, opts: RenderOpt
         "unknown-field",
         `unknown field {${part.field}} in "${template}"; known fields: ${Object.keys(fields).sort().join(", ")}`,
         part.field,
+        { field: part.field, template, known: Object.keys(fields).sort().join(", ") },
       );
     }
     const v = fields[part.field];
@@ -111,6 +136,7 @@ export function renderTemplate(template: string, fields: Fields, opts: RenderOpt
         "bad-format",
         `{${part.field}:${part.format}}: only dates take a format`,
         part.field,
+        { field: part.field, format: part.format },
       );
     } else if (typeof v === "number") s = formatNumber(v);
     else s = v ?? "";

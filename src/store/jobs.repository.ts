@@ -3,6 +3,7 @@ import { type Kysely, type Selectable, sql } from "kysely";
 import { type AttentionReason, parseAttention } from "../analysis/attention.ts";
 import type { JobWarning } from "../analysis/job-warnings.ts";
 import type { Analysis } from "../analysis/types.ts";
+import { type Note, note, noteFromColumn } from "../util/note.ts";
 import { isoIn, nowIso } from "../util/time.ts";
 import type { DB, DeliveriesTable, JobStatus, JobsTable, NotificationsTable } from "./schema.ts";
 
@@ -21,8 +22,11 @@ export interface TimelineEntry {
   status: "ok" | "failed" | "retry" | "waiting";
   startedAt: string;
   ms: number;
+  /** English words of what the step did (for the log and old rows); `said` is the same as a note. */
   info?: string;
-  error?: { code: string; message: string };
+  said?: Note;
+  /** `reason`: a refusal's note (AnalysisError), kept with the step that refused. */
+  error?: { code: string; message: string; reason?: Note };
 }
 
 export interface NewJob {
@@ -64,7 +68,8 @@ export interface JobView {
   source: string;
   status: JobStatus;
   step: string | null;
-  error: { code: string; message: string } | null;
+  /** `message` in English; `reason` what went wrong as a note the UI words (absent when unknown). */
+  error: { code: string; message: string; reason?: Note } | null;
   duplicateOf: number | null;
   importMode: boolean;
   order: string | null;
@@ -92,7 +97,8 @@ export interface JobOutputs {
     page: number;
     proof: string | null;
     thumbnail: string | null;
-    warning?: string;
+    /** A string in rows written before warnings had codes. */
+    warning?: Note | string;
     /** What this sheet lacks: its render failed (the job is done and says so). */
     missing?: string[];
   }[];
@@ -110,12 +116,19 @@ export interface DeliveryView {
   state: DeliveriesTable["state"];
   attempts: number;
   nextAt: string | null;
+  /** English words; `errorNote` is the same as a note when the server made the reason (a skip, a lost target). */
   error: string | null;
+  errorNote?: Note;
   reply: string | null;
   sentAt: string | null;
 }
 
 const json = <T>(v: string | null): T | null => (v ? (JSON.parse(v) as T) : null);
+
+function deliveryError(column: string | null): Pick<DeliveryView, "error" | "errorNote"> {
+  const { text, note } = noteFromColumn(column);
+  return note ? { error: text, errorNote: note } : { error: text };
+}
 
 export function deliveryView(d: DeliveryRow): DeliveryView {
   return {
@@ -126,10 +139,21 @@ export function deliveryView(d: DeliveryRow): DeliveryView {
     state: d.state,
     attempts: d.attempts,
     nextAt: d.next_at,
-    error: d.error,
+    ...deliveryError(d.error),
     reply: d.reply,
     sentAt: d.sent_at,
   };
+}
+
+/** The job's error with its reason as a note: the analysis's own for a refusal, the earlier job for a duplicate. */
+function jobError(r: JobRow): NonNullable<JobView["error"]> {
+  const error = { code: r.error_code ?? "", message: r.error_message ?? "" };
+  const analysis = json<Analysis>(r.analysis);
+  if (analysis?.error?.reason && analysis.error.code === error.code)
+    return { ...error, reason: analysis.error.reason };
+  if (error.code === "duplicate" && r.duplicate_of)
+    return { ...error, reason: note("reason.duplicate-of", error.message, { job: r.duplicate_of }) };
+  return error;
 }
 
 export function jobView(r: JobRow, deliveries: DeliveryRow[] = []): JobView {
@@ -142,7 +166,7 @@ export function jobView(r: JobRow, deliveries: DeliveryRow[] = []): JobView {
     source: r.source,
     status: r.status,
     step: r.step,
-    error: r.error_code ? { code: r.error_code, message: r.error_message ?? "" } : null,
+    error: r.error_code ? jobError(r) : null,
     duplicateOf: r.duplicate_of,
     importMode: !!r.import_mode,
     order: r.order_no,
@@ -460,13 +484,18 @@ export class JobsRepository {
     this.flushDelayMs = Math.min(this.flushDelayMs * 2, 30_000);
   }
 
-  logLines(jobId: number) {
-    return this.db
+  /** The job's log; a line stored as a note reads as its English text with the note beside it. */
+  async logLines(jobId: number): Promise<{ at: string; level: string; msg: string; said?: Note }[]> {
+    const rows = await this.db
       .selectFrom("job_log")
       .select(["at", "level", "msg"])
       .where("job_id", "=", jobId)
       .orderBy("id")
       .execute();
+    return rows.map((r) => {
+      const { text, note } = noteFromColumn(r.msg);
+      return note ? { ...r, msg: text ?? "", said: note } : r;
+    });
   }
 
   // --- deliveries ----------------------------------------------------------------------------

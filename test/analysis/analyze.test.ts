@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeFile } from "../../src/analysis/analyze.ts";
 import { mmToPt } from "../../src/pipeline/steps/inspect/geometry.ts";
+import { noteTexts } from "../../src/util/note.ts";
 import { buildCorpus, buildSheet, type CorpusName, testSettings } from "../fixtures/signa.ts";
 import { hasPoppler, pdfinfo } from "./poppler.ts";
 
@@ -118,7 +119,7 @@ describe("analyzeFile", () => {
     );
     const a = await analyzeFile(p, { settings });
     expect(a.sheets[0].press).toBeNull();
-    expect(a.warnings.join("\n")).toMatch(/no press found/);
+    expect(noteTexts(a.warnings).join("\n")).toMatch(/no press found/);
   });
 
   it("warns about a file Signa did not make and counts no plates", async () => {
@@ -130,7 +131,7 @@ describe("analyzeFile", () => {
       bureau: "Leonov",
       error: null,
     });
-    expect(a.warnings.join("\n")).toMatch(/Not a Prinect Signa Station file/);
+    expect(noteTexts(a.warnings).join("\n")).toMatch(/Not a Prinect Signa Station file/);
     expect(a.sheets[0]).toMatchObject({ press: null, paperBy: "content" });
   });
 
@@ -139,7 +140,7 @@ describe("analyzeFile", () => {
     writeFileSync(p, await buildSheet({ creator: "Adobe Acrobat Pro" }));
     const a = await analyzeFile(p, { settings });
     expect(a.isSigna).toBe(true);
-    expect(a.warnings.join("\n")).toMatch(/re-saved/);
+    expect(noteTexts(a.warnings).join("\n")).toMatch(/re-saved/);
   });
 
   it("reads object streams and owner-password files like the original", async () => {

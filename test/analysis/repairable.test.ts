@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyzeIsolated } from "../../src/isolation/isolated.ts";
 import { PdfPool } from "../../src/isolation/pdf-pool.ts";
 import { readerStats } from "../../src/isolation/reader-stats.ts";
+import { noteTexts } from "../../src/util/note.ts";
 import { recursiveCase, seeded } from "../fixtures/recursive.ts";
 import {
   contentSyntaxErrors,
@@ -98,9 +99,9 @@ describe("files a RIP prints are analysed", () => {
     const a = await analyzeIsolated(file, { settings, pool, limits: LIMITS });
     expect(a.error).toBeNull();
     expect(a.pages).toBe(40);
-    const repaired = a.warnings.filter((w) => /^Page \d+ was repaired: .*syntax error/.test(w));
+    const repaired = noteTexts(a.warnings).filter((w) => /^Page \d+ was repaired: .*syntax error/.test(w));
     expect(repaired.map((w) => Number(/^Page (\d+)/.exec(w)?.[1]))).toEqual([7, 14, 21, 28, 35]);
-    expect(a.warnings.join("\n")).toMatch(/cross-reference table was broken and has been rebuilt/);
+    expect(noteTexts(a.warnings).join("\n")).toMatch(/cross-reference table was broken and has been rebuilt/);
   });
 
   it("a Signa sheet whose trailer dictionary is never closed, with its figures", async () => {
@@ -110,7 +111,7 @@ describe("files a RIP prints are analysed", () => {
     expect(a.error).toBeNull();
     expect(a).toMatchObject({ pages: 3, plates: 15, bureau: "Leonov" });
     expect(a.sheets.map((s) => s.press)).toEqual(["Speedmaster", "Speedmaster", "Speedmaster"]);
-    expect(a.warnings.join("\n")).toMatch(/rebuilt.*repaired: .*invalid key in dict/);
+    expect(noteTexts(a.warnings).join("\n")).toMatch(/rebuilt.*repaired: .*invalid key in dict/);
   });
 });
 
@@ -141,7 +142,7 @@ describe("a second opinion when MuPDF itself fails", () => {
       const work = path.join(dir, "work-0400");
       const a = await analyzeIsolated(file, { settings, pool: unguarded, limits: LIMITS, repairDir: work });
       expect(a.error).toBeNull();
-      expect(a.warnings[0]).toMatch(
+      expect(noteTexts(a.warnings)[0]).toMatch(
         /^MuPDF could not read the file \(.*(memory access out of bounds|unreachable).*\); it was read from a copy Ghostscript rewrote/,
       );
       expect(a.repairedCopy?.by).toBe("ghostscript");

@@ -15,6 +15,7 @@ import { backoffMs, JobRunner } from "../../src/pipeline/runner.ts";
 import { type Step, TransientError } from "../../src/pipeline/step.ts";
 import { openStore, type Store } from "../../src/store/db.ts";
 import { type JobRow, JobsRepository } from "../../src/store/jobs.repository.ts";
+import { note } from "../../src/util/note.ts";
 import { tempDir } from "../helpers/temp-app.ts";
 
 const HOUR = 3600_000;
@@ -62,7 +63,7 @@ describe("clock jumps", () => {
       async run() {
         calls++;
         if (calls === 1) throw new TransientError("network down", "ECONNRESET");
-        return { info: "ok" };
+        return { info: note("test.ok", "ok") };
       },
     };
     const r = runner([flaky]);
@@ -113,7 +114,7 @@ describe("clock jumps", () => {
       async run() {
         vi.setSystemTime(Date.now() + 10 * HOUR);
         await new Promise((r) => setTimeout(r, 300));
-        return { info: "ok" };
+        return { info: note("test.ok", "ok") };
       },
     };
     await runner([jumpy], 5).run((await claim()) as JobRow);

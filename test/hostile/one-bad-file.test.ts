@@ -16,6 +16,7 @@ import { analyzeIsolated } from "../../src/isolation/isolated.ts";
 import { PdfPool } from "../../src/isolation/pdf-pool.ts";
 import { measureInks } from "../../src/pipeline/steps/render/index.ts";
 import type { JobRow } from "../../src/store/jobs.repository.ts";
+import { noteTexts } from "../../src/util/note.ts";
 import { shopSettings } from "../faults/harness.ts";
 import { RECURSIVE_KINDS, type RecursiveCase, recursiveCase, seeded } from "../fixtures/recursive.ts";
 import { buildSheet, testSettings, threeMarks } from "../fixtures/signa.ts";
@@ -148,7 +149,7 @@ describe("one bad file never harms the next", () => {
       } else {
         expect(a.error, name).toBeNull();
         expect(
-          a.warnings.some((w) => /nested more than 24 deep/.test(w)),
+          noteTexts(a.warnings).some((w) => /nested more than 24 deep/.test(w)),
           name,
         ).toBe(c.expect === "warned");
       }

@@ -149,9 +149,9 @@ describe("harder sheets through the hot folder", () => {
       expect(stored.sheets.map((s) => [s.press, s.paperMm, s.paperRectMm])).toEqual(
         a.sheets.map((s) => [s.press, s.paperMm, s.paperRectMm]),
       );
-      expect(stored.warnings.filter((w) => !w.startsWith("render") && !w.startsWith("preview"))).toEqual(
-        a.warnings,
-      );
+      expect(
+        stored.warnings.filter((w) => !w.text.startsWith("render") && !w.text.startsWith("preview")),
+      ).toEqual(a.warnings);
     }
   });
 

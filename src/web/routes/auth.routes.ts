@@ -85,8 +85,9 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get("/api/me", async (req) => {
     const s = await ctx.settings();
-    if (!req.user) return { user: null, csrf: null, journalPrivate: s.journal.private };
+    const shop = { journalPrivate: s.journal.private, currency: s.journal.currency };
+    if (!req.user) return { user: null, csrf: null, ...shop };
     const { csrf, ...user } = req.user;
-    return { user, csrf, journalPrivate: s.journal.private };
+    return { user, csrf, ...shop };
   });
 }

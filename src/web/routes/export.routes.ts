@@ -1,55 +1,19 @@
 // The journal rows a filter selects, as CSV or XLSX (the shop checks the bureau's bill with it).
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import type { AppContext } from "../../app/context.ts";
-import type { JobRow } from "../../store/jobs.repository.ts";
 import { journalReader } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
+import { exportCells, exportHeaders, exportLang, journalCsv, xlsxFormats } from "./export-format.ts";
 import { jobFilterSchema, toFilter } from "./jobs.routes.ts";
-
-const COLUMNS = [
-  "id",
-  "date",
-  "order",
-  "file",
-  "press",
-  "complects",
-  "plates",
-  "plate m2",
-  "money",
-  "bureau",
-  "status",
-  "error",
-] as const;
-
-function cells(r: JobRow): (string | number | null)[] {
-  return [
-    r.id,
-    r.file_date,
-    r.order_no,
-    r.file_name,
-    r.press,
-    r.pages,
-    r.plates,
-    r.plate_area_m2,
-    r.money,
-    r.bureau,
-    r.status,
-    r.error_code,
-  ];
-}
-
-/** CSV cell; a leading = + - @ is neutralised so a spreadsheet never runs a file name as a formula. */
-function csvCell(v: string | number | null): string {
-  if (v === null || v === undefined) return "";
-  let s = String(v);
-  if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export async function exportRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const rowsFor = async (query: unknown, reply: Parameters<typeof parseOr400>[2]) => {
     const q = parseOr400(
-      jobFilterSchema.extend({ limit: jobFilterSchema.shape.limit.unwrap().max(100_000).default(100_000) }),
+      jobFilterSchema.extend({
+        limit: jobFilterSchema.shape.limit.unwrap().max(100_000).default(100_000),
+        lang: z.enum(["ru", "en"]).optional(),
+      }),
       query,
       reply,
     );
@@ -60,10 +24,10 @@ export async function exportRoutes(app: FastifyInstance, ctx: AppContext): Promi
   app.get("/api/jobs/export.csv", { preHandler: journalReader(ctx) }, async (req, reply) => {
     const rows = await rowsFor(req.query, reply);
     if (!rows) return;
-    const text = [COLUMNS.join(","), ...rows.map((r) => cells(r).map(csvCell).join(","))].join("\r\n");
+    const lang = exportLang(req.query, req.headers["accept-language"]);
+    const { currency } = (await ctx.settings()).journal;
     reply.header("content-disposition", 'attachment; filename="journal.csv"');
-    // BOM: Excel opens UTF-8 (Cyrillic names) correctly only with it.
-    return reply.type("text/csv; charset=utf-8").send(`\ufeff${text}\r\n`);
+    return reply.type("text/csv; charset=utf-8").send(journalCsv(rows, lang, currency));
   });
 
   app.get("/api/jobs/export.xlsx", { preHandler: journalReader(ctx) }, async (req, reply) => {
@@ -71,10 +35,18 @@ export async function exportRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (!rows) return;
     const { default: ExcelJS } = await import("exceljs");
     const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet("journal");
-    ws.addRow([...COLUMNS]);
-    for (const r of rows) ws.addRow(cells(r));
+    const lang = exportLang(req.query, req.headers["accept-language"]);
+    const { currency } = (await ctx.settings()).journal;
+    const ws = wb.addWorksheet(lang === "ru" ? "Журнал" : "Journal");
+    ws.addRow(exportHeaders(lang, currency));
+    // Typed cells: a Date is a real date, figures are numbers; the formats make them read right.
+    for (const r of rows) ws.addRow(exportCells(r, lang));
+    for (const [col, fmt] of Object.entries(xlsxFormats(lang, currency)))
+      ws.getColumn(Number(col) + 1).numFmt = fmt;
     ws.getRow(1).font = { bold: true };
+    ws.columns.forEach((c, i) => {
+      c.width = [8, 17, 10, 40, 16, 11, 10, 14, 14, 14, 12, 14][i] ?? 12;
+    });
     const buf = await wb.xlsx.writeBuffer();
     reply.header("content-disposition", 'attachment; filename="journal.xlsx"');
     return reply

@@ -11,6 +11,7 @@ import type { TimelineEntry } from "../../store/jobs.repository.ts";
 import { type JobFilter, jobView } from "../../store/jobs.repository.ts";
 import { JOB_STATUSES, type JobStatus } from "../../store/schema.ts";
 import { findByName } from "../../util/names.ts";
+import { noteFromColumn } from "../../util/note.ts";
 import { journalReader, requireRole } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
 
@@ -218,9 +219,9 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const d = await ctx.jobs.delivery(p.id);
     if (!d) return reply.code(404).send({ error: { code: "not-found", message: `No delivery #${p.id}.` } });
     if (!d.local_path)
-      return reply
-        .code(409)
-        .send({ error: { code: "nothing-to-send", message: d.error ?? "Nothing to send." } });
+      return reply.code(409).send({
+        error: { code: "nothing-to-send", message: noteFromColumn(d.error).text ?? "Nothing to send." },
+      });
     await ctx.users.audit(req.user?.name ?? null, "delivery.resend", { id: p.id, job: d.job_id });
     const after = await ctx.deliveries.resend(p.id);
     return { ok: after?.state === "sent", state: after?.state, error: after?.error ?? null };

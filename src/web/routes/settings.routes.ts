@@ -13,6 +13,7 @@ import { keepMaskedSecrets, redactSecrets } from "../../config/settings-secrets.
 import { liftUrlPasswords } from "../../config/url-passwords.ts";
 import { ROLES } from "../../store/users.repository.ts";
 import { findByName } from "../../util/names.ts";
+import { note } from "../../util/note.ts";
 import { journalReader, requireRole, SESSION_COOKIE } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
 
@@ -121,7 +122,12 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext): Pro
     try {
       return { ok: true, reply: await d.test() };
     } catch (e) {
-      return { ok: false, error: (e as Error).message };
+      const { DeliveryError } = await import("../../delivery/errors.ts");
+      const message = (e as Error).message;
+      // The failure by its transport code (the UI words it); the server's own message is the detail.
+      const reason =
+        e instanceof DeliveryError ? note(`delivery.${e.code}`, message, { detail: message }) : undefined;
+      return { ok: false, error: message, ...(reason ? { reason } : {}) };
     } finally {
       await d.close().catch(() => {});
     }

@@ -3,9 +3,10 @@
 import type { Analysis, Sheet } from "../../../src/analysis/types.ts";
 import type { Settings } from "../../../src/config/settings-schema.ts";
 import type { DeliveryView, JobView, TimelineEntry } from "../../../src/store/jobs.repository.ts";
+import type { Note } from "../../../src/util/note.ts";
 import type { YearReport } from "../../../src/web/routes/reports.routes.ts";
 
-export type { Analysis, DeliveryView, JobView, Settings, Sheet, TimelineEntry, YearReport };
+export type { Analysis, DeliveryView, JobView, Note, Settings, Sheet, TimelineEntry, YearReport };
 
 export type Role = "viewer" | "operator" | "admin";
 
@@ -22,6 +23,8 @@ export interface Me {
   user: User | null;
   csrf: string | null;
   journalPrivate: boolean;
+  /** The shop's currency (ISO 4217); absent from an older server. */
+  currency?: string;
 }
 
 export interface PressTotal {
@@ -53,7 +56,9 @@ export interface NotificationView {
 export interface LogLine {
   at: string;
   level: string;
+  /** English text; `said` the same as a note when the server made the line from one. */
   msg: string;
+  said?: Note;
 }
 
 export type JobDetail = JobView & { notifications: NotificationView[]; log: LogLine[] };
@@ -78,5 +83,5 @@ export interface AuditRow {
 
 export type LiveEvent =
   | { type: "job"; id: number; status: string; step: string | null }
-  | { type: "log"; id: number; at: string; level: string; msg: string }
+  | { type: "log"; id: number; at: string; level: string; msg: string; said?: Note }
   | { type: "delivery"; id: number; jobId: number; state: string };

@@ -1,6 +1,6 @@
 // Job status and delivery state: an icon plus words, never colour alone.
 import type { ReactElement } from "react";
-import type { DeliveryView, JobView } from "../api/types.ts";
+import type { DeliveryView, JobView, Note } from "../api/types.ts";
 import { useI18n } from "../i18n/i18n.tsx";
 import { type DeliverySummary, deliveryState, isWaitingIncomplete } from "../lib/jobs.ts";
 import { Hint } from "./Hint.tsx";
@@ -21,7 +21,7 @@ export function StatusBadge({ job }: { job: Pick<JobView, "status" | "step" | "e
   if ((job.status !== "failed" && job.status !== "duplicate") || !job.error) return badge;
   return (
     <Hint
-      content={<ErrorWords code={job.error.code} message={job.error.message} />}
+      content={<ErrorWords code={job.error.code} message={job.error.message} reason={job.error.reason} />}
       label={`${words}: ${t("journal.errorDetails")}`}
     >
       {badge}
@@ -84,16 +84,47 @@ export function WarningsBadge({ job }: { job: Pick<JobView, "warnings"> }) {
 }
 
 /** An error code in words (analysis and step codes), with the server's own message below. */
-export function ErrorWords({ code, message }: { code: string; message?: string | null }) {
-  const { tx } = useI18n();
+export function ErrorWords({
+  code,
+  message,
+  reason,
+}: {
+  code: string;
+  message?: string | null;
+  reason?: Note | null;
+}) {
+  const { tx, said } = useI18n();
   const words = tx(`error.${code}`, code);
+  const advice = tx(`advice.${code}`, "");
+  // What went wrong from the server's note and what to do from the code, both in this language. An old
+  // row (no note) of a refusal shows its English sentence, which holds the reason and the advice.
+  const worded = reason ? [said(reason), advice].filter(Boolean).join(" ") : advice;
+  // The server's own message (an old row, a program's error text) is English: marked so.
+  const raw = !reason && (OLD_SENTENCE_CODES.has(code) || !advice) ? message : null;
+  const detail = raw ?? worded;
   return (
     <span className="error-words">
       <strong>{words}</strong>
-      {message && message !== words ? <span className="muted"> — {message}</span> : null}
+      {detail && detail !== words ? (
+        <span className="muted" lang={raw ? "en" : undefined}>
+          {" "}
+          — {detail}
+        </span>
+      ) : null}
     </span>
   );
 }
+
+/** Refusals whose stored message says why; without a note, that sentence is the only reason there is. */
+const OLD_SENTENCE_CODES = new Set([
+  "empty",
+  "not-pdf",
+  "damaged",
+  "encrypted",
+  "too-large",
+  "too-complex",
+  "reader-crash",
+]);
 
 const ICON: Record<DeliverySummary, () => ReactElement> = {
   none: IconSkip,
@@ -117,7 +148,7 @@ export function DeliveryStateBadge({ state }: { state: DeliverySummary }) {
 
 /** One delivery's details for a hover: target, path, attempts, error and the server's reply. */
 export function DeliveryDetails({ list }: { list: DeliveryView[] }) {
-  const { t, tx, f } = useI18n();
+  const { t, tx, f, said } = useI18n();
   return (
     <span className="delivery-details">
       {list.map((d) => (
@@ -126,7 +157,12 @@ export function DeliveryDetails({ list }: { list: DeliveryView[] }) {
           {d.remotePath ? <span className="mono"> {d.remotePath}</span> : null}
           {d.attempts ? <span> · {t("delivery.attempts", { n: d.attempts })}</span> : null}
           {d.sentAt ? <span> · {f.dateTime(d.sentAt)}</span> : null}
-          {d.error ? <span className="err"> {d.error}</span> : null}
+          {d.error ? (
+            <span className="err" lang={d.errorNote ? undefined : "en"}>
+              {" "}
+              {d.errorNote ? said(d.errorNote) : d.error}
+            </span>
+          ) : null}
           {d.reply ? (
             <span className="mono">
               {" "}

@@ -1,5 +1,8 @@
 // English UI strings. This file is the list of keys: ru.ts must have every one of them.
+import { notesEn } from "./notes.en.ts";
+
 export const en = {
+  ...notesEn,
   "common.all": "All",
   "common.back": "Back",
   "common.backToJournal": "Back to the journal",
@@ -456,6 +459,35 @@ export const en = {
   "audit.job.bureau": "picked a job's bureau",
   "audit.job.remake": "made a job's missing outputs",
   "plates.approximate": "from separations, approximate (no Ghostscript)",
+  "level.info": "info",
+  "level.warn": "warning",
+  "level.error": "error",
+  "error.disk-full": "The disk is full: waiting for space (retries are not spent)",
+  "error.bad-crop": "The paper rectangle could not be used to crop the preview",
+  "error.crop-failed": "The preview could not be cropped to the paper",
+  "error.gs-failed": "Ghostscript failed on this file",
+  "error.gs-missing": "Ghostscript is not installed",
+  "error.mupdf-failed": "The PDF reader failed while rendering",
+  "error.no-output": "Rendering produced no file",
+  "error.render-aborted": "Rendering was cancelled",
+  "error.worker-start": "The worker could not start",
+  "admin.currency": "Currency",
+  "admin.currencyHint":
+    "ISO 4217 code of the shop's money (UAH, EUR, USD…): plate prices, reports and exports",
+  "audit.config.import": "imported settings from a file (command line)",
+  "audit.system": "system (command line)",
+  "audit.field.ip": "IP",
+  "audit.field.name": "name",
+  "audit.field.role": "role",
+  "audit.field.password": "password",
+  "audit.field.id": "№",
+  "audit.field.job": "job",
+  "audit.field.file": "file",
+  "audit.field.before": "before",
+  "audit.field.after": "after",
+  "audit.field.press": "press",
+  "audit.field.bureau": "bureau",
+  "audit.value.changed": "changed",
 } as const;
 
 export type Key = keyof typeof en;

@@ -1,7 +1,9 @@
 // Русские строки интерфейса; ключи те же, что в en.ts (проверяется типом).
 import type { Key } from "./en.ts";
+import { notesRu } from "./notes.ru.ts";
 
 export const ru: Record<Key, string> = {
+  ...notesRu,
   "common.all": "Все",
   "common.back": "Назад",
   "common.backToJournal": "Вернуться в журнал",
@@ -457,4 +459,32 @@ export const ru: Record<Key, string> = {
   "audit.job.bureau": "выбрал бюро задания",
   "audit.job.remake": "доделал недостающее в задании",
   "plates.approximate": "по сепарациям, приблизительно (нет Ghostscript)",
+  "level.info": "инфо",
+  "level.warn": "внимание",
+  "level.error": "ошибка",
+  "error.disk-full": "Диск заполнен: ждём места (попытки не расходуются)",
+  "error.bad-crop": "Прямоугольник бумаги не подошёл для обрезки превью",
+  "error.crop-failed": "Превью не удалось обрезать по бумаге",
+  "error.gs-failed": "Ghostscript не справился с этим файлом",
+  "error.gs-missing": "Ghostscript не установлен",
+  "error.mupdf-failed": "Программа чтения PDF не справилась при отрисовке",
+  "error.no-output": "Отрисовка не дала файла",
+  "error.render-aborted": "Отрисовка отменена",
+  "error.worker-start": "Обработчик не запустился",
+  "admin.currency": "Валюта",
+  "admin.currencyHint": "Код валюты по ISO 4217 (UAH, EUR, USD…): цены пластин, отчёты и выгрузки",
+  "audit.config.import": "импорт настроек из файла (командная строка)",
+  "audit.system": "система (командная строка)",
+  "audit.field.ip": "IP",
+  "audit.field.name": "имя",
+  "audit.field.role": "роль",
+  "audit.field.password": "пароль",
+  "audit.field.id": "№",
+  "audit.field.job": "задание",
+  "audit.field.file": "файл",
+  "audit.field.before": "было",
+  "audit.field.after": "стало",
+  "audit.field.press": "машина",
+  "audit.field.bureau": "бюро",
+  "audit.value.changed": "изменён",
 };

@@ -126,9 +126,7 @@ export function inkTotal(s: Sheet): number | null {
   return Object.values(s.inks).reduce((a, b) => a + b, 0);
 }
 
-export function thumbnails(
-  job: JobView,
-): { page: number; proof: string | null; thumbnail: string | null; warning?: string }[] {
+export function thumbnails(job: JobView): NonNullable<NonNullable<JobView["outputs"]>["pages"]> {
   return job.outputs?.pages ?? [];
 }
 

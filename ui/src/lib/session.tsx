@@ -2,6 +2,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { api, onUnauthorized, setCsrf } from "../api/client.ts";
 import type { Me, Role, User } from "../api/types.ts";
+import { useI18n } from "../i18n/i18n.tsx";
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
@@ -19,15 +20,17 @@ const Ctx = createContext<Session | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
+  const { setCurrency } = useI18n();
   const refresh = useCallback(async () => {
     try {
       const m = await api<Me>("/api/me");
       setCsrf(m.csrf);
       setMe(m);
+      if (m.currency) setCurrency(m.currency);
     } catch {
       setMe({ user: null, csrf: null, journalPrivate: false });
     }
-  }, []);
+  }, [setCurrency]);
   useEffect(() => {
     void refresh();
     // A 401 from any call means the session ended (expired, logged out elsewhere).

@@ -7,6 +7,7 @@ import type { Analysis } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
 import { analyzeIsolated } from "../../../isolation/isolated.ts";
 import { findPress, jobPress } from "../../../rules/fields.ts";
+import { note } from "../../../util/note.ts";
 import type { Step } from "../../step.ts";
 import { sheetPlateNames } from "../render/plates.ts";
 
@@ -39,7 +40,8 @@ export const analyseStep: Step = {
       signal,
       repairDir: path.join(paths.work, String(job.id)),
     });
-    for (const w of analysis.warnings) await log(`warning: ${w}`, "warn");
+    for (const w of analysis.warnings)
+      await log(note("log.warning", `warning: ${w.text}`, { what: w }), "warn");
     const { areaM2, money } = bookFigures(analysis, settings);
     // A file without Signa's lists is counted once rendered: until then its figures are unknown, not 0.
     const counted = analysis.platesBy !== null;
@@ -57,7 +59,16 @@ export const analyseStep: Step = {
     if (analysis.error) return { patch, reject: analysis.error };
     return {
       patch,
-      info: `${analysis.pages} complect(s), ${analysis.plates} plate(s), press ${patch.press ?? "?"}, bureau ${analysis.bureau ?? "?"}`,
+      info: note(
+        "analyse.summary",
+        `${analysis.pages} complect(s), ${analysis.plates} plate(s), press ${patch.press ?? "?"}, bureau ${analysis.bureau ?? "?"}`,
+        {
+          complects: analysis.pages,
+          plates: analysis.plates,
+          press: patch.press ?? "?",
+          bureau: analysis.bureau ?? "?",
+        },
+      ),
     };
   },
 };

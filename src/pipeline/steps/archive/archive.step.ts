@@ -4,6 +4,7 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { freeName, moveFile, safeComponent } from "../../../files/move.ts";
 import { fitName } from "../../../util/name-bytes.ts";
+import { note } from "../../../util/note.ts";
 import type { Step } from "../../step.ts";
 
 export const archiveStep: Step = {
@@ -31,7 +32,7 @@ export const archiveStep: Step = {
     return {
       patch: { final_path: dest, work_path: null },
       outputs: { archive: dest },
-      info: path.relative(paths.root, dest),
+      info: note("archive.path", path.relative(paths.root, dest), { path: path.relative(paths.root, dest) }),
     };
   },
 };

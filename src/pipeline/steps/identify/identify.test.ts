@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { testSettings } from "../../../../test/fixtures/signa.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { mmToPt, type RectPt } from "../inspect/geometry.ts";
 import {
   bureauFromFileName,
@@ -50,7 +51,7 @@ describe("identify: press", () => {
   it("takes the press from the Machine mark", () => {
     const r = run([page({ marks: three() })]);
     expect(r.sheets[0]).toMatchObject({ press: "Speedmaster", pressBy: "mark", plateMm: [1030, 770] });
-    expect(r.warnings).toEqual([]);
+    expect(noteTexts(r.warnings)).toEqual([]);
   });
 
   it("finds a configured press as a word in any mark, whatever the mark is called", () => {
@@ -101,7 +102,7 @@ describe("identify: press", () => {
     });
     const r = run([page()], "x.pdf", { settings: s });
     expect(r.sheets[0]).toMatchObject({ press: "Speedmaster-2", pressBy: "plate-size" });
-    expect(r.warnings.join("\n")).toMatch(/several presses.*Speedmaster-2.*higher priority/);
+    expect(noteTexts(r.warnings).join("\n")).toMatch(/several presses.*Speedmaster-2.*higher priority/);
     const tie = testSettings({
       presses: [
         { name: "A", plateWidthMm: 1030, plateHeightMm: 770 },
@@ -110,7 +111,7 @@ describe("identify: press", () => {
     });
     const t = run([page()], "x.pdf", { settings: tie });
     expect(t.sheets[0].press).toBe("A");
-    expect(t.warnings.join("\n")).toMatch(/equal priority/);
+    expect(noteTexts(t.warnings).join("\n")).toMatch(/equal priority/);
   });
 
   it("warns once for a missing press and names an unknown press from the marks", () => {
@@ -119,10 +120,12 @@ describe("identify: press", () => {
     );
     const r = run(pages);
     expect(r.sheets.every((s) => s.press === null && s.pressBy === null)).toBe(true);
-    const w = r.warnings.filter((x) => /press/.test(x));
+    const w = noteTexts(r.warnings).filter((x) => /press/.test(x));
     expect(w).toHaveLength(1);
     expect(w[0]).toMatch(/^All pages: the marks name the press "Heidelberg", which is not configured/);
-    const none = run([page({ mediaBox: rectMm(0, 0, 500, 400) })]).warnings.filter((x) => /press/.test(x));
+    const none = noteTexts(run([page({ mediaBox: rectMm(0, 0, 500, 400) })]).warnings).filter((x) =>
+      /press/.test(x),
+    );
     expect(none).toEqual([expect.stringMatching(/^Page 1: no press found.*500×400/)]);
   });
 
@@ -160,7 +163,7 @@ describe("identify: press", () => {
     s.analysis.marks = { press: ["(unclosed"], bureau: [], paper: [] };
     const r = run([page({ marks: three() })], "x.pdf", { settings: s });
     expect(r.sheets[0].press).toBe("Speedmaster");
-    expect(r.warnings.join()).toMatch(/not a valid regex/);
+    expect(noteTexts(r.warnings).join()).toMatch(/not a valid regex/);
   });
 });
 
@@ -193,7 +196,7 @@ describe("identify: paper", () => {
     ]);
     expect(r.sheets[0].press).toBeNull();
     near(r.sheets[0].paperRectPt ?? null, [50, 50, 950, 650].map(mmToPt));
-    expect(r.warnings.join()).toMatch(/centred/);
+    expect(noteTexts(r.warnings).join()).toMatch(/centred/);
   });
 
   it("ignores a W x H in a mark that cannot fit on the plate", () => {
@@ -239,7 +242,7 @@ describe("identify: paper", () => {
       page({ page: 2, trimBox: rectMm(65, 40, 965, 680) }),
       page({ page: 3 }),
     ]);
-    const w = r.warnings.filter((x) => /no paper/.test(x));
+    const w = noteTexts(r.warnings).filter((x) => /no paper/.test(x));
     expect(w).toEqual([expect.stringMatching(/^Pages 1, 3: no paper/)]);
   });
 });
@@ -264,7 +267,9 @@ describe("identify: bureau, order, plates", () => {
   it("warns when a mark names an unknown bureau and the file name decides", () => {
     const r = run([page({ marks: three("Printhouse") })], "0537_Job_Leonov.pdf");
     expect(r).toMatchObject({ bureau: "Leonov", bureauBy: "file-name" });
-    expect(r.warnings.filter((w) => /bureau/.test(w))).toEqual([expect.stringMatching(/Printhouse.*Leonov/)]);
+    expect(noteTexts(r.warnings).filter((w) => /bureau/.test(w))).toEqual([
+      expect.stringMatching(/Printhouse.*Leonov/),
+    ]);
   });
 
   it("does not take a bureau from part of a token", () => {
@@ -275,7 +280,9 @@ describe("identify: bureau, order, plates", () => {
   it("warns when no bureau is found, naming an unknown one from the marks", () => {
     const r = run([page({ marks: three("Printhouse") })], "0537_Job.pdf");
     expect(r).toMatchObject({ bureau: null, bureauBy: null });
-    expect(r.warnings.filter((w) => /bureau/.test(w))).toEqual([expect.stringMatching(/Printhouse/)]);
+    expect(noteTexts(r.warnings).filter((w) => /bureau/.test(w))).toEqual([
+      expect.stringMatching(/Printhouse/),
+    ]);
   });
 
   it("splits order number and order name off the file name", () => {
@@ -374,14 +381,18 @@ describe("identify: names inside names", () => {
       const r = on([{ creationName: "Machine", text }]);
       expect(r.sheets[0]).toMatchObject({ press: null, pressBy: null });
       const read = text.includes("tes") ? "Rapida 75" : text.slice("Машина: ".length);
-      expect(r.warnings).toContainEqual(expect.stringContaining(`the marks name the press "${read}"`));
+      expect(noteTexts(r.warnings)).toContainEqual(
+        expect.stringContaining(`the marks name the press "${read}"`),
+      );
     }
   });
 
   it("takes the longest name among words in unlabelled marks", () => {
     const r = on([{ creationName: "Info", text: "job 5 on rapida 106, 2 sheets" }]);
     expect(r.sheets[0]).toMatchObject({ press: "Rapida 106", pressBy: "mark" });
-    expect(r.warnings).toEqual(expect.not.arrayContaining([expect.stringMatching(/several presses/)]));
+    expect(noteTexts(r.warnings)).toEqual(
+      expect.not.arrayContaining([expect.stringMatching(/several presses/)]),
+    );
   });
 
   it("reads the longest bureau in both mark dialects, and an unknown one as not configured", () => {
@@ -395,7 +406,7 @@ describe("identify: names inside names", () => {
     );
     const unknown = on([{ creationName: "Outputter", text: "Выведено: Print Labs" }], "12_Job.pdf");
     expect(unknown.bureau).toBeNull();
-    expect(unknown.warnings).toContainEqual(
+    expect(noteTexts(unknown.warnings)).toContainEqual(
       expect.stringMatching(/name Print Labs, which is not a configured/),
     );
   });

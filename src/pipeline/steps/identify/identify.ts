@@ -2,6 +2,7 @@
 // Pure: no I/O, no MuPDF; the same input always gives the same sheets and warnings.
 import type { BureauBy, Sheet } from "../../../analysis/types.ts";
 import type { Bureau, MarkSettings, Press } from "../../../config/settings-schema.ts";
+import { type Note, note, pageScope, scopeText } from "../../../util/note.ts";
 import { landscapeMm, type RectPt } from "../inspect/geometry.ts";
 import { sheetFrame } from "../inspect/sheet-frame.ts";
 import { marksRecord } from "../read-signa/marks.ts";
@@ -45,34 +46,36 @@ export interface IdentifyResult {
   orderName: string | null;
   /** Sum of the colorant counts over all pages. */
   plates: number;
-  warnings: string[];
+  warnings: Note[];
   /** Pages that still lack a paper and whose content box was not measured: measure them and call again. */
   needContentBox: number[];
 }
 
 /** Collects per-page warnings so the same problem on many pages reads as one line. */
 class PageWarnings {
-  private byMessage = new Map<string, number[]>();
-  add(page: number, message: string): void {
-    const pages = this.byMessage.get(message) ?? [];
-    if (!pages.includes(page)) pages.push(page);
-    this.byMessage.set(message, pages);
+  private byNote = new Map<string, { note: Note; pages: number[] }>();
+  add(page: number, n: Note): void {
+    const key = JSON.stringify([n.code, n.values ?? {}]);
+    const known = this.byNote.get(key) ?? { note: n, pages: [] };
+    if (!known.pages.includes(page)) known.pages.push(page);
+    this.byNote.set(key, known);
   }
-  lines(totalPages: number): string[] {
-    return [...this.byMessage].map(([msg, pages]) =>
-      pages.length === totalPages && totalPages > 1 ? `All pages: ${msg}` : `${pageList(pages)}: ${msg}`,
-    );
+  lines(totalPages: number): Note[] {
+    return [...this.byNote.values()].map(({ note: n, pages }) => scoped(n, pages, totalPages));
   }
 }
 
-function pageList(pages: number[]): string {
-  return pages.length === 1 ? `Page ${pages[0]}` : `Pages ${pages.join(", ")}`;
+/** The note said of some pages: "Pages 2, 3: …" in English, the scope as values for the UI. */
+function scoped(n: Note, pages: number[], total: number): Note {
+  const all = pages.length === total && total > 1;
+  const text = `${all ? "All pages" : pages.length === 1 ? `Page ${pages[0]}` : `Pages ${pages.join(", ")}`}: ${n.text}`;
+  return note(n.code, text, { ...n.values, ...pageScope(pages, total) });
 }
 
 export function identify(input: IdentifyInput): IdentifyResult {
   const patterns = compilePatterns(input.marks);
-  const warnings: string[] = patterns.invalid.map(
-    (p) => `Ignored mark pattern that is not a valid regex: ${p}`,
+  const warnings: Note[] = patterns.invalid.map((p) =>
+    note("marks.bad-pattern", `Ignored mark pattern that is not a valid regex: ${p}`, { pattern: p }),
   );
   const pageWarnings = new PageWarnings();
   const noPress: number[] = [];
@@ -119,18 +122,30 @@ export function identify(input: IdentifyInput): IdentifyResult {
   warnings.push(...pageWarnings.lines(total));
   for (const [name, pages] of unknownPresses) {
     warnings.push(
-      `${scope(pages, total)}: the marks name the press "${name}", which is not configured; no press is guessed from the plate size. Add the press in the settings or fix the Machine mark in Signa.`,
+      note(
+        "press.unknown-mark",
+        `${scopeText(pages, total)}: the marks name the press "${name}", which is not configured; no press is guessed from the plate size. Add the press in the settings or fix the Machine mark in Signa.`,
+        { ...pageScope(pages, total), name },
+      ),
     );
   }
   if (noPress.length) {
     const plates = [...new Set(noPress.map((n) => sheets[n - 1].plateMm.join("×")))].join(", ");
     warnings.push(
-      `${scope(noPress, total)}: no press found: no mark names a configured press and the plate size (${plates} mm) matches none. Add the press in the settings or fix the Machine mark in Signa.`,
+      note(
+        "press.none",
+        `${scopeText(noPress, total)}: no press found: no mark names a configured press and the plate size (${plates} mm) matches none. Add the press in the settings or fix the Machine mark in Signa.`,
+        { ...pageScope(noPress, total), plates },
+      ),
     );
   }
   if (noPaper.length) {
     warnings.push(
-      `${scope(noPaper, total)}: no paper size found (no paper mark, no TrimBox inside the MediaBox, nothing drawn); the preview cannot be cropped to the paper.`,
+      note(
+        "paper.none",
+        `${scopeText(noPaper, total)}: no paper size found (no paper mark, no TrimBox inside the MediaBox, nothing drawn); the preview cannot be cropped to the paper.`,
+        pageScope(noPaper, total),
+      ),
     );
   }
 
@@ -140,8 +155,12 @@ export function identify(input: IdentifyInput): IdentifyResult {
   let bureau: string | null = bureauHit.name;
   let bureauBy: BureauBy = bureau ? "mark" : null;
   if (bureauHit.others.length) {
+    const names = [bureau, ...bureauHit.others].join(", ");
     warnings.push(
-      `The marks name several bureaus (${[bureau, ...bureauHit.others].join(", ")}); using ${bureau}.`,
+      note("bureau.several-marks", `The marks name several bureaus (${names}); using ${bureau}.`, {
+        names,
+        chosen: bureau ?? "",
+      }),
     );
   }
   const fromFileName = fileNameFacts(input.fileName, input.bureaus, input.defaultBureau);
@@ -151,7 +170,11 @@ export function identify(input: IdentifyInput): IdentifyResult {
     // The mark and the file name disagree: the file goes where its name says, but someone should look.
     if (bureau && bureauBy === "file-name" && bureauHit.unknown.length)
       warnings.push(
-        `The marks name ${bureauHit.unknown.join(", ")}, which is not a configured bureau; the file goes to ${bureau} from the file name.`,
+        note(
+          "bureau.unknown-mark",
+          `The marks name ${bureauHit.unknown.join(", ")}, which is not a configured bureau; the file goes to ${bureau} from the file name.`,
+          { names: bureauHit.unknown.join(", "), chosen: bureau },
+        ),
       );
   }
   if (!bureau) {
@@ -159,15 +182,15 @@ export function identify(input: IdentifyInput): IdentifyResult {
       ? ` The marks name ${bureauHit.unknown.join(", ")}, which is not a configured bureau.`
       : "";
     warnings.push(
-      `No CTP bureau found: neither the marks nor a "_"-separated part of the file name name a configured bureau.${unknown} Add the bureau to the file name (e.g. 0537_Job_Leonov.pdf) or to the Outputter mark.`,
+      note(
+        bureauHit.unknown.length ? "bureau.none-unknown-mark" : "bureau.none",
+        `No CTP bureau found: neither the marks nor a "_"-separated part of the file name name a configured bureau.${unknown} Add the bureau to the file name (e.g. 0537_Job_Leonov.pdf) or to the Outputter mark.`,
+        { names: bureauHit.unknown.join(", ") },
+      ),
     );
   }
 
   const { order, orderName } = fromFileName;
   const plates = input.pages.reduce((n, p) => n + (p.colorants?.length ?? 0), 0);
   return { sheets, bureau, bureauBy, order, orderName, plates, warnings, needContentBox };
-}
-
-function scope(pages: number[], total: number): string {
-  return pages.length === total ? (total > 1 ? "All pages" : "Page 1") : pageList(pages);
 }

@@ -3,6 +3,7 @@
 // rotated or offset page as on a plain one; `rectPt` (page space) is what render crops the preview to.
 import type { PaperBy } from "../../../analysis/types.ts";
 import type { Press } from "../../../config/settings-schema.ts";
+import { type Note, note } from "../../../util/note.ts";
 import {
   intersect,
   mmToPt,
@@ -24,7 +25,7 @@ export interface PaperFinding {
   rectPt: RectPt | null;
   /** In the plate's frame, mm from its lower-left corner (the gripper edge is y = 0). */
   rectMm: RectPt | null;
-  warnings: string[];
+  warnings: Note[];
 }
 
 export interface PaperInput {
@@ -67,8 +68,8 @@ export function paperRectOnPlate(
   frame: SheetFrame,
   paperMm: [number, number],
   press: Press | null,
-): { rect: RectPt; warnings: string[] } {
-  const warnings: string[] = [];
+): { rect: RectPt; warnings: Note[] } {
+  const warnings: Note[] = [];
   const { widthPt: mw, heightPt: mh } = frame;
   const [pw, ph] = [Math.max(...paperMm), Math.min(...paperMm)].map(mmToPt);
   const x0 = (mw - pw) / 2;
@@ -77,14 +78,21 @@ export function paperRectOnPlate(
     y0 = mmToPt(press.gripperMm);
     if (y0 + ph > mh + 0.5) {
       warnings.push(
-        `The paper does not fit above the ${press.name} gripper margin (${press.gripperMm} mm); placed at the top edge.`,
+        note(
+          "paper.over-gripper",
+          `The paper does not fit above the ${press.name} gripper margin (${press.gripperMm} mm); placed at the top edge.`,
+          { press: press.name, gripperMm: press.gripperMm },
+        ),
       );
       y0 = Math.max(0, mh - ph);
     }
   } else {
     y0 = (mh - ph) / 2;
     warnings.push(
-      "The press is unknown, so its gripper margin is too: the paper is assumed centred on the plate.",
+      note(
+        "paper.centred",
+        "The press is unknown, so its gripper margin is too: the paper is assumed centred on the plate.",
+      ),
     );
   }
   return { rect: [x0, y0, x0 + pw, y0 + ph], warnings };

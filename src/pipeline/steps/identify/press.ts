@@ -3,13 +3,14 @@
 import type { PressBy } from "../../../analysis/types.ts";
 import type { Press } from "../../../config/settings-schema.ts";
 import { findByName } from "../../../util/names.ts";
+import { type Note, note } from "../../../util/note.ts";
 import { type RectPt, rectSizeMm } from "../inspect/geometry.ts";
 import { findConfiguredName, type MarkText } from "./find-name.ts";
 
 export interface PressFinding {
   press: Press | null;
   by: PressBy;
-  warnings: string[];
+  warnings: Note[];
   /** Press names the marks gave that are not configured. */
   unknownInMarks: string[];
 }
@@ -38,11 +39,15 @@ export function findPress(
     "press",
     presses.map((p) => p.name),
   );
-  const warnings: string[] = [];
+  const warnings: Note[] = [];
   if (hit.name) {
     if (hit.others.length)
       warnings.push(
-        `The marks name several presses (${[hit.name, ...hit.others].join(", ")}); using ${hit.name}.`,
+        note(
+          "press.several-marks",
+          `The marks name several presses (${[hit.name, ...hit.others].join(", ")}); using ${hit.name}.`,
+          { names: [hit.name, ...hit.others].join(", "), chosen: hit.name },
+        ),
       );
     return {
       press: findByName(presses, hit.name) ?? null,
@@ -61,11 +66,16 @@ export function findPress(
   const chosen = ranked[0];
   if (ranked.length > 1) {
     const tie = ranked[1].priority === chosen.priority;
+    const names = ranked.map((p) => p.name).join(", ");
     warnings.push(
-      `The plate size fits several presses (${ranked.map((p) => p.name).join(", ")}); chose ${chosen.name} ` +
-        (tie
-          ? "as the first configured (equal priority: set priorities to decide)."
-          : "by its higher priority."),
+      note(
+        tie ? "press.several-plate-tie" : "press.several-plate",
+        `The plate size fits several presses (${names}); chose ${chosen.name} ` +
+          (tie
+            ? "as the first configured (equal priority: set priorities to decide)."
+            : "by its higher priority."),
+        { names, chosen: chosen.name },
+      ),
     );
   }
   return { press: chosen, by: "plate-size", warnings, unknownInMarks: [] };

@@ -1,5 +1,6 @@
 // Rejections a prepress operator sees: a stable code plus what to do about it.
 import type { AnalysisError, AnalysisErrorCode } from "../../../analysis/types.ts";
+import { type Note, note } from "../../../util/note.ts";
 
 const advice: Record<AnalysisErrorCode, string> = {
   empty: "Export the sheet from Signa again and copy it to the hot folder once the export has finished.",
@@ -14,8 +15,10 @@ const advice: Record<AnalysisErrorCode, string> = {
     "This is a fault of the PDF reader, not necessarily of the file: send the file and this message to the administrator for a bug report.",
 };
 
-export function analysisError(code: AnalysisErrorCode, what: string): AnalysisError {
-  return { code, message: `${what} ${advice[code]}` };
+/** `what` is the reason as a note (worded by the UI); a bare string (an engine's own message) is kept as detail. */
+export function analysisError(code: AnalysisErrorCode, what: Note | string): AnalysisError {
+  const reason = typeof what === "string" ? note("reason.detail", what, { detail: what }) : what;
+  return { code, message: `${reason.text} ${advice[code]}`, reason };
 }
 
 /** Said in a `damaged` refusal when the damage lost objects (inspect.ts). */

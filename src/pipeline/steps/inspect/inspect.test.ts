@@ -12,6 +12,7 @@ import {
   linearize,
   MM,
 } from "../../../../test/fixtures/signa.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { readSigna } from "../read-signa/index.ts";
 import { type InspectResult, inspect, openPdf, type ReadStats } from "./index.ts";
 
@@ -48,7 +49,7 @@ describe("inspect", () => {
     });
     expect(r.facts.boxes[0].mediaBox.map((v) => Math.round(v / MM))).toEqual([0, 0, 1030, 770]);
     expect(r.facts.boxes[0].trimBox).toBeNull();
-    expect(r.facts.warnings).toEqual([]);
+    expect(noteTexts(r.facts.warnings)).toEqual([]);
   });
 
   it("reads the TrimBox where the page has one", () => {
@@ -141,7 +142,7 @@ describe("inspect", () => {
     expect(r.ok).toBe(true);
     expect(r.facts.pages).toBe(4);
     expect(r.facts.repaired).toBe(true);
-    expect(r.facts.warnings.join()).toMatch(/rebuilt/);
+    expect(noteTexts(r.facts.warnings).join()).toMatch(/rebuilt/);
   });
 
   it("rejects a broken xref whose repair loses a page", async () => {

@@ -2,6 +2,7 @@
 import { basename } from "node:path";
 import type * as mupdf from "mupdf";
 import type { AnalysisError } from "../../../analysis/types.ts";
+import { type Note, note } from "../../../util/note.ts";
 import { analysisError, LOST_WORDS } from "./errors.ts";
 import { normalizeRect, type RectPt } from "./geometry.ts";
 import { captureMupdfLog } from "./mupdf-log.ts";
@@ -43,7 +44,7 @@ export interface InspectFacts {
   encryption: string | null;
   /** MuPDF had to rebuild the cross-reference table. */
   repaired: boolean;
-  warnings: string[];
+  warnings: Note[];
 }
 
 export type InspectResult =
@@ -78,25 +79,59 @@ export function inspect(input: InspectInput): InspectResult {
   try {
     sniff = sniffFile(input.path);
   } catch (e) {
-    return fail(analysisError("damaged", `The file could not be read (${(e as Error).message}).`));
+    return fail(
+      analysisError(
+        "damaged",
+        note("reason.unreadable-file", `The file could not be read (${(e as Error).message}).`, {
+          detail: (e as Error).message,
+        }),
+      ),
+    );
   }
   facts.sizeBytes = sniff.sizeBytes;
-  if (sniff.sizeBytes === 0) return fail(analysisError("empty", "The file is empty (0 bytes)."));
+  if (sniff.sizeBytes === 0)
+    return fail(analysisError("empty", note("reason.zero-bytes", "The file is empty (0 bytes).")));
   const mb = sniff.sizeBytes / 1024 / 1024;
   if (mb > input.maxFileMb) {
     return fail(
-      analysisError("too-large", `The file is ${Math.ceil(mb)} MB, over the limit of ${input.maxFileMb} MB.`),
+      analysisError(
+        "too-large",
+        note(
+          "reason.file-over-limit",
+          `The file is ${Math.ceil(mb)} MB, over the limit of ${input.maxFileMb} MB.`,
+          {
+            mb: Math.ceil(mb),
+            limit: input.maxFileMb,
+          },
+        ),
+      ),
     );
   }
   if (!sniff.hasPdfHeader) {
-    return fail(analysisError("not-pdf", `The file is not a PDF (it starts with "${sniff.head}").`));
+    return fail(
+      analysisError(
+        "not-pdf",
+        note("reason.not-pdf-head", `The file is not a PDF (it starts with "${sniff.head}").`, {
+          head: sniff.head,
+        }),
+      ),
+    );
   }
   if (!hasPdfExtension(file)) {
-    return fail(analysisError("not-pdf", `The file is a PDF but its name "${file}" does not end in .pdf.`));
+    return fail(
+      analysisError(
+        "not-pdf",
+        note("reason.no-pdf-extension", `The file is a PDF but its name "${file}" does not end in .pdf.`, {
+          file,
+        }),
+      ),
+    );
   }
   facts.isPdf = true;
   if (!sniff.hasEof) {
-    return fail(analysisError("damaged", "The PDF is cut short (its end is missing)."));
+    return fail(
+      analysisError("damaged", note("reason.cut-short", "The PDF is cut short (its end is missing).")),
+    );
   }
 
   const opened = captureMupdfLog(() => {
@@ -107,14 +142,26 @@ export function inspect(input: InspectInput): InspectResult {
     }
   });
   if (opened.value instanceof Error) {
-    return fail(analysisError("damaged", `The PDF cannot be opened (${opened.value.message}).`));
+    return fail(
+      analysisError(
+        "damaged",
+        note("reason.cannot-open", `The PDF cannot be opened (${opened.value.message}).`, {
+          detail: opened.value.message,
+        }),
+      ),
+    );
   }
   const pdf = opened.value;
   const { doc } = pdf;
   let handedOver = false;
   try {
     if (doc.needsPassword()) {
-      return fail(analysisError("encrypted", "The PDF is protected with a password needed to open it."));
+      return fail(
+        analysisError(
+          "encrypted",
+          note("reason.open-password", "The PDF is protected with a password needed to open it."),
+        ),
+      );
     }
     const enc = doc.getMetaData("encryption");
     facts.encryption = enc && enc !== "None" ? enc : null;
@@ -127,7 +174,14 @@ export function inspect(input: InspectInput): InspectResult {
     // What MuPDF logged before it decided to repair is about the broken xref itself, not about lost data.
     const lastRepair = opened.log.findLastIndex((m) => REPAIR_NOISE.test(m));
     if (read.value instanceof Error) {
-      return fail(analysisError("damaged", `The PDF's pages cannot be read (${read.value.message}).`));
+      return fail(
+        analysisError(
+          "damaged",
+          note("reason.pages-unreadable", `The PDF's pages cannot be read (${read.value.message}).`, {
+            detail: read.value.message,
+          }),
+        ),
+      );
     }
     const onPages = new Set(read.value.pageProblems.flat());
     const fileProblems = unique(
@@ -143,31 +197,65 @@ export function inspect(input: InspectInput): InspectResult {
       const lost = [...fileProblems, ...read.value.pageProblems.flat()].filter((m) => LOST.test(m));
       if (facts.pages === 0 || lost.length > 0) {
         const detail = lost.length ? `; ${LOST_WORDS}: ${unique(lost).slice(0, 3).join("; ")}` : "";
-        return fail(analysisError("damaged", `The PDF is damaged and could not be fully repaired${detail}.`));
+        return fail(
+          analysisError(
+            "damaged",
+            note(
+              lost.length ? "reason.lost-objects" : "reason.not-repaired",
+              `The PDF is damaged and could not be fully repaired${detail}.`,
+              { detail: unique(lost).slice(0, 3).join("; ") },
+            ),
+          ),
+        );
       }
     }
-    if (facts.pages === 0) return fail(analysisError("empty", "The PDF has no pages."));
+    if (facts.pages === 0)
+      return fail(analysisError("empty", note("reason.no-pages", "The PDF has no pages.")));
     if (facts.pages > input.maxPages) {
       return fail(
         analysisError(
           "too-large",
-          `The PDF has ${facts.pages} pages, over the limit of ${input.maxPages} pages.`,
+          note(
+            "reason.pages-over-limit",
+            `The PDF has ${facts.pages} pages, over the limit of ${input.maxPages} pages.`,
+            {
+              pages: facts.pages,
+              limit: input.maxPages,
+            },
+          ),
         ),
       );
     }
     if (facts.repaired) {
       facts.warnings.push(
-        `The PDF's cross-reference table was broken and has been rebuilt; all pages were read${fileProblems.length ? ` (repaired: ${fileProblems.slice(0, 3).join("; ")})` : ""}.`,
+        note(
+          fileProblems.length ? "pdf.xref-rebuilt-repaired" : "pdf.xref-rebuilt",
+          `The PDF's cross-reference table was broken and has been rebuilt; all pages were read${fileProblems.length ? ` (repaired: ${fileProblems.slice(0, 3).join("; ")})` : ""}.`,
+          { detail: fileProblems.slice(0, 3).join("; ") },
+        ),
       );
       read.value.pageProblems.forEach((p, i) => {
-        if (p.length) facts.warnings.push(`Page ${i + 1} was repaired: ${unique(p).slice(0, 3).join("; ")}.`);
+        if (p.length)
+          facts.warnings.push(
+            note("pdf.page-repaired", `Page ${i + 1} was repaired: ${unique(p).slice(0, 3).join("; ")}.`, {
+              page: i + 1,
+              detail: unique(p).slice(0, 3).join("; "),
+            }),
+          );
       });
     }
     handedOver = true;
     return { ok: true, facts, pdf };
   } catch (e) {
     noteReaderFault(e);
-    return fail(analysisError("damaged", `The PDF cannot be read (${asError(e).message}).`));
+    return fail(
+      analysisError(
+        "damaged",
+        note("reason.cannot-read", `The PDF cannot be read (${asError(e).message}).`, {
+          detail: asError(e).message,
+        }),
+      ),
+    );
   } finally {
     if (!handedOver) pdf.close();
   }

@@ -3,6 +3,7 @@
 import zlib from "node:zlib";
 import type * as mupdf from "mupdf";
 import type { AnalysisError } from "../../../analysis/types.ts";
+import { note } from "../../../util/note.ts";
 import { lzwDecodedSize, runLengthDecodedSize } from "./decoded-size.ts";
 import { analysisError } from "./errors.ts";
 import type { PageBoxes } from "./inspect.ts";
@@ -18,7 +19,11 @@ export function checkPageSizes(boxes: PageBoxes[], maxPageMm: number): AnalysisE
     if (Math.max(w, h) > maxPageMm) {
       return analysisError(
         "too-large",
-        `Page ${b.page} is ${Math.round(w)} × ${Math.round(h)} mm, over the limit of ${maxPageMm} mm a side.`,
+        note(
+          "reason.page-over-limit",
+          `Page ${b.page} is ${Math.round(w)} × ${Math.round(h)} mm, over the limit of ${maxPageMm} mm a side.`,
+          { page: b.page, width: Math.round(w), height: Math.round(h), limit: maxPageMm },
+        ),
       );
     }
   }
@@ -146,7 +151,11 @@ export async function checkStreams(doc: mupdf.PDFDocument, maxBytes: number): Pr
   const tooLarge = (what: string) =>
     analysisError(
       "too-large",
-      `${what}, over the limit of ${mb(maxBytes)} MB per stream (a damaged or deliberately inflated file).`,
+      note(
+        "reason.stream-over-limit",
+        `${what}, over the limit of ${mb(maxBytes)} MB per stream (a damaged or deliberately inflated file).`,
+        { detail: what, limit: mb(maxBytes) },
+      ),
     );
   const n = doc.countObjects();
   for (let num = 1; num < n; num++) {

@@ -9,6 +9,7 @@ import { RECURSIVE_KINDS, recursiveCase, seeded } from "../../../../test/fixture
 import { buildCorpus, testSettings } from "../../../../test/fixtures/signa.ts";
 import { tempDir } from "../../../../test/helpers/temp-app.ts";
 import { analyzeFile } from "../../../analysis/analyze.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { RecursionGuard } from "./recursion.ts";
 
 const open = (bytes: Uint8Array) =>
@@ -62,7 +63,9 @@ describe("recursion walk", () => {
         expect(a.error?.message, kind).toMatch(/^On page 1, .* draws itself/);
       } else {
         expect(a.error, kind).toBeNull();
-        const warned = a.warnings.some((w) => /the drawn area was not measured: .*nested more than/.test(w));
+        const warned = noteTexts(a.warnings).some((w) =>
+          /the drawn area was not measured: .*nested more than/.test(w),
+        );
         expect(warned, kind).toBe(c.expect === "warned");
       }
     }

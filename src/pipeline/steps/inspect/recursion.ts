@@ -9,6 +9,7 @@
 // ever drawing itself. Only when the cheap walk finds a cycle or a deep chain is it done again,
 // following just the names each content stream mentions.
 import type * as mupdf from "mupdf";
+import { type Note, note } from "../../../util/note.ts";
 import { noteReaderFault } from "./reader-fault.ts";
 
 /** Deepest nesting of content (forms, patterns, glyphs, masks) MuPDF.js is let run; it failed at ~32. */
@@ -16,7 +17,7 @@ export const MAX_CONTENT_DEPTH = 24;
 /** Most objects one walk expands: past this the structure itself is the hazard. */
 const MAX_NODES = 200_000;
 
-export type Hazard = { kind: "cycle" | "deep"; what: string };
+export type Hazard = { kind: "cycle" | "deep"; what: string; note: Note };
 
 type Kind = "form" | "pattern" | "Type 3 font" | "soft mask" | "shading" | "function" | "image" | "page";
 
@@ -121,9 +122,14 @@ export class RecursionGuard {
     if (path.some((p) => p.key === n.key)) {
       const from = path.findIndex((p) => p.key === n.key);
       const loop = path.slice(from + 1).map(label);
+      const what = `${label(n)} draws itself${loop.length ? ` through ${loop.join(", ")}` : ""}`;
       throw new Found({
         kind: "cycle",
-        what: `${label(n)} draws itself${loop.length ? ` through ${loop.join(", ")}` : ""}`,
+        what,
+        note: note(loop.length ? "hazard.cycle-through" : "hazard.cycle", what, {
+          object: label(n),
+          through: loop.join(", "),
+        }),
       });
     }
     const depthHere = path.filter((p) => CONTENT.has(p.kind)).length + (CONTENT.has(n.kind) ? 1 : 0);
@@ -133,7 +139,11 @@ export class RecursionGuard {
       return known;
     }
     if (++this.nodes > MAX_NODES)
-      throw new Found({ kind: "deep", what: `it draws more than ${MAX_NODES} nested objects` });
+      throw new Found({
+        kind: "deep",
+        what: `it draws more than ${MAX_NODES} nested objects`,
+        note: note("hazard.many", `it draws more than ${MAX_NODES} nested objects`, { max: MAX_NODES }),
+      });
     this.tooDeep(depthHere, [...path, n]);
     let below = 0;
     path.push(n);
@@ -151,9 +161,11 @@ export class RecursionGuard {
     if (depth <= MAX_CONTENT_DEPTH) return;
     const chain = path.filter((p) => CONTENT.has(p.kind)).map(label);
     const shown = chain.length > 4 ? [...chain.slice(0, 3), "…"] : chain;
+    const what = `its forms and patterns are nested more than ${MAX_CONTENT_DEPTH} deep (${shown.join(" → ")})`;
     throw new Found({
       kind: "deep",
-      what: `its forms and patterns are nested more than ${MAX_CONTENT_DEPTH} deep (${shown.join(" → ")})`,
+      what,
+      note: note("hazard.deep", what, { max: MAX_CONTENT_DEPTH, chain: shown.join(" → ") }),
     });
   }
 

@@ -3,6 +3,7 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { moveFile, safeComponent, sha256File } from "../../../files/move.ts";
+import { note } from "../../../util/note.ts";
 import type { Step } from "../../step.ts";
 
 const DUPLICATE_WINDOW_DAYS = 90;
@@ -62,6 +63,12 @@ export const intakeStep: Step = {
         };
       }
     }
-    return { patch, info: `${stat.size} bytes, sha256 ${hash.slice(0, 12)}` };
+    return {
+      patch,
+      info: note("intake.summary", `${stat.size} bytes, sha256 ${hash.slice(0, 12)}`, {
+        bytes: stat.size,
+        sha: hash.slice(0, 12),
+      }),
+    };
   },
 };

@@ -4,6 +4,7 @@
 import path from "node:path";
 import type { Analysis } from "../../../analysis/types.ts";
 import { findBureau } from "../../../rules/fields.ts";
+import { note, noteFromColumn, noteList, noteText } from "../../../util/note.ts";
 import type { DeliveryService } from "../../delivery-service.ts";
 import type { Step } from "../../step.ts";
 
@@ -11,7 +12,8 @@ export function planStep(deliveries: DeliveryService): Step {
   return {
     name: "plan",
     async run({ job, jobs, settings, paths, outputs }) {
-      if (job.import_mode) return { info: "import mode: no delivery, no notification" };
+      if (job.import_mode)
+        return { info: note("plan.import-mode", "import mode: no delivery, no notification") };
       const analysis = JSON.parse(job.analysis as string) as Analysis;
       // Planned before (a resumed or "make missing outputs" run): the bureau is settled already.
       const planned = (await jobs.deliveries(job.id)).some((d) => d.kind === "bureau");
@@ -28,7 +30,7 @@ export function planStep(deliveries: DeliveryService): Step {
                 code: "no-bureau",
                 // The analysis says what it saw (e.g. a mark naming a bureau the settings lack).
                 message:
-                  analysis.warnings.find((w) => w.startsWith("No CTP bureau found")) ??
+                  analysis.warnings.map(noteText).find((w) => w.startsWith("No CTP bureau found")) ??
                   "No CTP bureau found (no mark, no file-name token, no hot-folder bureau).",
               },
         };
@@ -37,10 +39,17 @@ export function planStep(deliveries: DeliveryService): Step {
       const rows = await deliveries.plan(job, analysis, preview, settings, {
         previewError: typeof outputs.previewError === "string" ? outputs.previewError : null,
       });
-      const text = rows.map(
-        (r) => `${r.kind} → ${r.target || "?"}${r.state === "skipped" ? ` (skipped: ${r.error})` : ""}`,
-      );
-      return { info: text.join("; ") || "nothing to deliver" };
+      const items = rows.map((r) => {
+        const reason = noteFromColumn(r.error);
+        const text = `${r.kind} → ${r.target || "?"}${r.state === "skipped" ? ` (skipped: ${reason.text})` : ""}`;
+        return r.state === "skipped"
+          ? note(`plan.${r.kind}-skipped`, text, {
+              target: r.target || "?",
+              reason: reason.note ?? note("reason.detail", reason.text ?? "", { detail: reason.text ?? "" }),
+            })
+          : note(`plan.${r.kind}`, text, { target: r.target || "?" });
+      });
+      return { info: items.length ? noteList(items) : note("plan.nothing", "nothing to deliver") };
     },
   };
 }

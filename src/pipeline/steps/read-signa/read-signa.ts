@@ -1,5 +1,6 @@
 // Step `read-signa`: per page, the separations Signa listed and the text of each Signa mark.
 import type * as mupdf from "mupdf";
+import { type Note, note } from "../../../util/note.ts";
 import { intersect, normalizeRect, type RectPt } from "../inspect/geometry.ts";
 import { captureMupdfLog } from "../inspect/mupdf-log.ts";
 import { noteReaderFault } from "../inspect/reader-fault.ts";
@@ -24,7 +25,7 @@ export interface ReadSignaResult {
   pages: SignaPage[];
   /** Any page carries Signa colorants or marks. */
   hasSignaData: boolean;
-  warnings: string[];
+  warnings: Note[];
 }
 
 export interface ReadSignaOptions {
@@ -35,7 +36,7 @@ export interface ReadSignaOptions {
 }
 
 export function readSigna(doc: mupdf.PDFDocument, opts: ReadSignaOptions = {}): ReadSignaResult {
-  const warnings: string[] = [];
+  const warnings: Note[] = [];
   const pages: SignaPage[] = [];
   const reader = new MarkTextReader(doc);
   const n = doc.countPages();
@@ -48,7 +49,16 @@ export function readSigna(doc: mupdf.PDFDocument, opts: ReadSignaOptions = {}): 
       if (opts.guard) found = safeMarks(found, opts.guard, pageObj, i + 1, warnings);
     } catch (e) {
       noteReaderFault(e);
-      warnings.push(`Page ${i + 1}: the Signa marks could not be read (${(e as Error).message}).`);
+      warnings.push(
+        note(
+          "signa.marks-unread",
+          `Page ${i + 1}: the Signa marks could not be read (${(e as Error).message}).`,
+          {
+            page: i + 1,
+            detail: (e as Error).message,
+          },
+        ),
+      );
     }
     refs.push(found);
     pages.push({ page: i + 1, colorants: readColorants(pageObj), marks: [] });
@@ -67,12 +77,24 @@ export function readSigna(doc: mupdf.PDFDocument, opts: ReadSignaOptions = {}): 
         }
       });
       if (value instanceof Error) {
-        warnings.push(`The text of some Signa marks could not be read (${value.message}).`);
+        warnings.push(
+          note(
+            "signa.mark-texts-unread",
+            `The text of some Signa marks could not be read (${value.message}).`,
+            {
+              detail: value.message,
+            },
+          ),
+        );
         texts.push(...chunk.map(() => ""));
       } else {
         if (log.length)
           warnings.push(
-            `Problems while reading the Signa marks: ${[...new Set(log)].slice(0, 3).join("; ")}.`,
+            note(
+              "signa.mark-problems",
+              `Problems while reading the Signa marks: ${[...new Set(log)].slice(0, 3).join("; ")}.`,
+              { detail: [...new Set(log)].slice(0, 3).join("; ") },
+            ),
           );
         texts.push(...value);
       }
@@ -99,13 +121,23 @@ function safeMarks(
   guard: RecursionGuard,
   pageObj: mupdf.PDFObject,
   page: number,
-  warnings: string[],
+  warnings: Note[],
 ): MarkRef[] {
   const res = pageObj.getInheritable("Resources");
   return found.filter((m) => {
     const h = guard.form(m.ref, m.resourceName, res.isDictionary() ? res : null);
     if (h)
-      warnings.push(`Page ${page}: the text of the Signa mark ${m.creationName} was not read: ${h.what}.`);
+      warnings.push(
+        note(
+          "signa.mark-unsafe",
+          `Page ${page}: the text of the Signa mark ${m.creationName} was not read: ${h.what}.`,
+          {
+            page,
+            mark: m.creationName,
+            hazard: h.note,
+          },
+        ),
+      );
     return !h;
   });
 }
@@ -114,12 +146,17 @@ function safeMarks(
 export function contentBox(
   doc: mupdf.PDFDocument,
   sp: SignaPage,
-  warnings: string[] = [],
+  warnings: Note[] = [],
   guard?: RecursionGuard,
 ): RectPt | null {
   const hazard = guard?.page(sp.page - 1);
   if (hazard) {
-    warnings.push(`Page ${sp.page}: the drawn area was not measured: ${hazard.what}.`);
+    warnings.push(
+      note("content.unsafe", `Page ${sp.page}: the drawn area was not measured: ${hazard.what}.`, {
+        page: sp.page,
+        hazard: hazard.note,
+      }),
+    );
     return null;
   }
   const { value, log } = captureMupdfLog(() => {
@@ -134,12 +171,21 @@ export function contentBox(
     }
   });
   if (value instanceof Error) {
-    warnings.push(`Page ${sp.page}: the drawn area could not be measured (${value.message}).`);
+    warnings.push(
+      note("content.failed", `Page ${sp.page}: the drawn area could not be measured (${value.message}).`, {
+        page: sp.page,
+        detail: value.message,
+      }),
+    );
     return null;
   }
   if (log.length)
     warnings.push(
-      `Page ${sp.page}: problems while measuring the drawn area: ${[...new Set(log)].slice(0, 3).join("; ")}.`,
+      note(
+        "content.problems",
+        `Page ${sp.page}: problems while measuring the drawn area: ${[...new Set(log)].slice(0, 3).join("; ")}.`,
+        { page: sp.page, detail: [...new Set(log)].slice(0, 3).join("; ") },
+      ),
     );
   if (!value) return null;
   const media = doc.findPage(sp.page - 1).getInheritable("MediaBox");

@@ -9,6 +9,7 @@ import * as mupdf from "mupdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manyPages } from "../../../../test/fixtures/hostile.ts";
 import { breakXref, buildSheet, linearize, MM, resave } from "../../../../test/fixtures/signa.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { buildOverprintPdf, PAPER_PT } from "./test-fixtures.ts";
 
@@ -62,7 +63,7 @@ describe("writeCroppedPdf", () => {
       const r = writeCroppedPdf(src, dest, [PAPER_PT, null, [60, 50, 200, 150], PAPER_PT]);
       expect(sha(src)).toBe(before);
       expect(r.boxes).toEqual([PAPER_PT, [0, 0, 400, 300], [60, 50, 200, 150], PAPER_PT]);
-      expect(r.warnings).toEqual([]);
+      expect(noteTexts(r.warnings)).toEqual([]);
       // Appended, not rewritten: the copy starts with the original's bytes.
       expect(readFileSync(dest).subarray(0, statSync(src).size).equals(readFileSync(src))).toBe(true);
       const m = mupdfBoxes(dest);
@@ -126,7 +127,7 @@ describe("writeCroppedPdf", () => {
     ]);
     expect(r.boxes[0]).toEqual([0, 0, 400, 300]);
     expect(r.boxes[1]).toEqual([0, 0, 400, 300]);
-    expect(r.warnings).toEqual([
+    expect(noteTexts(r.warnings)).toEqual([
       "page 1: the paper lies outside the page; the whole page is shown",
       "page 2: the paper is larger than the page; cropped to the page",
     ]);

@@ -12,6 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import type * as mupdf from "mupdf";
+import { type Note, note } from "../../../util/note.ts";
 import { openPdf } from "../inspect/open-pdf.ts";
 import { type PageScan, scanPage } from "./page-scan.ts";
 import { RenderError } from "./render-error.ts";
@@ -25,7 +26,7 @@ export interface CropResult {
   rotations: number[];
   /** Spot colour names each page can paint, by page index. */
   spots: PageScan[];
-  warnings: string[];
+  warnings: Note[];
 }
 
 const BOXES_INSIDE = ["TrimBox", "BleedBox", "ArtBox"] as const;
@@ -81,7 +82,7 @@ export function writeCroppedPdf(src: string, dest: string, rects: (Rect | null |
     const { doc } = opened;
     // Only an open (user) password stops us; inspect refuses such a file before render.
     if (doc.needsPassword()) throw new RenderError("crop-failed", "the PDF needs a password to open");
-    const warnings: string[] = [];
+    const warnings: Note[] = [];
     const boxes: Rect[] = [];
     const rotations: number[] = [];
     const spots: PageScan[] = [];
@@ -99,14 +100,22 @@ export function writeCroppedPdf(src: string, dest: string, rects: (Rect | null |
       if (want) {
         const clipped = intersect(normRect(want), media);
         if (!clipped)
-          warnings.push(`page ${i + 1}: the paper lies outside the page; the whole page is shown`);
+          warnings.push(
+            note("crop.outside", `page ${i + 1}: the paper lies outside the page; the whole page is shown`, {
+              page: i + 1,
+            }),
+          );
         else {
           const [w, h] = [want[2] - want[0], want[3] - want[1]];
           if (
             Math.abs(clipped[2] - clipped[0] - Math.abs(w)) > 1 ||
             Math.abs(clipped[3] - clipped[1] - Math.abs(h)) > 1
           )
-            warnings.push(`page ${i + 1}: the paper is larger than the page; cropped to the page`);
+            warnings.push(
+              note("crop.larger", `page ${i + 1}: the paper is larger than the page; cropped to the page`, {
+                page: i + 1,
+              }),
+            );
           box = clipped;
         }
       }

@@ -7,6 +7,7 @@ import * as mupdf from "mupdf";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSettings } from "../../../config/settings-schema.ts";
+import { noteTexts } from "../../../util/note.ts";
 import {
   GHOSTSCRIPT_HINT,
   ghostscriptAvailable,
@@ -49,7 +50,7 @@ describe("MuPDF fallback (PDFUPLOAD_NO_GS=1)", () => {
 
   it("writes preview, proofs and thumbnails, all flagged approximate with a warning", async () => {
     expect(result.engine).toBe("mupdf");
-    expect(result.warnings.join(" ")).toMatch(/without overprint simulation/);
+    expect(noteTexts(result.warnings).join(" ")).toMatch(/without overprint simulation/);
     expect(existsSync(result.previewPdf as string)).toBe(true);
     const doc = mupdf.PDFDocument.openDocument(
       readFileSync(result.previewPdf as string),
@@ -82,6 +83,6 @@ describe("MuPDF fallback (PDFUPLOAD_NO_GS=1)", () => {
   it("measureInks fills inks, inkAreaPt and inksApproximate on each sheet", async () => {
     const a = await measureInks(pdf, fixtureAnalysis(pdf, 4), settings);
     expect(a.sheets.every((s) => s.inksApproximate === true && s.inkAreaPt && s.inks)).toBe(true);
-    expect(a.warnings.join(" ")).toMatch(/apt-get install ghostscript/);
+    expect(noteTexts(a.warnings).join(" ")).toMatch(/apt-get install ghostscript/);
   });
 });

@@ -3,6 +3,7 @@
 // and an inked separation it lacks is a missing plate. A sheet without Signa's list (a PDF from
 // another program) counts one plate per separation that carries ink.
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
+import { type Note, note } from "../../../util/note.ts";
 import { matchColorant, PROCESS_INKS } from "./separations.ts";
 
 /** Below this coverage (percent of the paper area) a separation may be empty… */
@@ -79,15 +80,30 @@ export function withPlates(analysis: Analysis): Analysis {
 }
 
 /** What the operator is told about the plates: blank and missing ones, or a count that could not be made. */
-export function plateWarnings(a: Analysis): string[] {
-  const out: string[] = [];
+export function plateWarnings(a: Analysis): Note[] {
+  const out: Note[] = [];
   for (const s of a.sheets) {
     for (const c of s.blankPlates ?? [])
-      out.push(`plate ${c} on sheet ${s.page} is blank: a plate would be paid for nothing`);
+      out.push(
+        note("plates.blank", `plate ${c} on sheet ${s.page} is blank: a plate would be paid for nothing`, {
+          ink: c,
+          sheet: s.page,
+        }),
+      );
     for (const n of s.missingPlates ?? [])
-      out.push(`ink ${n} is on sheet ${s.page} but Signa makes no plate for it`);
+      out.push(
+        note("plates.missing", `ink ${n} is on sheet ${s.page} but Signa makes no plate for it`, {
+          ink: n,
+          sheet: s.page,
+        }),
+      );
   }
   if (a.platesBy === null && a.sheets.some((s) => !s.colorants.length && !s.separations))
-    out.push("plates could not be counted: a page without Signa's colorant list was not rendered");
+    out.push(
+      note(
+        "plates.uncounted",
+        "plates could not be counted: a page without Signa's colorant list was not rendered",
+      ),
+    );
   return out;
 }

@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSettings } from "../../../config/settings-schema.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { RenderError, renderSheets } from "./index.ts";
 import { rasterPages } from "./separations.ts";
 import { brokenPage, buildOverprintPdf, fixtureAnalysis, pageSpecs, slowPage } from "./test-fixtures.ts";
@@ -51,10 +52,10 @@ describe("render failures", () => {
     const slow = r.pages[4];
     expect(slow.proof).toBeNull();
     expect(slow.thumbnail).toBeNull();
-    expect(slow.warning).toMatch(/ran past 8 s and was stopped/);
-    expect(r.warnings.some((w) => /^page 5: /.test(w))).toBe(true);
+    expect(slow.warning?.text).toMatch(/ran past 8 s and was stopped/);
+    expect(noteTexts(r.warnings).some((w) => /^page 5: /.test(w))).toBe(true);
     for (const p of r.pages.slice(0, 4)) {
-      expect(p.warning).toBeUndefined();
+      expect(p.warning?.text).toBeUndefined();
       expect(existsSync(p.proof as string)).toBe(true);
       expect(existsSync(p.thumbnail as string)).toBe(true);
     }
@@ -62,7 +63,7 @@ describe("render failures", () => {
     // pdfwrite walks the same 10^7 fills: the preview is stopped too, and says so.
     expect(r.previewPdf).toBeNull();
     expect(existsSync(path.join(out, "preview.pdf"))).toBe(false);
-    expect(r.warnings).toContainEqual(expect.stringMatching(/^preview: Ghostscript ran past 8 s/));
+    expect(noteTexts(r.warnings)).toContainEqual(expect.stringMatching(/^preview: Ghostscript ran past 8 s/));
     expect(r.pages[0].inks.Cyan).toBeCloseTo(60, 0);
     // Nothing left behind: no gs still running on our temp files, no temp files.
     expect(processesMentioning(tmpDir)).toEqual([]);
@@ -150,10 +151,10 @@ describe("render failures", () => {
       outDir: path.join(dir, "out-broken"),
       tmpDir,
     });
-    expect(r.pages[4].warning).toMatch(/Ghostscript reported problems on this page: .*error/i);
-    expect(r.warnings).toContainEqual(expect.stringMatching(/^page 5: /));
+    expect(r.pages[4].warning?.text).toMatch(/Ghostscript reported problems on this page: .*error/i);
+    expect(noteTexts(r.warnings)).toContainEqual(expect.stringMatching(/^page 5: /));
     for (const p of r.pages.slice(0, 4)) {
-      expect(p.warning).toBeUndefined();
+      expect(p.warning?.text).toBeUndefined();
       expect(existsSync(p.proof as string)).toBe(true);
     }
     expect(r.pages[1].inks["PANTONE 185 C"]).toBeCloseTo(12, 0);
@@ -177,9 +178,9 @@ describe("render failures", () => {
       tmpDir,
     });
     expect(r.pages.map((p) => p.page)).toEqual([1, 2, 3, 4, 5]);
-    expect(r.pages[1].warning).toMatch(/ran past 8 s and was stopped/);
+    expect(r.pages[1].warning?.text).toMatch(/ran past 8 s and was stopped/);
     expect(r.pages[1].proof).toBeNull();
-    expect(r.pages[3].warning).toMatch(/Ghostscript reported problems on this page/);
+    expect(r.pages[3].warning?.text).toMatch(/Ghostscript reported problems on this page/);
     for (const i of [0, 2, 4]) {
       expect(r.pages[i].warning, `page ${i + 1}`).toBeUndefined();
       expect(existsSync(r.pages[i].proof as string)).toBe(true);
@@ -224,7 +225,7 @@ describe("render failures", () => {
     writeFileSync(pdf, await buildOverprintPdf());
     const out = path.join(sub, "out «Весна» $(x) %d");
     const r = await renderSheets({ pdfPath: pdf, analysis: fixtureAnalysis(pdf, 4), settings, outDir: out });
-    expect(r.warnings).toEqual([]);
+    expect(noteTexts(r.warnings)).toEqual([]);
     expect(existsSync(path.join(out, "preview.pdf"))).toBe(true);
     expect(r.pages.every((p) => p.proof && existsSync(p.proof))).toBe(true);
     expect(r.pages[0].inks.Magenta).toBeCloseTo(54, 0);

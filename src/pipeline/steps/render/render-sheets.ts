@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
 import { isDiskFull } from "../../../files/disk-space.ts";
+import { type Note, note } from "../../../util/note.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
 import { renderPageWithMupdf } from "./mupdf-fallback.ts";
@@ -36,7 +37,7 @@ export interface PageRender {
   inksApproximate: boolean;
   /** Separations that carry ink on the paper area (see plates.ts); absent when not measured. */
   separations?: string[];
-  warning?: string;
+  warning?: Note;
   /** What this page lacks when its render failed: its inks are then not booked (never as 0). */
   missing?: ("proof" | "thumbnail" | "inks")[];
 }
@@ -47,7 +48,7 @@ export interface RenderResult {
   previewError: string | null;
   pages: PageRender[];
   engine: RenderEngine;
-  warnings: string[];
+  warnings: Note[];
   timings: { cropMs: number; previewMs: number; pagesMs: number; totalMs: number };
   /** Peak bytes of scratch files seen at once (cropped copy, preview, rasters of running passes). */
   scratchPeakBytes: number;
@@ -88,9 +89,11 @@ interface Job {
   proofPages?: "all" | "first";
 }
 
-const APPROX_WARNING =
+const APPROX_WARNING = note(
+  "render.no-ghostscript",
   "Ghostscript is not available: proofs and ink coverage were made with MuPDF without overprint simulation; " +
-  "spot colours are counted in their CMYK equivalents. Install Ghostscript (apt-get install ghostscript).";
+    "spot colours are counted in their CMYK equivalents. Install Ghostscript (apt-get install ghostscript).",
+);
 
 export const proofFileName = (page: number) => `proof-${page}.jpg`;
 export const thumbnailFileName = (page: number) => `thumb-${page}.jpg`;
@@ -126,7 +129,7 @@ async function run(job: Job): Promise<RenderResult> {
   const scratch = scratchMeter();
   try {
     const sheets = new Map<number, Sheet>(job.analysis.sheets.map((s) => [s.page, s]));
-    const warnings: string[] = [];
+    const warnings: Note[] = [];
 
     // Crop once; every later pass (and gs) reads only this file, named by us inside our temp dir.
     const cropped = path.join(tmp, "cropped.pdf");
@@ -160,14 +163,19 @@ async function run(job: Job): Promise<RenderResult> {
           memoryMb: settings.memoryLimitMb,
           signal,
         });
-        if (problem) warnings.push(`preview: Ghostscript reported: ${problem}`);
+        if (problem)
+          warnings.push(
+            note("preview.gs-problem", `preview: Ghostscript reported: ${problem}`, { detail: problem }),
+          );
         const bytes = await sizeOf(tmpOut);
         scratch.add(bytes);
         await moveFile(tmpOut, target);
         scratch.add(-bytes);
       } else {
         await copyFile(cropped, target);
-        warnings.push("preview: images were not downsampled (needs Ghostscript)");
+        warnings.push(
+          note("preview.not-downsampled", "preview: images were not downsampled (needs Ghostscript)"),
+        );
       }
       previewPdf = target;
       previewMs = since(t);
@@ -268,7 +276,11 @@ async function run(job: Job): Promise<RenderResult> {
                 separations: inkedSeparations(pass.coverage, pass.peak, plan.colorants),
               };
               if (pass.problem)
-                result.warning = `Ghostscript reported problems on this page: ${pass.problem}`;
+                result.warning = note(
+                  "render.gs-page-problem",
+                  `Ghostscript reported problems on this page: ${pass.problem}`,
+                  { detail: pass.problem },
+                );
               rendered.set(plan.page, result);
             } catch (e) {
               failures.set(plan.page, e);
@@ -302,7 +314,9 @@ async function run(job: Job): Promise<RenderResult> {
     if (full) throw full;
 
     if (previewError) {
-      warnings.push(`preview: ${errText(previewError)}`);
+      warnings.push(
+        note("preview.failed", `preview: ${errText(previewError)}`, { detail: errText(previewError) }),
+      );
       await rm(path.join(job.outDir as string, PREVIEW_FILE_NAME), { force: true });
     }
     const pages: PageRender[] = [];
@@ -323,10 +337,18 @@ async function run(job: Job): Promise<RenderResult> {
         proof: null,
         thumbnail: null,
         missing,
-        warning: `not rendered (no ${missing.join(", ")}): ${errText(failures.get(plan.page) ?? "unknown failure")}`,
+        warning: note(
+          "render.page-failed",
+          `not rendered (no ${missing.join(", ")}): ${errText(failures.get(plan.page) ?? "unknown failure")}`,
+          { missing: missing.join(", "), detail: errText(failures.get(plan.page) ?? "unknown failure") },
+        ),
       });
     }
-    for (const p of pages) if (p.warning) warnings.push(`page ${p.page}: ${p.warning}`);
+    for (const p of pages)
+      if (p.warning)
+        warnings.push(
+          note("on-page", `page ${p.page}: ${p.warning.text}`, { page: p.page, what: p.warning }),
+        );
     return {
       previewPdf,
       previewError: previewError ? errText(previewError) : null,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCorpus, type CorpusName, testSettings } from "../../../../test/fixtures/signa.ts";
 import { analyzeFile } from "../../../analysis/analyze.ts";
 import type { Analysis } from "../../../analysis/types.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { measureInks, renderToDir } from "./index.ts";
 import { passDpi } from "./render-sheets.ts";
 import { cropWithPdfLib, type Rect, tiffsepReference } from "./test-reference.ts";
@@ -41,7 +42,7 @@ describe("render after analyzeFile", () => {
       expect(paper).toBeTruthy();
       const out = path.join(dir, `out-${name}`);
       const r = await renderToDir(file, a, render, out);
-      expect(r.warnings).toEqual([]);
+      expect(noteTexts(r.warnings)).toEqual([]);
 
       const doc = mupdf.PDFDocument.openDocument(readFileSync(r.previewPdf as string)) as mupdf.PDFDocument;
       const mb = doc.findPage(0).getInheritable("MediaBox").asJS() as number[];

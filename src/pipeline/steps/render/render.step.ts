@@ -11,6 +11,7 @@ import type { Analysis } from "../../../analysis/types.ts";
 import { DiskFullError, ensureRoom, isDiskFull, mb } from "../../../files/disk-space.ts";
 import { cropIsolated, limitsOf } from "../../../isolation/isolated.ts";
 import { sharedPool } from "../../../isolation/pdf-pool.ts";
+import { note } from "../../../util/note.ts";
 import type { Step } from "../../step.ts";
 import { bookFigures } from "../analyse/analyse.step.ts";
 import { ghostscriptAvailable, type RenderResult, renderSheets, withInks } from "./index.ts";
@@ -99,7 +100,8 @@ export const renderStep: Step = {
       }
       // A remake from the archive: the work folder held only this render's scratch.
       if (!job.work_path) await fsp.rm(tmpDir, { recursive: true, force: true });
-      for (const w of r.warnings) await log(`render: ${w}`, "warn");
+      for (const w of r.warnings)
+        await log(note("log.render-warning", `render: ${w.text}`, { what: w }), "warn");
       // Done says what it lacks: each sheet that did not render is named with what is missing.
       const lacking = r.pages.filter((p) => p.missing?.length);
       if (lacking.length)
@@ -139,11 +141,24 @@ export const renderStep: Step = {
           })),
           scratch: { estimatedBytes: estimate.scratchBytes, measuredBytes: r.scratchPeakBytes },
         },
-        info: `${r.pages.length} page(s) with ${r.engine} in ${r.timings.totalMs} ms${
-          lacking.length
-            ? `, ${lacking.length} not rendered (sheet ${lacking.map((p) => p.page).join(", ")})`
-            : ""
-        }${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""}, scratch ${mb(r.scratchPeakBytes)} (estimated ${mb(estimate.scratchBytes)})`,
+        info: note(
+          "render.summary",
+          `${r.pages.length} page(s) with ${r.engine} in ${r.timings.totalMs} ms${
+            lacking.length
+              ? `, ${lacking.length} not rendered (sheet ${lacking.map((p) => p.page).join(", ")})`
+              : ""
+          }${r.warnings.length ? `, ${r.warnings.length} warning(s)` : ""}, scratch ${mb(r.scratchPeakBytes)} (estimated ${mb(estimate.scratchBytes)})`,
+          {
+            pages: r.pages.length,
+            engine: r.engine === "ghostscript" ? "Ghostscript" : "MuPDF",
+            ms: r.timings.totalMs,
+            lacking: lacking.length,
+            lackingSheets: lacking.map((p) => p.page).join(", "),
+            warnings: r.warnings.length,
+            scratchMb: Number((r.scratchPeakBytes / 1024 / 1024).toFixed(1)),
+            estimatedMb: Number((estimate.scratchBytes / 1024 / 1024).toFixed(1)),
+          },
+        ),
       };
     }
   },
@@ -155,7 +170,7 @@ function nothingRendered(analysis: Analysis, reason: string, engine: RenderResul
     previewPdf: null,
     previewError: reason,
     engine,
-    warnings: [`render failed: ${reason}`],
+    warnings: [note("render.failed", `render failed: ${reason}`, { detail: reason })],
     pages: analysis.sheets.map((s) => ({
       page: s.page,
       proof: null,
@@ -165,7 +180,10 @@ function nothingRendered(analysis: Analysis, reason: string, engine: RenderResul
       inkAreaPt: s.inkAreaPt ?? [0, 0, 0, 0],
       inksApproximate: false,
       missing: ["proof", "thumbnail", "inks"],
-      warning: `not rendered (no proof, thumbnail, inks): ${reason}`,
+      warning: note("render.page-failed", `not rendered (no proof, thumbnail, inks): ${reason}`, {
+        missing: "proof, thumbnail, inks",
+        detail: reason,
+      }),
     })),
     timings: { cropMs: 0, previewMs: 0, pagesMs: 0, totalMs: 0 },
     scratchPeakBytes: 0,

@@ -8,6 +8,7 @@ import * as mupdf from "mupdf";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSettings } from "../../../config/settings-schema.ts";
+import { noteTexts } from "../../../util/note.ts";
 import { ghostscriptAvailable, type RenderResult, renderSheets, renderToDir } from "./index.ts";
 import { previewArgs } from "./preview-pdf.ts";
 import { passDpi } from "./render-sheets.ts";
@@ -49,7 +50,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("overprint and spot colours (Ghostscript)", () => {
   it("renders with Ghostscript, no warnings", () => {
     expect(result.engine).toBe("ghostscript");
-    expect(result.warnings).toEqual([]);
+    expect(noteTexts(result.warnings)).toEqual([]);
     expect(result.pages.map((p) => p.inksApproximate)).toEqual([false, false, false, false, false]);
   });
 
@@ -269,7 +270,7 @@ describe("crop geometry and outputs", () => {
     expect(previewArgs(src, fast, 150)).toContain("-dUseFastColor");
     const [a, b] = [raster(fast, "fast"), raster(managed, "managed")];
     expect(a).toHaveLength(pageSpecs().length + 2);
-    a.forEach((page, i) => expect(page.equals(b[i]), `page ${i + 1}`).toBe(true));
+    for (const [i, page] of a.entries()) expect(page.equals(b[i]), `page ${i + 1}`).toBe(true);
   });
 
   it("colour images in the preview are downsampled to previewPpi; vectors stay vectors", () => {

@@ -3,7 +3,7 @@
 // same document; one Save sends it whole (secrets travel as the mask and are kept by the server).
 import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { ApiError, api } from "../../api/client.ts";
-import type { Settings } from "../../api/types.ts";
+import type { Note, Settings } from "../../api/types.ts";
 import { useFeedback } from "../../components/Feedback.tsx";
 import type { Key } from "../../i18n/en.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
@@ -44,7 +44,7 @@ type Tab = (typeof TABS)[number];
 const SETTINGS_TABS: Tab[] = ["presses", "bureaus", "targets", "notify", "hotfolders", "general"];
 
 export function AdminPage({ tab: asked }: { tab: string }) {
-  const { t, errorText } = useI18n();
+  const { t, errorText, said } = useI18n();
   const { toast } = useFeedback();
   const tab: Tab = (TABS as readonly string[]).includes(asked) ? (asked as Tab) : "presses";
   const [saved, setSaved] = useState<Settings | null>(null);
@@ -100,8 +100,8 @@ export function AdminPage({ tab: asked }: { tab: string }) {
       if (e instanceof ApiError && e.problems.length) {
         setProblems(
           e.problems.map((p) => {
-            const q = p as { path: string; message?: string; expected?: string };
-            return { path: q.path, message: q.message ?? q.expected ?? "" };
+            const q = p as { path: string; message?: string; expected?: string; said?: Note };
+            return { path: q.path, message: said(q.said ?? q.message ?? q.expected ?? "") };
           }),
         );
       }

@@ -1,10 +1,11 @@
 // Who changed what: logins, settings saves, job edits, deletions, re-sends (newest first).
 import type { AuditRow } from "../../api/types.ts";
-import { useI18n } from "../../i18n/i18n.tsx";
+import { type I18n, useI18n } from "../../i18n/i18n.tsx";
 import { useApi } from "../../lib/use-api.ts";
 
 export function AuditTab() {
-  const { t, tx, f, errorText } = useI18n();
+  const i18n = useI18n();
+  const { t, tx, f, errorText } = i18n;
   const audit = useApi<AuditRow[]>("/api/audit");
   return (
     <section className="admin-section">
@@ -24,9 +25,9 @@ export function AuditTab() {
             {(audit.data ?? []).map((a) => (
               <tr key={a.id}>
                 <td className="nowrap">{f.dateTime(a.at)}</td>
-                <td>{a.user_name ?? "—"}</td>
+                <td>{a.user_name ?? t("audit.system")}</td>
                 <td>{tx(`audit.${a.action}`, a.action)}</td>
-                <td className="mono small break">{a.detail ?? ""}</td>
+                <td className="small break">{auditDetail(a.detail, i18n)}</td>
               </tr>
             ))}
           </tbody>
@@ -34,4 +35,35 @@ export function AuditTab() {
       </div>
     </section>
   );
+}
+
+/**
+ * The entry's details (stored as JSON by the server) as "name: value" words in this language; a
+ * detail that is not JSON (an old row) shows as it is.
+ */
+export function auditDetail(detail: string | null, { tx, f }: Pick<I18n, "tx" | "f">): string {
+  if (!detail) return "";
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(detail);
+  } catch {
+    return detail;
+  }
+  const words = (v: unknown, key: string): string => {
+    if (v === null || v === undefined) return "—";
+    if (typeof v === "number") return key === "id" || key === "job" ? `#${v}` : f.num(v, 2);
+    if (typeof v === "string") {
+      if (key === "role") return tx(`role.${v}`, v);
+      if (v === "changed") return tx("audit.value.changed", v);
+      return v;
+    }
+    if (typeof v === "object") return `(${pairs(v as Record<string, unknown>)})`;
+    return String(v);
+  };
+  const pairs = (o: Record<string, unknown>) =>
+    Object.entries(o)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${tx(`audit.field.${k}`, k)}: ${words(v, k)}`)
+      .join(", ");
+  return parsed && typeof parsed === "object" ? pairs(parsed as Record<string, unknown>) : String(parsed);
 }

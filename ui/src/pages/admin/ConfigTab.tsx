@@ -1,6 +1,7 @@
 // The whole settings document as one YAML file: download it (to keep in git), or load one back.
 import { useState } from "react";
 import { ApiError, api } from "../../api/client.ts";
+import type { Note } from "../../api/types.ts";
 import { useFeedback } from "../../components/Feedback.tsx";
 import { useI18n } from "../../i18n/i18n.tsx";
 
@@ -12,7 +13,7 @@ export function ConfigTab({
   /** PDFUPLOAD_CONFIG's file: then importing here is refused (the banner above says why). */
   managedBy: string | null;
 }) {
-  const { t, errorText } = useI18n();
+  const { t, errorText, said } = useI18n();
   const { toast, confirm } = useFeedback();
   const [text, setText] = useState("");
   const [problems, setProblems] = useState<string[]>([]);
@@ -29,12 +30,11 @@ export function ConfigTab({
       if (e instanceof ApiError)
         setProblems(
           e.problems.map((p) => {
+            const q = p as { message?: string; expected?: string; said?: Note; code?: string };
             const words =
-              p.code === "foreign-secret"
+              q.code === "foreign-secret"
                 ? t("admin.foreignSecret")
-                : ((p as { message?: string; expected?: string }).message ??
-                  (p as { expected?: string }).expected ??
-                  "");
+                : said(q.said ?? q.message ?? q.expected ?? "");
             return `${p.path}: ${words}`;
           }),
         );

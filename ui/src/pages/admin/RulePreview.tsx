@@ -2,12 +2,13 @@
 // edited, before saving) against the analysis of a journal job.
 import { useState } from "react";
 import { api } from "../../api/client.ts";
+import type { Note } from "../../api/types.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
 
-type Result = { ok: boolean; value?: string; error?: { message: string } };
+type Result = { ok: boolean; value?: string; error?: { message: string; reason?: Note } };
 
 export function RulePreview({ bureau }: { bureau: Record<string, unknown> }) {
-  const { t, errorText } = useI18n();
+  const { t, errorText, said } = useI18n();
   const [jobId, setJobId] = useState("");
   const [out, setOut] = useState<{ folder: Result; fileName: Result; job: { file: string } } | null>(null);
   const [err, setErr] = useState<string | null>(null);
@@ -21,7 +22,11 @@ export function RulePreview({ bureau }: { bureau: Record<string, unknown> }) {
     }
   };
   const show = (r: Result) =>
-    r.ok ? <code>{r.value || "—"}</code> : <span className="err">{r.error?.message}</span>;
+    r.ok ? (
+      <code>{r.value || "—"}</code>
+    ) : (
+      <span className="err">{said(r.error?.reason ?? r.error?.message)}</span>
+    );
   return (
     <span className="rule-preview">
       <label>

@@ -163,6 +163,7 @@ export const journalFields: Field[] = [
     type: "number",
     hint: "admin.quarantineNoticeHint",
   },
+  { key: "currency", label: "admin.currency", type: "text", hint: "admin.currencyHint" },
 ];
 
 export const analysisFields: Field[] = [

@@ -14,8 +14,6 @@ function How({ by }: { by: (string | null | undefined)[] }) {
   return <span className="how">{list.map((b) => tx(`by.${b}`, b)).join(", ")}</span>;
 }
 
-const mm = (v: [number, number] | null | undefined) => (v ? `${v[0]} × ${v[1]} mm` : "—");
-
 export function Facts({
   job,
   lookups,
@@ -76,12 +74,12 @@ export function Facts({
         </dd>
         <dt>{t("job.plate")}</dt>
         <dd>
-          {mm(first?.plateMm)}
+          {f.mm(first?.plateMm)}
           {!sameAll((s) => s.plateMm) ? <span className="muted small"> {t("job.varies")}</span> : null}
         </dd>
         <dt>{t("job.paper")}</dt>
         <dd>
-          {mm(first?.paperMm)} <How by={sheets.map((s) => s.paperBy)} />
+          {f.mm(first?.paperMm)} <How by={sheets.map((s) => s.paperBy)} />
           {!sameAll((s) => s.paperMm) ? <span className="muted small"> {t("job.varies")}</span> : null}
         </dd>
         <dt>{t("journal.bureau")}</dt>

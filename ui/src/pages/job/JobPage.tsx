@@ -28,7 +28,7 @@ import { PageCard } from "./PageCard.tsx";
 import { Timeline } from "./Timeline.tsx";
 
 export function JobPage({ id }: { id: number }) {
-  const { t, tx, f, errorText } = useI18n();
+  const { t, tx, f, errorText, said } = useI18n();
   const session = useSession();
   const actions = useJobActions();
   const { toast } = useFeedback();
@@ -44,7 +44,8 @@ export function JobPage({ id }: { id: number }) {
   const { reload } = job;
   const scheduleReload = useDebounced(() => void reload(), 300);
   useLiveEvents((e) => {
-    if (e.type === "log" && e.id === id) setExtraLog((l) => [...l, { at: e.at, level: e.level, msg: e.msg }]);
+    if (e.type === "log" && e.id === id)
+      setExtraLog((l) => [...l, { at: e.at, level: e.level, msg: e.msg, said: e.said }]);
     else if (e.type === "job" && e.id === id) {
       if (e.status === "deleted") setGone(true);
       else scheduleReload();
@@ -75,9 +76,13 @@ export function JobPage({ id }: { id: number }) {
   const images: LightboxImage[] | null = proofAt === null ? null : proofImages(j, t("job.page"));
   const pages = j.outputs?.pages ?? [];
   const busy = j.status === "queued" || j.status === "processing";
+  // A page's render warning as a note is already among the analysis warnings (render adds it there);
+  // an old row's plain sentence is not.
   const warnings = [
-    ...(j.analysis?.warnings ?? []),
-    ...pages.filter((p) => p.warning).map((p) => `${t("job.page")} ${p.page}: ${p.warning}`),
+    ...(j.analysis?.warnings ?? []).map(said),
+    ...pages
+      .filter((p) => typeof p.warning === "string")
+      .map((p) => `${t("job.page")} ${p.page}: ${p.warning}`),
     ...(j.analysis?.sheets.some((s) => s.inksApproximate) ? [t("job.inksApproximate")] : []),
   ];
   // Live lines the reloaded job already has are dropped (the stored time may differ by a few ms).
@@ -155,7 +160,7 @@ export function JobPage({ id }: { id: number }) {
       ) : null}
       {j.error ? (
         <p className="notice error" role="alert">
-          <ErrorWords code={j.error.code} message={j.error.message} />
+          <ErrorWords code={j.error.code} message={j.error.message} reason={j.error.reason} />
         </p>
       ) : null}
       {waitsForBureau ? (
@@ -273,7 +278,11 @@ export function JobPage({ id }: { id: number }) {
                     <td className="mono break">{d.remotePath || "—"}</td>
                     <td>
                       <DeliveryStateBadge state={deliveryState(d)} />
-                      {d.error ? <div className="err small">{d.error}</div> : null}
+                      {d.error ? (
+                        <div className="err small" lang={d.errorNote ? undefined : "en"}>
+                          {d.errorNote ? said(d.errorNote) : d.error}
+                        </div>
+                      ) : null}
                       {d.state === "pending" && d.nextAt ? (
                         <div className="muted small">{t("delivery.nextAt", { at: f.time(d.nextAt) })}</div>
                       ) : null}
@@ -329,7 +338,12 @@ export function JobPage({ id }: { id: number }) {
                     <td>{tx(`channel.${n.channel}`, n.channel)}</td>
                     <td>
                       <DeliveryStateBadge state={n.ok ? "sent" : "failed"} />
-                      {n.error ? <div className="err small">{n.error}</div> : null}
+                      {n.error ? (
+                        // The channel's own reply (SMTP, HTTP): the server's English words.
+                        <div className="err small" lang="en">
+                          {n.error}
+                        </div>
+                      ) : null}
                     </td>
                     <td className="mono break small">{n.reply ?? "—"}</td>
                   </tr>
@@ -347,9 +361,12 @@ export function JobPage({ id }: { id: number }) {
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling log must be reachable to scroll by keyboard */}
         <ol className="log" role="log" aria-live="polite" ref={logEnd} tabIndex={0} aria-label={t("job.log")}>
           {log.map((l, i) => (
+            // A line the server made from a note is worded here; any other is its English log, marked so.
             // biome-ignore lint/suspicious/noArrayIndexKey: log lines only ever append
-            <li key={i} className={`log-${l.level}`}>
-              <time dateTime={l.at}>{f.time(l.at)}</time> <span className="log-level">{l.level}</span> {l.msg}
+            <li key={i} className={`log-${l.level}`} lang={l.said ? undefined : "en"}>
+              <time dateTime={l.at}>{f.time(l.at)}</time>{" "}
+              <span className="log-level">{tx(`level.${l.level}`, l.level)}</span>{" "}
+              {l.said ? said(l.said) : l.msg}
             </li>
           ))}
           {!log.length ? <li className="muted">{t("job.noLog")}</li> : null}

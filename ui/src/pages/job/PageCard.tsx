@@ -1,7 +1,7 @@
 // One page (complect): thumbnail that opens the proof, plate and paper, separations with ink
 // coverage, and the Signa marks as read.
 import { fileUrl } from "../../api/client.ts";
-import type { Sheet } from "../../api/types.ts";
+import type { Note, Sheet } from "../../api/types.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
 import { swatch } from "../../lib/jobs.ts";
 
@@ -13,10 +13,10 @@ export function PageCard({
 }: {
   jobId: number;
   sheet: Sheet;
-  out?: { page: number; proof: string | null; thumbnail: string | null; warning?: string };
+  out?: { page: number; proof: string | null; thumbnail: string | null; warning?: Note | string };
   onOpen?: () => void;
 }) {
-  const { t, tx, f } = useI18n();
+  const { t, tx, f, said } = useI18n();
   const marks = Object.entries(sheet.marks ?? {});
   return (
     <article className="page-card" data-page={sheet.page}>
@@ -40,13 +40,13 @@ export function PageCard({
       ) : (
         <div className="thumb-none muted">{t("job.noProof")}</div>
       )}
-      {out?.warning ? <p className="warn small">{out.warning}</p> : null}
+      {out?.warning ? <p className="warn small">{said(out.warning)}</p> : null}
       <p className="small">
-        {t("job.plate")}: {sheet.plateMm.join(" × ")} mm
+        {t("job.plate")}: {f.mm(sheet.plateMm)}
         {sheet.paperMm ? (
           <>
             {" · "}
-            {t("job.paper")}: {sheet.paperMm.join(" × ")} mm{" "}
+            {t("job.paper")}: {f.mm(sheet.paperMm)}{" "}
             <span className="how">{tx(`by.${sheet.paperBy}`, String(sheet.paperBy))}</span>
           </>
         ) : null}

@@ -5,7 +5,7 @@ import { ErrorWords } from "../../components/Badges.tsx";
 import { useI18n } from "../../i18n/i18n.tsx";
 
 export function Timeline({ job }: { job: JobView }) {
-  const { t, tx, f } = useI18n();
+  const { t, tx, f, said } = useI18n();
   const max = Math.max(1, ...job.timeline.map((e) => e.ms));
   const total = job.timeline.reduce((a, e) => a + e.ms, 0);
   return (
@@ -36,7 +36,13 @@ export function Timeline({ job }: { job: JobView }) {
               />
               {f.ms(e.ms)}
             </td>
-            <td>{e.error ? <ErrorWords code={e.error.code} message={e.error.message} /> : (e.info ?? "")}</td>
+            <td>
+              {e.error ? (
+                <ErrorWords code={e.error.code} message={e.error.message} reason={e.error.reason} />
+              ) : (
+                said(e.said ?? e.info)
+              )}
+            </td>
           </tr>
         ))}
         {job.status === "processing" && job.step ? (

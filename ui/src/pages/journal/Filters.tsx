@@ -7,7 +7,7 @@ import { navigate } from "../../lib/router.tsx";
 import { apiQuery, defaultFrom, type JournalFilter, journalUrl } from "./filters.ts";
 
 export function Filters({ filter, lookups }: { filter: JournalFilter; lookups: Lookups | null }) {
-  const { t, tx } = useI18n();
+  const { t, tx, lang } = useI18n();
   const [form, setForm] = useState(filter);
   // The URL is the truth: back/forward and links update the form.
   useEffect(() => setForm(filter), [filter]);
@@ -17,7 +17,8 @@ export function Filters({ filter, lookups }: { filter: JournalFilter; lookups: L
     e.preventDefault();
     navigate(journalUrl({ ...form, offset: 0 }));
   };
-  const q = apiQuery(filter);
+  // Exports are worded (headers, separator, decimal comma) in the language the user reads.
+  const exportQ = apiQuery(filter, { lang });
   return (
     <form className="filters" onSubmit={submit} aria-label={t("journal.filters")}>
       <label>
@@ -104,10 +105,10 @@ export function Filters({ filter, lookups }: { filter: JournalFilter; lookups: L
         <button type="button" onClick={() => navigate(`${journalUrl({ ...filter, offset: 0 })}&print=1`)}>
           {t("journal.print")}
         </button>
-        <a className="button" href={`/api/jobs/export.csv${q}`} download>
+        <a className="button" href={`/api/jobs/export.csv${exportQ}`} download>
           CSV
         </a>
-        <a className="button" href={`/api/jobs/export.xlsx${q}`} download>
+        <a className="button" href={`/api/jobs/export.xlsx${exportQ}`} download>
           XLSX
         </a>
       </div>

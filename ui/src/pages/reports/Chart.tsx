@@ -1,12 +1,13 @@
-// ECharts, only the parts the reports use (keeps the reports chunk small), on a canvas at twice
-// the screen's density so printed charts stay sharp.
+// ECharts, only the parts the reports use (keeps the reports chunk small), drawn as SVG: printed
+// charts stay sharp and axis labels are text in the page (numbers in the user's locale, readable by
+// a screen reader's find and by the browser tests).
 import { BarChart, LineChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
 import * as echarts from "echarts/core";
-import { CanvasRenderer } from "echarts/renderers";
+import { SVGRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 
@@ -15,10 +16,7 @@ export function Chart({ option, label }: { option: ChartOption; label: string })
   const chart = useRef<echarts.ECharts | null>(null);
   useEffect(() => {
     if (!el.current) return;
-    const c = echarts.init(el.current, null, {
-      renderer: "canvas",
-      devicePixelRatio: Math.max(2, window.devicePixelRatio),
-    });
+    const c = echarts.init(el.current, null, { renderer: "svg" });
     chart.current = c;
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(el.current);

@@ -17,7 +17,8 @@ function base(i: I18n): ChartOption {
     animation: false,
     textStyle: { fontFamily: "inherit" },
     grid: { left: 56, right: 56, top: 40, bottom: 32 },
-    tooltip: { trigger: "axis" },
+    // ECharts writes 3,500 whatever the language: every figure goes through the user's locale.
+    tooltip: { trigger: "axis", valueFormatter: (v: unknown) => i.f.num(Number(v), 2) },
     legend: { top: 0 },
     xAxis: { type: "category", data: MONTHS.map((m) => i.f.month(m)) },
   };
@@ -155,15 +156,18 @@ export default function ReportsPage() {
   );
 }
 
-function chartOptions(cur: YearReport, prev: YearReport, i: I18n) {
-  const { t } = i;
+/** The reports' chart options; exported for the test of their number formats. */
+export function chartOptions(cur: YearReport, prev: YearReport, i: I18n) {
+  const { t, f } = i;
   const b = base(i);
+  const count = { formatter: (v: number) => f.num(v) };
+  const area = { formatter: (v: number) => f.num(v, 1) };
   return {
     platesArea: {
       ...b,
       yAxis: [
-        { type: "value", name: t("journal.plates"), minInterval: 1 },
-        { type: "value", name: t("reports.m2"), splitLine: { show: false } },
+        { type: "value", name: t("journal.plates"), minInterval: 1, axisLabel: count },
+        { type: "value", name: t("reports.m2"), splitLine: { show: false }, axisLabel: area },
       ],
       series: [
         { name: t("journal.plates"), type: "bar", data: cur.months.map((m) => m.plates) },
@@ -173,22 +177,28 @@ function chartOptions(cur: YearReport, prev: YearReport, i: I18n) {
           yAxisIndex: 1,
           data: cur.months.map((m) => m.areaM2),
           symbol: "circle",
+          tooltip: { valueFormatter: (v: unknown) => f.area(Number(v)) },
         },
       ],
     },
     perPress: {
       ...b,
-      yAxis: { type: "value", name: t("journal.plates"), minInterval: 1 },
+      yAxis: { type: "value", name: t("journal.plates"), minInterval: 1, axisLabel: count },
       series: cur.presses.map((p) => ({ name: p.press, type: "bar", stack: "plates", data: p.plates })),
     },
     money: {
       ...b,
-      yAxis: { type: "value", name: t("journal.money") },
+      yAxis: {
+        type: "value",
+        name: t("journal.money"),
+        axisLabel: { formatter: (v: number) => f.moneyShort(v) },
+      },
+      tooltip: { trigger: "axis", valueFormatter: (v: unknown) => f.money(Number(v)) },
       series: [{ name: t("journal.money"), type: "bar", data: cur.months.map((m) => m.money) }],
     },
     compare: {
       ...b,
-      yAxis: { type: "value", name: t("journal.plates"), minInterval: 1 },
+      yAxis: { type: "value", name: t("journal.plates"), minInterval: 1, axisLabel: count },
       series: [
         { name: String(cur.year), type: "bar", data: cur.months.map((m) => m.plates) },
         {
