@@ -29,7 +29,7 @@ let page: Page;
 let shared: string;
 const ids: Record<string, number> = {};
 
-const PLAIN = "0801_Визитки_Korol.pdf"; // not Signa; its bureau has no delivery target
+const PLAIN = "0801_Визитки_Korol.pdf"; // not Signa (4 plates from its CMYK separations); its bureau has no delivery target
 const TEXT = "0802_Прайс_Leonov.pdf"; // not a PDF at all
 const MENU = "0803_Меню_Leonov.pdf"; // 5 Signa sheets, CMYK: 5 complects, 20 plates
 
@@ -90,7 +90,7 @@ beforeAll(async () => {
   server = await startServer();
   shared = fs.mkdtempSync(path.join(os.tmpdir(), "pdfupload-e2e-ru-"));
   const s = testSettings({ targets: [{ name: "leonov-share", url: `file://${shared}` }] });
-  for (const p of s.presses) p.plateCost = 175; // 20 plates → 3 500 a month
+  for (const p of s.presses) p.plateCost = 175; // 20 + 4 plates → 4 200 a month
   for (const b of s.bureaus) if (b.name === "Leonov") b.target = "leonov-share";
   await server.ctx.settingsRepo.save(s);
   const input = path.join(server.dataDir, "input");
@@ -174,13 +174,13 @@ describe("the Russian screens", () => {
   it("shows reports with locale numbers on the chart axes and money in hryvnias", async () => {
     expect(await checkRu("/reports", ".chart svg")).toEqual([]);
     const axis = await page.locator(".chart").nth(2).locator("svg text").allTextContents();
-    // "3 500 ₴" with the locale's no-break space, never ECharts' own "3,500".
+    // "4 200 ₴"-like labels with the locale's no-break space, never ECharts' own "4,200".
     // (Chromium's ICU says «грн.» for UAH in Russian, Node's says «₴»: either is the locale's own.)
     expect(axis.some((t) => /^\d\u00a0\d{3}\u00a0(₴|грн\.)$/.test(t))).toBe(true);
     expect(axis.some((t) => /\d,\d{3}/.test(t))).toBe(false);
     const totals = await page.locator(".report-table tfoot").allTextContents();
-    expect(totals.join(" ")).toMatch(/3\u00a0500,00\u00a0(₴|грн\.)/);
-    expect(totals.join(" ")).toContain("20");
+    expect(totals.join(" ")).toMatch(/4\u00a0200,00\u00a0(₴|грн\.)/);
+    expect(totals.join(" ")).toContain("24");
   });
 
   it("would catch an English server sentence: the check flags the English screens", async () => {

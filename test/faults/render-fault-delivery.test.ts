@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobWarning } from "../../src/analysis/job-warnings.ts";
 import { processesMentioning } from "../../src/pipeline/steps/render/test-reference.ts";
 import type { JobRow } from "../../src/store/jobs.repository.ts";
+import { noteFromColumn } from "../../src/util/note.ts";
 import { buildSheet, threeMarks } from "../fixtures/signa.ts";
 import { type HotFtpShop, stage, startHotFtpShop } from "../helpers/hot-ftp.ts";
 import { until } from "../helpers/wait.ts";
@@ -95,7 +96,7 @@ describe("a failed render never holds the plates back", () => {
     expect(fs.readFileSync(sent).subarray(0, 5).toString()).toBe("%PDF-");
     expect(fs.statSync(sent).size).toBe(row.size);
     expect(press).toMatchObject({ kind: "press", state: "skipped" });
-    expect(press.error).toMatch(/^no preview was made: .*ran past .* s and was stopped/);
+    expect(noteFromColumn(press.error).text).toMatch(/^no preview was made: .*ran past .* s and was stopped/);
 
     // The journal shows it at a glance: the row carries the warning codes.
     const list = (await app.inject({ method: "GET", url: `/api/jobs?q=${name}` })).json();

@@ -82,7 +82,7 @@ describe("plates, end to end", () => {
     expect(a.sheets.map((s) => s.blankPlates)).toEqual([[], ["PANTONE 185 C"]]);
     expect(a.sheets.map((s) => s.missingPlates)).toEqual([[], []]);
     expect(warningsOf(row)).toEqual([{ code: "blank-plate", sheet: 2, ink: "PANTONE 185 C" }]);
-    expect(a.warnings).toContain(
+    expect(a.warnings.map((w) => w.text)).toContain(
       "plate PANTONE 185 C on sheet 2 is blank: a plate would be paid for nothing",
     );
     const list = await get("/api/jobs?q=0801_Blank");
@@ -114,7 +114,9 @@ describe("plates, end to end", () => {
     expect(a.sheets[0].missingPlates).toEqual(["PANTONE 021 C"]);
     expect(a.sheets[0].blankPlates).toEqual([]);
     expect(warningsOf(row)).toEqual([{ code: "missing-plate", sheet: 1, ink: "PANTONE 021 C" }]);
-    expect(a.warnings).toContain("ink PANTONE 021 C is on sheet 1 but Signa makes no plate for it");
+    expect(a.warnings.map((w) => w.text)).toContain(
+      "ink PANTONE 021 C is on sheet 1 but Signa makes no plate for it",
+    );
     await until(async () => shop.hooks.some((h) => h.fields.job === row.id), 10_000, "warning webhook");
   });
 

@@ -55,7 +55,7 @@ describe("a sheet read from a repaired copy", () => {
     const analysis = JSON.parse(done?.analysis as string) as Analysis;
     expect(analysis.pages).toBe(3);
     expect(analysis.repairedCopy?.path.startsWith(path.join(ctx.paths.work, String(job.id)))).toBe(true);
-    expect(analysis.warnings[0]).toMatch(/read from a copy .* rewrote/);
+    expect(analysis.warnings[0].text).toMatch(/read from a copy .* rewrote/);
     // The render said where it read from, and made a proof of every page.
     const log = (await ctx.jobs.logLines(job.id)).map((l) => l.msg);
     expect(log).toContain(`render: from the copy ${analysis.repairedCopy?.by} repaired`);
