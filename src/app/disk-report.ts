@@ -42,13 +42,17 @@ export async function diskReport(
   const dirs: DiskDir[] = [];
   for (const [role, dir] of roles) {
     const free = await freeBytes(dir);
-    const need = short.find((s) => s.dir === path.resolve(dir))?.neededBytes ?? null;
+    const within = short.filter(
+      (s) => s.dir === path.resolve(dir) || s.dir.startsWith(`${path.resolve(dir)}/`),
+    );
+    const need = within.length ? Math.max(...within.map((s) => s.neededBytes ?? 0)) || null : null;
     if (free !== null && free >= Math.max(LOW_WATER_BYTES, need ?? 0)) continue;
     dirs.push({ role, dir, freeBytes: free, neededBytes: need });
   }
   // A shortfall met elsewhere (a job's own scratch folder inside work/, a target folder).
   for (const s of short) {
-    if (dirs.some((d) => s.dir === path.resolve(d.dir) || s.dir.startsWith(`${path.resolve(d.dir)}/`))) continue;
+    if (dirs.some((d) => s.dir === path.resolve(d.dir) || s.dir.startsWith(`${path.resolve(d.dir)}/`)))
+      continue;
     const role = roles.find(([, d]) => s.dir.startsWith(`${path.resolve(d)}/`))?.[0] ?? "other";
     dirs.push({ role, dir: s.dir, freeBytes: s.freeBytes, neededBytes: s.neededBytes });
   }

@@ -61,7 +61,10 @@ export const renderStep: Step = {
       // A full disk is not the file's fault: the job waits for room and renders again.
       if (isDiskFull(e) && !(e instanceof DiskFullError))
         throw new DiskFullError(`disk full while writing proofs: ${(e as Error).message}`, {
-          dir: typeof (e as { path?: unknown }).path === "string" ? path.dirname((e as { path: string }).path) : outDir,
+          dir:
+            typeof (e as { path?: unknown }).path === "string"
+              ? path.dirname((e as { path: string }).path)
+              : outDir,
         });
       throw e;
     }
