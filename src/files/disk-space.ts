@@ -96,3 +96,27 @@ export async function currentShortfalls(): Promise<(Shortfall & { freeBytes: num
   }
   return out;
 }
+
+/**
+ * A tool's failure met while a directory it writes to has less than `neededBytes` left is taken
+ * for a full disk, whatever the tool said (libvips, MuPDF and Ghostscript have words of their own
+ * for a failed write). Measured at once: once the failed attempt's files are gone the disk looks
+ * fine again. Returns `e` itself when it is not that.
+ */
+export async function diskFullOr(
+  e: unknown,
+  dirs: (string | null | undefined)[],
+  neededBytes = LOW_WATER_BYTES,
+) {
+  if (isDiskFull(e) || (e as { code?: unknown })?.code === "render-aborted") return e;
+  for (const dir of dirs) {
+    if (!dir) continue;
+    const free = await freeBytes(dir);
+    if (free !== null && free < neededBytes)
+      return new DiskFullError(
+        `disk full: ${mb(free)} free in ${dir} when this failed: ${e instanceof Error ? e.message : String(e)}`,
+        { dir, freeBytes: free, neededBytes },
+      );
+  }
+  return e;
+}

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
-import { isDiskFull } from "../../../files/disk-space.ts";
+import { diskFullOr, isDiskFull } from "../../../files/disk-space.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
 import { renderPageWithMupdf } from "./mupdf-fallback.ts";
@@ -172,7 +172,7 @@ async function run(job: Job): Promise<RenderResult> {
         await writePreview();
       } catch (e) {
         if ((e as RenderError).code === "render-aborted") throw e;
-        previewError = e;
+        previewError = await diskFullOr(e, [tmp, job.outDir]);
       }
     };
 
@@ -219,7 +219,7 @@ async function run(job: Job): Promise<RenderResult> {
         rendered.set(plan.page, pageResult(plan, inks, true));
       } catch (e) {
         if ((e as RenderError).code === "render-aborted") throw e;
-        failures.set(plan.page, e);
+        failures.set(plan.page, await diskFullOr(e, [tmp, job.outDir]));
       }
     };
 
@@ -261,7 +261,7 @@ async function run(job: Job): Promise<RenderResult> {
                 result.warning = `Ghostscript reported problems on this page: ${pass.problem}`;
               rendered.set(plan.page, result);
             } catch (e) {
-              failures.set(plan.page, e);
+              failures.set(plan.page, await diskFullOr(e, [dir, job.outDir]));
             }
           }
           for (const f of r.failed) failures.set(f.page, f.error);
@@ -270,7 +270,8 @@ async function run(job: Job): Promise<RenderResult> {
           scratch.add(rasterBytes);
         } catch (e) {
           if ((e as RenderError).code === "render-aborted") throw e;
-          for (const p of g) failures.set(p.page, e);
+          const why = await diskFullOr(e, [dir, job.outDir]);
+          for (const p of g) failures.set(p.page, why);
         } finally {
           await rm(dir, { recursive: true, force: true }); // rasters are big: free disk as we go
           scratch.add(-rasterBytes);

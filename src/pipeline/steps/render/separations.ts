@@ -209,7 +209,8 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
   if (complete < o.pages.length) {
     const page = o.pages[complete];
     // Measured now, while the rasters still take their room (once removed the disk looks fine).
-    const free = cutShort || isDiskFull(output) ? await freeBytes(o.dir) : null;
+    // Always: Ghostscript words a failed open of the next page's file in many ways.
+    const free = await freeBytes(o.dir);
     const pageBytes = px * (o.spots ? 9 : 4);
     if (free !== null && (free < pageBytes || isDiskFull(output))) {
       const why = new DiskFullError(
