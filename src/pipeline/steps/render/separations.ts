@@ -212,7 +212,9 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
     // Always: Ghostscript words a failed open of the next page's file in many ways.
     const free = await freeBytes(o.dir);
     const pageBytes = px * (o.spots ? 9 : 4);
-    if (free !== null && (free < pageBytes || isDiskFull(output))) {
+    // A clean exit with files cut short is a failed write: the disk was full then, even when another
+    // job's removed rasters make it look fine by now.
+    if (cutShort || isDiskFull(output) || (free !== null && free < pageBytes)) {
       const why = new DiskFullError(
         `disk full while rendering page ${page}: Ghostscript's output was cut short, ${mb(free)} free in ${o.dir} (a page needs about ${mb(pageBytes)})`,
         { dir: o.dir, freeBytes: free, neededBytes: pageBytes },
