@@ -128,7 +128,7 @@ export function inkTotal(s: Sheet): number | null {
 
 export function thumbnails(
   job: JobView,
-): { page: number; proof: string | null; thumbnail: string | null; warning?: string }[] {
+): { page: number; proof: string | null; thumbnail: string | null; warning?: string; missing?: string[] }[] {
   return job.outputs?.pages ?? [];
 }
 
