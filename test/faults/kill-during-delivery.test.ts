@@ -14,6 +14,7 @@ import { startSftpServer } from "../../src/delivery/testing/sftp-server.ts";
 import { startVsftpd } from "../../src/delivery/testing/vsftpd.ts";
 import { openStore } from "../../src/store/db.ts";
 import { threeMarks, writeSheet } from "../fixtures/signa.ts";
+import { startPostgres, startRedis } from "../helpers/servers.ts";
 import { tempDir } from "../helpers/temp-app.ts";
 import { until, untilHealthy } from "../helpers/wait.ts";
 
@@ -63,7 +64,10 @@ interface Bureau {
  * Runs one kill: starts the server, drops a sheet, kills it (SIGKILL) once the upload has started
  * (a temp file shorter than the original at the bureau), restarts it and waits for the delivery.
  */
-async function killMidUpload(bureau: Bureau) {
+async function killMidUpload(
+  bureau: Bureau,
+  mode: { env?: Record<string, string>; databaseUrl?: string } = {},
+) {
   const root = tempDir("pdfupload-kill-deliver-");
   cleanups.push(() => fsp.rm(root, { recursive: true, force: true }));
   const data = path.join(root, "data");
@@ -96,6 +100,7 @@ recipients:
         PDFUPLOAD_RESCAN_SEC: "1",
         PORT: String(port),
         LOG_LEVEL: "warn",
+        ...mode.env,
       },
       stdio: ["ignore", "ignore", "inherit"],
     });
@@ -132,7 +137,10 @@ recipients:
   await new Promise((r) => first.once("exit", r));
 
   // As the kill left it: the try claimed and never recorded.
-  const store = await openStore({ sqlitePath: path.join(data, "pdfupload.db") });
+  const store = await openStore({
+    sqlitePath: path.join(data, "pdfupload.db"),
+    databaseUrl: mode.databaseUrl,
+  });
   cleanups.push(() => store.close());
   const before = await store.db.selectFrom("deliveries").selectAll().where("kind", "=", "bureau").execute();
   expect(before).toHaveLength(1);
@@ -165,21 +173,37 @@ recipients:
   return { seenTemp, final, bytes };
 }
 
-describe("kill -9 of the server during a delivery", () => {
-  it("FTP (vsftpd): one whole upload, renamed once onto the final name; no temp; one notification", async () => {
-    const ftp = await startVsftpd({ log: true, maxRate: 400_000 });
-    cleanups.push(() => ftp.stop());
-    const r = await killMidUpload({
+async function ftpBureau() {
+  const ftp = await startVsftpd({ log: true, maxRate: 400_000 });
+  cleanups.push(() => ftp.stop());
+  return {
+    ftp,
+    bureau: {
       target: `  - { name: bureau, url: "ftp://${ftp.user}@127.0.0.1:${ftp.port}/", password: "${ftp.password}" }`,
       dir: ftp.root,
-    });
-    const uploads = await ftp.uploads();
-    // The killed try's upload is broken off (if the log has it at all); exactly one is whole.
-    expect(uploads.filter((u) => u.ok).map((u) => u.bytes)).toEqual([r.bytes]);
-    expect(uploads.filter((u) => !u.ok).every((u) => u.bytes < r.bytes)).toBe(true);
-    const renames = (await ftp.commands()).filter((c) => c.startsWith("RNTO"));
-    expect(renames).toEqual([`RNTO ${r.final}`]);
-    expect(uploads.some((u) => u.path.endsWith(`/${r.final}`))).toBe(false); // never written under it
+    },
+  };
+}
+
+/** vsftpd's logs after the restart: one whole upload, renamed once onto the final name. */
+async function expectOneTransfer(
+  ftp: Awaited<ReturnType<typeof startVsftpd>>,
+  r: { final: string; bytes: number },
+) {
+  const uploads = await ftp.uploads();
+  // The killed try's upload ends when its data connection drops, which is how an FTP upload ends:
+  // vsftpd logs it "OK" with the bytes it got. Exactly one upload is whole; the others are short.
+  expect(uploads.filter((u) => u.bytes === r.bytes)).toHaveLength(1);
+  expect(uploads.filter((u) => u.bytes !== r.bytes).every((u) => u.bytes < r.bytes)).toBe(true);
+  const renames = (await ftp.commands()).filter((c) => c.startsWith("RNTO"));
+  expect(renames).toEqual([`RNTO ${r.final}`]);
+  expect(uploads.some((u) => u.path.endsWith(`/${r.final}`))).toBe(false); // never written under it
+}
+
+describe("kill -9 of the server during a delivery", () => {
+  it("FTP (vsftpd): one whole upload, renamed once onto the final name; no temp; one notification", async () => {
+    const { ftp, bureau } = await ftpBureau();
+    await expectOneTransfer(ftp, await killMidUpload(bureau));
   }, 300_000);
 
   it("SFTP: one file under the final name, no temp, one notification", async () => {
@@ -197,5 +221,21 @@ describe("kill -9 of the server during a delivery", () => {
     const dir = tempDir("pdfupload-kill-folder-");
     cleanups.push(() => fsp.rm(dir, { recursive: true, force: true }));
     await killMidUpload({ target: `  - { name: bureau, url: "file://${dir}" }`, dir });
+  }, 300_000);
+});
+
+describe("kill -9 of a worker during a delivery, PostgreSQL + BullMQ", () => {
+  it("FTP (vsftpd): the restarted worker finds the interrupted upload; one whole transfer, one notification", async () => {
+    const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+    cleanups.push(
+      () => pg.stop(),
+      () => redis.stop(),
+    );
+    const { ftp, bureau } = await ftpBureau();
+    const r = await killMidUpload(bureau, {
+      env: { DATABASE_URL: pg.url, REDIS_URL: redis.url, PDFUPLOAD_QUEUE_LOCK_SEC: "4" },
+      databaseUrl: pg.url,
+    });
+    await expectOneTransfer(ftp, r);
   }, 300_000);
 });
