@@ -10,6 +10,7 @@ import { createServer, type Server } from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { tempName } from "../../src/delivery/names.ts";
 import { startSftpServer } from "../../src/delivery/testing/sftp-server.ts";
 import { startVsftpd } from "../../src/delivery/testing/vsftpd.ts";
 import { openStore } from "../../src/store/db.ts";
@@ -54,6 +55,8 @@ async function webhookCapture(): Promise<{ url: string; seen: { event: string; b
 }
 
 interface Bureau {
+  /** MB of image in the sheet: a bigger original keeps a fast transport busy longer. */
+  imageMb?: number;
   /** The settings' target lines (YAML) for the bureau. */
   target: string;
   /** Where files arrive. */
@@ -115,28 +118,33 @@ recipients:
   const file = await writeSheet(staging, name, {
     pages: 1,
     marks: threeMarks({ bureau: "Leonov" }),
-    imageMb: 4,
+    imageMb: bureau.imageMb ?? 4,
   });
   const bytes = (await fsp.stat(file)).size;
   const first = await start();
   await fsp.mkdir(path.join(data, "input"), { recursive: true });
   await fsp.rename(file, path.join(data, "input", name));
 
-  // The upload has begun: something other than the final name, shorter than the original.
+  // The upload has begun: the temp file is there, the final name not yet. Looked for with a
+  // synchronous stat in a tight loop (yielding now and then): a local copy takes milliseconds.
   const final = "0801_Kill_Mid_Upload.pdf";
-  let seenTemp = "";
-  for (const end = Date.now() + 120_000; !seenTemp; await new Promise((r) => setTimeout(r, 2))) {
+  const temp = path.join(bureau.dir, tempName(final));
+  let seenTemp = -1;
+  for (const end = Date.now() + 120_000; seenTemp < 0; await new Promise((r) => setImmediate(r))) {
     if (Date.now() > end) throw new Error(`no upload began in ${bureau.dir}`);
-    for (const n of await fsp.readdir(bureau.dir).catch(() => [] as string[])) {
-      if (n === final) throw new Error("the upload finished before the kill: slow the transport down");
-      const size = (await fsp.stat(path.join(bureau.dir, n)).catch(() => null))?.size;
-      if (size !== undefined && size < bytes) seenTemp = n;
+    for (const spinUntil = Date.now() + 20; Date.now() < spinUntil; ) {
+      const size = fs.statSync(temp, { throwIfNoEntry: false })?.size;
+      if (size !== undefined) {
+        seenTemp = size;
+        break;
+      }
     }
   }
   first.kill("SIGKILL");
   await new Promise((r) => first.once("exit", r));
 
-  // As the kill left it: the try claimed and never recorded.
+  // As the kill left it: the try claimed and never recorded (the copy may have been renamed onto the
+  // final name just before: that is the case a second send would image as a new order).
   const store = await openStore({
     sqlitePath: path.join(data, "pdfupload.db"),
     databaseUrl: mode.databaseUrl,
@@ -170,7 +178,7 @@ recipients:
     .where("event", "=", "delivered")
     .execute();
   expect(notes.map((n) => n.ok)).toEqual([1]);
-  return { seenTemp, final, bytes };
+  return { final, bytes };
 }
 
 async function ftpBureau() {
@@ -220,7 +228,7 @@ describe("kill -9 of the server during a delivery", () => {
   it("folder copy: one file under the final name, no temp, one notification", async () => {
     const dir = tempDir("pdfupload-kill-folder-");
     cleanups.push(() => fsp.rm(dir, { recursive: true, force: true }));
-    await killMidUpload({ target: `  - { name: bureau, url: "file://${dir}" }`, dir });
+    await killMidUpload({ target: `  - { name: bureau, url: "file://${dir}" }`, dir, imageMb: 24 });
   }, 300_000);
 });
 
