@@ -95,7 +95,10 @@ async function allDone(ctx: AppContext, ids: number[], bureau: string) {
     // Rendered in full once there was room: nothing is left lacking.
     const pages = (JSON.parse(j.outputs ?? "{}") as JobOutputs).pages ?? [];
     const log = async () => (await ctx.jobs.logLines(j.id)).map((l) => l.msg).join("\n");
-    expect(pages.filter((p) => p.missing?.length), await log()).toEqual([]);
+    expect(
+      pages.filter((p) => p.missing?.length),
+      await log(),
+    ).toEqual([]);
     expect(fs.existsSync(j.final_path as string)).toBe(true);
   }
   // Each original reached the bureau exactly once, nothing half-written beside it.
