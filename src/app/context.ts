@@ -50,6 +50,7 @@ export async function createContext(runtime: Runtime, logger: Logger): Promise<A
           settings,
           steps: jobSteps(deliveries),
           jobTimeoutSec: runtime.jobTimeoutSec,
+          diskWaitMs: runtime.diskWaitSec * 1000,
           onFailed: (job, s) => deliveries.notifyFailed(job, s),
           onWarnings: (job, s) => deliveries.notifyWarnings(job, s),
           onWaiting: (job, s) => deliveries.notifyWarnings(job, s),

@@ -22,6 +22,8 @@ export interface Runtime {
   rescanSec: number;
   /** A job running longer than this is stopped and failed. */
   jobTimeoutSec: number;
+  /** How often a job waiting for disk space looks again. */
+  diskWaitSec: number;
   /** BullMQ: a worker's hold on a job; a killed worker's job goes to another after about this long. */
   queueLockSec: number;
   /** Who may read /metrics: `local` (loopback, not through a proxy, or an admin), `open`, `admin`. */
@@ -82,6 +84,7 @@ export function readRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     incompleteSec: num(env.PDFUPLOAD_INCOMPLETE_SEC, 60),
     rescanSec: num(env.PDFUPLOAD_RESCAN_SEC, 30),
     jobTimeoutSec: num(env.PDFUPLOAD_JOB_TIMEOUT_SEC, 3600),
+    diskWaitSec: Math.max(0.2, num(env.PDFUPLOAD_DISK_WAIT_SEC, 15)),
     queueLockSec: Math.max(1, num(env.PDFUPLOAD_QUEUE_LOCK_SEC, 30)),
     metricsAccess:
       env.PDFUPLOAD_METRICS === "open" || env.PDFUPLOAD_METRICS === "admin" ? env.PDFUPLOAD_METRICS : "local",

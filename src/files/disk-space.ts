@@ -50,9 +50,73 @@ export const mb = (bytes: number | null | undefined): string =>
  */
 export async function ensureRoom(dir: string, neededBytes: number, doing: string): Promise<void> {
   const free = await freeBytes(dir);
-  if (free === null || free >= neededBytes) return;
+  if (free === null || free >= neededBytes) {
+    shortfalls.delete(path.resolve(dir));
+    return;
+  }
+  noteShortfall({ dir, freeBytes: free, neededBytes });
   throw new DiskFullError(
     `disk full: ${doing} needs about ${mb(neededBytes)} free in ${dir}, ${mb(free)} is free`,
     { dir, freeBytes: free, neededBytes },
   );
+}
+
+/** Below this a directory counts as full even when no job said what it needs (the journal's reserve). */
+export const LOW_WATER_BYTES = 16 << 20;
+
+/** What a directory lacked when a job last met a full disk there, until it has the room again. */
+export interface Shortfall {
+  dir: string;
+  neededBytes: number | null;
+  at: string;
+}
+
+// Process-local: /api/health reports them (the jobs waiting in the database are counted beside).
+const shortfalls = new Map<string, Shortfall>();
+
+/** Remembers that `room.dir` had too little space (a job now waits for it). */
+export function noteShortfall(room: DiskFullError["room"]): void {
+  if (!room.dir) return;
+  const dir = path.resolve(room.dir);
+  const before = shortfalls.get(dir)?.neededBytes ?? null;
+  const neededBytes = room.neededBytes ?? before;
+  shortfalls.set(dir, { dir, neededBytes, at: new Date().toISOString() });
+}
+
+/** The directories still short of room; one that has what was needed again is forgotten. */
+export async function currentShortfalls(): Promise<(Shortfall & { freeBytes: number | null })[]> {
+  const out: (Shortfall & { freeBytes: number | null })[] = [];
+  for (const s of [...shortfalls.values()]) {
+    const free = await freeBytes(s.dir);
+    if (free !== null && free >= (s.neededBytes ?? LOW_WATER_BYTES)) {
+      shortfalls.delete(s.dir);
+      continue;
+    }
+    out.push({ ...s, freeBytes: free });
+  }
+  return out;
+}
+
+/**
+ * A tool's failure met while a directory it writes to has less than `neededBytes` left is taken
+ * for a full disk, whatever the tool said (libvips, MuPDF and Ghostscript have words of their own
+ * for a failed write). Measured at once: once the failed attempt's files are gone the disk looks
+ * fine again. Returns `e` itself when it is not that.
+ */
+export async function diskFullOr(
+  e: unknown,
+  dirs: (string | null | undefined)[],
+  neededBytes = LOW_WATER_BYTES,
+) {
+  if (isDiskFull(e) || (e as { code?: unknown })?.code === "render-aborted") return e;
+  for (const dir of dirs) {
+    if (!dir) continue;
+    const free = await freeBytes(dir);
+    if (free !== null && free < neededBytes)
+      return new DiskFullError(
+        `disk full: ${mb(free)} free in ${dir} when this failed: ${e instanceof Error ? e.message : String(e)}`,
+        { dir, freeBytes: free, neededBytes },
+      );
+  }
+  return e;
 }

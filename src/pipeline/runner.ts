@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { DataPaths } from "../config/runtime.ts";
 import type { Settings } from "../config/settings-schema.ts";
 import type { EventBus } from "../events/event-bus.ts";
-import { isDiskFull } from "../files/disk-space.ts";
+import { DiskFullError, isDiskFull, noteShortfall } from "../files/disk-space.ts";
 import { freeName, moveFile, REASON, safeComponent } from "../files/move.ts";
 import type { JobOutputs, JobRow, JobsRepository, TimelineEntry } from "../store/jobs.repository.ts";
 import { NAME_MAX_BYTES } from "../util/name-bytes.ts";
@@ -41,6 +41,13 @@ const parse = <T>(s: string | null, fallback: T): T => (s ? (JSON.parse(s) as T)
 /** Delay before the n-th retry: 5 s, 10 s, 20 s … capped at 10 minutes. */
 export function backoffMs(attempt: number): number {
   return Math.min(5000 * 2 ** Math.max(0, attempt - 1), 600_000);
+}
+
+/** Where a full disk was met: the step's own measure, else the path of the failed write. */
+function roomOf(e: unknown): DiskFullError["room"] {
+  if (e instanceof DiskFullError) return e.room;
+  const p = (e as { path?: unknown }).path;
+  return typeof p === "string" ? { dir: path.dirname(p) } : {};
 }
 
 export class JobRunner {
@@ -114,6 +121,7 @@ export class JobRunner {
             return;
           }
           if (isDiskFull(e)) {
+            noteShortfall(roomOf(e));
             await this.waitForRoom(job, timeline, step.name, startedAt, ms, message, log);
             return;
           }

@@ -310,6 +310,21 @@ export class JobsRepository {
     return out;
   }
 
+  /** Jobs waiting for disk space (error code 'disk-full'), the oldest first. */
+  async waitingForDisk(limit = 20): Promise<{ total: number; ids: number[] }> {
+    const rows = await this.db
+      .selectFrom("jobs")
+      .select("id")
+      .where("status", "in", ["queued", "processing"])
+      .where("error_code", "=", "disk-full")
+      .orderBy("id")
+      .execute();
+    return {
+      total: rows.length,
+      ids: rows.slice(0, limit).map((r) => r.id),
+    };
+  }
+
   /** A queued job for the same file (path + size + mtime): a watcher event seen twice. */
   async findQueuedSame(sourcePath: string, size: number, mtimeMs: number): Promise<JobRow | undefined> {
     return this.db

@@ -1,45 +1,21 @@
 // Disk full while writing proofs and while archiving, on a real full file system: a small tmpfs
-// mounted over <data>/proofs or <data>/archive (needs root, as CI runs; skipped otherwise). The job
-// goes back to the queue with the reason on its timeline, the original stays in work/, and once the
+// mounted over <data>/proofs or <data>/archive (needs root, as CI runs: there a failing mount fails
+// the test; skipped only for an unprivileged run). The job goes back to the queue with the reason on its timeline, the original stays in work/, and once the
 // file system has room again (remount with a larger size) the same job finishes by itself.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/context.ts";
+import { asRoot, mountTmpfs, resizeTmpfs, unmount, unmountAll } from "../helpers/small-fs.ts";
 import { tempContext, tempDir } from "../helpers/temp-app.ts";
 import { until } from "../helpers/wait.ts";
 import { dropSheet, finished, jobNow, shopSettings, timelineOf } from "./harness.ts";
 
-function canMount(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  const d = fs.mkdtempSync(path.join(process.env.TMPDIR ?? "/tmp", "pdfupload-mnt-"));
-  try {
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", d], { stdio: "ignore" });
-    execFileSync("umount", [d], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    fs.rmSync(d, { recursive: true, force: true });
-  }
-}
+const mount = (dir: string, size: string) => mountTmpfs(dir, size);
+const grow = (dir: string, size: string) => resizeTmpfs(dir, size);
 
-const mountable = canMount();
-const mounted = new Set<string>();
-const mount = (dir: string, size: string) => {
-  fs.mkdirSync(dir, { recursive: true });
-  execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir]);
-  mounted.add(dir);
-};
-const grow = (dir: string, size: string) => execFileSync("mount", ["-o", `remount,size=${size}`, dir]);
-const unmount = (dir: string) => {
-  execFileSync("umount", ["-l", dir]);
-  mounted.delete(dir);
-};
-
-describe.skipIf(!mountable)("disk full (tmpfs)", () => {
+describe.skipIf(!asRoot)("disk full (tmpfs)", () => {
   let ctx: AppContext;
   let outside: string;
 
@@ -50,7 +26,7 @@ describe.skipIf(!mountable)("disk full (tmpfs)", () => {
     ctx.queue.work(1);
   });
   afterAll(async () => {
-    for (const d of [...mounted]) unmount(d);
+    unmountAll();
     await ctx?.close();
     await fsp.rm(outside, { recursive: true, force: true });
   });

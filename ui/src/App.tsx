@@ -1,6 +1,7 @@
 // Layout (header, navigation, language switch, user) and the page for the URL. Reports are
 // loaded on demand: they bring ECharts, which the journal does not need.
 import { lazy, type ReactNode, Suspense, useEffect, useState } from "react";
+import { DiskBanner } from "./components/DiskBanner.tsx";
 import { LANGS, type Lang, useI18n } from "./i18n/i18n.tsx";
 import { reconnectLive } from "./lib/live.ts";
 import { Link, navigate, useLocation } from "./lib/router.tsx";
@@ -143,6 +144,7 @@ export function App() {
     <>
       <Header />
       <main id="main" tabIndex={-1}>
+        <DiskBanner />
         <Page />
       </main>
     </>

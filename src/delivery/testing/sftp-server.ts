@@ -23,6 +23,8 @@ export interface SftpTestServer {
   dropOnceAfterBytes: number | null;
   /** Refuse writes past this many bytes per file with "No space left on device". */
   quotaBytes: number | null;
+  /** Answers each WRITE this much later: slow uploads a test can interrupt. */
+  writeDelayMs: number;
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startSftpServer(): Promise<SftpTestServer> {
     fingerprint,
     dropOnceAfterBytes: null,
     quotaBytes: null,
+    writeDelayMs: 0,
     stop: async () => {},
   };
 
@@ -172,6 +175,10 @@ export async function startSftpServer(): Promise<SftpTestServer> {
             }
             fs.writeSync(f.fd, data, 0, data.length, offset);
             f.written += data.length;
+            if (state.writeDelayMs > 0) {
+              setTimeout(() => sftp.status(id, STATUS_CODE.OK), state.writeDelayMs);
+              return;
+            }
             if (state.dropOnceAfterBytes !== null && f.written >= state.dropOnceAfterBytes) {
               state.dropOnceAfterBytes = null;
               client.end(); // the network goes away mid-upload

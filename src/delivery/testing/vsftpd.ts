@@ -16,6 +16,8 @@ export interface Vsftpd {
   cert?: string;
   /** Every command the server received, one `FTP command: …` line each (empty unless started with log). */
   commands(): Promise<string[]>;
+  /** vsftpd's transfer log (with log): one entry per upload, whole (`ok`) or broken off. */
+  uploads(): Promise<{ ok: boolean; path: string; bytes: number }[]>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,8 @@ export interface VsftpdOptions {
   log?: boolean;
   /** With tls: refuse a data connection that does not resume the control connection's TLS session. */
   requireSslReuse?: boolean;
+  /** Bytes per second a client may send (anon_max_rate): slow uploads a test can interrupt. */
+  maxRate?: number;
 }
 
 export async function startVsftpd(opts: VsftpdOptions = {}): Promise<Vsftpd> {
@@ -66,6 +70,7 @@ export async function startVsftpd(opts: VsftpdOptions = {}): Promise<Vsftpd> {
     `port_enable=${mode === "passive" ? "NO" : "YES"}`,
     "connect_from_port_20=NO",
     "utf8_filesystem=YES",
+    ...(opts.maxRate ? [`anon_max_rate=${opts.maxRate}`] : []),
   ];
   const logFile = join(dir, "vsftpd.log");
   if (opts.log) {
@@ -116,6 +121,16 @@ export async function startVsftpd(opts: VsftpdOptions = {}): Promise<Vsftpd> {
       const text = await readFile(logFile, "utf8").catch(() => "");
       // e.g. `Mon Jan  1 10:00:00 2025 [pid 3] [anonymous] FTP command: Client "127.0.0.1", "STOR x.pdf"`
       return [...text.matchAll(/FTP command: Client "[^"]*", "(.*)"$/gm)].map((m) => m[1] as string);
+    },
+    async uploads() {
+      if (!opts.log) return [];
+      const text = await readFile(logFile, "utf8").catch(() => "");
+      // e.g. `… [anonymous] OK UPLOAD: Client "127.0.0.1", "/x.pdf", 1234 bytes, 10.5Kbyte/sec`
+      return [...text.matchAll(/\] (OK|FAIL) UPLOAD: Client "[^"]*", "([^"]*)", (\d+) bytes/gm)].map((m) => ({
+        ok: m[1] === "OK",
+        path: m[2] as string,
+        bytes: Number(m[3]),
+      }));
     },
     async stop() {
       if (child.exitCode === null) {

@@ -1,12 +1,13 @@
 // The API's shapes, taken from the server's own types so the UI breaks at type-check time when
 // the contract changes (type-only imports: nothing of the server reaches the bundle).
 import type { Analysis, Sheet } from "../../../src/analysis/types.ts";
+import type { DiskReport } from "../../../src/app/disk-report.ts";
 import type { Settings } from "../../../src/config/settings-schema.ts";
 import type { DeliveryView, JobView, TimelineEntry } from "../../../src/store/jobs.repository.ts";
 import type { Note } from "../../../src/util/note.ts";
 import type { YearReport } from "../../../src/web/routes/reports.routes.ts";
 
-export type { Analysis, DeliveryView, JobView, Note, Settings, Sheet, TimelineEntry, YearReport };
+export type { Analysis, DeliveryView, DiskReport, JobView, Note, Settings, Sheet, TimelineEntry, YearReport };
 
 export type Role = "viewer" | "operator" | "admin";
 

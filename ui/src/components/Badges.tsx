@@ -2,15 +2,21 @@
 import type { ReactElement } from "react";
 import type { DeliveryView, JobView, Note } from "../api/types.ts";
 import { useI18n } from "../i18n/i18n.tsx";
-import { type DeliverySummary, deliveryState, isWaitingIncomplete } from "../lib/jobs.ts";
+import { type DeliverySummary, deliveryState, isWaitingDisk, isWaitingIncomplete } from "../lib/jobs.ts";
 import { Hint } from "./Hint.tsx";
 import { IconFail, IconOk, IconSkip, IconWait, IconWarn } from "./icons.tsx";
 
 export function StatusBadge({ job }: { job: Pick<JobView, "status" | "step" | "error"> }) {
   const { t, tx } = useI18n();
-  const waiting = isWaitingIncomplete(job);
-  const words = waiting ? t("status.incomplete") : tx(`status.${job.status}`, job.status);
-  const step = job.step && job.status === "processing" ? `: ${tx(`step.${job.step}`, job.step)}` : "";
+  const disk = isWaitingDisk(job);
+  const waiting = disk || isWaitingIncomplete(job);
+  const words = disk
+    ? t("status.diskFull")
+    : waiting
+      ? t("status.incomplete")
+      : tx(`status.${job.status}`, job.status);
+  const step =
+    job.step && job.status === "processing" && !disk ? `: ${tx(`step.${job.step}`, job.step)}` : "";
   const badge = (
     <span className={`badge badge-${waiting ? "waiting" : job.status}`} data-status={job.status}>
       {job.status === "processing" ? <span className="spinner" aria-hidden="true" /> : null}
@@ -18,7 +24,7 @@ export function StatusBadge({ job }: { job: Pick<JobView, "status" | "step" | "e
       {step}
     </span>
   );
-  if ((job.status !== "failed" && job.status !== "duplicate") || !job.error) return badge;
+  if ((job.status !== "failed" && job.status !== "duplicate" && !disk) || !job.error) return badge;
   return (
     <Hint
       content={<ErrorWords code={job.error.code} message={job.error.message} reason={job.error.reason} />}

@@ -136,6 +136,10 @@ export const JOB_STATUSES = ["queued", "processing", "done", "failed", "duplicat
 export const isWaitingIncomplete = (job: Pick<JobView, "status" | "step">) =>
   job.status === "queued" && job.step === "incomplete";
 
+/** A job back in the queue because a disk is full: it goes on by itself once there is room. */
+export const isWaitingDisk = (job: Pick<JobView, "status" | "error">) =>
+  (job.status === "queued" || job.status === "processing") && job.error?.code === "disk-full";
+
 /** Deliveries to a CTP bureau that already went out: a re-run sends the file (and plates cost money) again. */
 export function bureauAlreadySent(job: JobView): DeliveryView[] {
   return job.deliveries.filter((d) => d.kind === "bureau" && d.state === "sent");

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
-import { isDiskFull } from "../../../files/disk-space.ts";
+import { diskFullOr, isDiskFull } from "../../../files/disk-space.ts";
 import { type Note, note } from "../../../util/note.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
@@ -185,7 +185,7 @@ async function run(job: Job): Promise<RenderResult> {
         await writePreview();
       } catch (e) {
         if ((e as RenderError).code === "render-aborted") throw e;
-        previewError = e;
+        previewError = await diskFullOr(e, [tmp, job.outDir]);
       }
     };
 
@@ -234,7 +234,7 @@ async function run(job: Job): Promise<RenderResult> {
         rendered.set(plan.page, { ...pageResult(plan, inks, true), separations });
       } catch (e) {
         if ((e as RenderError).code === "render-aborted") throw e;
-        failures.set(plan.page, e);
+        failures.set(plan.page, await diskFullOr(e, [tmp, job.outDir]));
       }
     };
 
@@ -283,7 +283,7 @@ async function run(job: Job): Promise<RenderResult> {
                 );
               rendered.set(plan.page, result);
             } catch (e) {
-              failures.set(plan.page, e);
+              failures.set(plan.page, await diskFullOr(e, [dir, job.outDir]));
             }
           }
           for (const f of r.failed) failures.set(f.page, f.error);
@@ -292,7 +292,8 @@ async function run(job: Job): Promise<RenderResult> {
           scratch.add(rasterBytes);
         } catch (e) {
           if ((e as RenderError).code === "render-aborted") throw e;
-          for (const p of g) failures.set(p.page, e);
+          const why = await diskFullOr(e, [dir, job.outDir]);
+          for (const p of g) failures.set(p.page, why);
         } finally {
           await rm(dir, { recursive: true, force: true }); // rasters are big: free disk as we go
           scratch.add(-rasterBytes);

@@ -85,7 +85,12 @@ export const renderStep: Step = {
         if (jobSignal.aborted) throw e;
         // A full disk is not the file's fault: the job waits for room and renders again.
         if (isDiskFull(e) && !(e instanceof DiskFullError))
-          throw new DiskFullError(`disk full while writing proofs: ${(e as Error).message}`);
+          throw new DiskFullError(`disk full while writing proofs: ${(e as Error).message}`, {
+            dir:
+              typeof (e as { path?: unknown }).path === "string"
+                ? path.dirname((e as { path: string }).path)
+                : outDir,
+          });
         if (e instanceof DiskFullError) throw e;
         // Anything else (the crop, a limit, its share of the job's time, a bug of ours): nothing was
         // made, the original still goes.

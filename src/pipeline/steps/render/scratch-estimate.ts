@@ -25,8 +25,9 @@ export function pageRasterBytes(box: Rect, colorants: string[], settings: Render
   const dpi = passDpi(box, settings, true);
   const px = Math.abs(((box[2] - box[0]) * dpi) / 72) * Math.abs(((box[3] - box[1]) * dpi) / 72);
   const spots = colorants.filter((c) => !(PROCESS_INKS as readonly string[]).includes(c)).length;
-  // tiff32nc: 4 bytes per pixel; tiffsep: composite (4) + 4 process planes + one per spot.
-  const perPx = spots > 0 ? 8 + spots : 4;
+  // tiff32nc: 4 bytes per pixel; tiffsep: composite (4) + 4 process planes + one per spot. A page
+  // without a colorant list (not Signa) goes through tiffsep too (the page scan decides): count one spot.
+  const perPx = colorants.length === 0 ? 9 : spots > 0 ? 8 + spots : 4;
   return Math.ceil(px * perPx);
 }
 

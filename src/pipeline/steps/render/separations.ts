@@ -210,9 +210,12 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
   if (complete < o.pages.length) {
     const page = o.pages[complete];
     // Measured now, while the rasters still take their room (once removed the disk looks fine).
-    const free = cutShort || isDiskFull(output) ? await freeBytes(o.dir) : null;
+    // Always: Ghostscript words a failed open of the next page's file in many ways.
+    const free = await freeBytes(o.dir);
     const pageBytes = px * (o.spots ? 9 : 4);
-    if (free !== null && (free < pageBytes || isDiskFull(output))) {
+    // A clean exit with files cut short is a failed write: the disk was full then, even when another
+    // job's removed rasters make it look fine by now.
+    if (cutShort || isDiskFull(output) || (free !== null && free < pageBytes)) {
       const why = new DiskFullError(
         `disk full while rendering page ${page}: Ghostscript's output was cut short, ${mb(free)} free in ${o.dir} (a page needs about ${mb(pageBytes)})`,
         { dir: o.dir, freeBytes: free, neededBytes: pageBytes },

@@ -13,7 +13,13 @@ export function PageCard({
 }: {
   jobId: number;
   sheet: Sheet;
-  out?: { page: number; proof: string | null; thumbnail: string | null; warning?: Note | string };
+  out?: {
+    page: number;
+    proof: string | null;
+    thumbnail: string | null;
+    warning?: Note | string;
+    missing?: string[];
+  };
   onOpen?: () => void;
 }) {
   const { t, tx, f, said } = useI18n();
@@ -40,6 +46,11 @@ export function PageCard({
       ) : (
         <div className="thumb-none muted">{t("job.noProof")}</div>
       )}
+      {out?.missing?.length ? (
+        <p className="warn small" data-testid="page-missing">
+          {t("job.notRendered", { what: out.missing.map((m) => tx(`job.missing.${m}`, m)).join(", ") })}
+        </p>
+      ) : null}
       {out?.warning ? <p className="warn small">{said(out.warning)}</p> : null}
       <p className="small">
         {t("job.plate")}: {f.mm(sheet.plateMm)}
