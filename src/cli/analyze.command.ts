@@ -78,7 +78,8 @@ export function registerAnalyzeCommands(program: Command): void {
           let a = await read(file);
           if (o.inks && !a.error) {
             const { measureInks } = await import("../pipeline/steps/render/index.ts");
-            a = await measureInks(file, a, settings.render);
+            const { inkZonesOfPresses } = await import("../ppf/press-zones.ts");
+            a = await measureInks(file, a, settings.render, { inkZones: inkZonesOfPresses(settings.presses) });
           }
           if (a.error) refused = true;
           process.stdout.write(o.json ? `${JSON.stringify(a)}\n` : printHuman(a));
@@ -105,7 +106,10 @@ export function registerAnalyzeCommands(program: Command): void {
         return;
       }
       const { renderToDir } = await import("../pipeline/steps/render/index.ts");
-      const out = await renderToDir(file, a, settings.render, o.out);
+      const { inkZonesOfPresses } = await import("../ppf/press-zones.ts");
+      const out = await renderToDir(file, a, settings.render, o.out, {
+        inkZones: inkZonesOfPresses(settings.presses),
+      });
       process.stdout.write(`${JSON.stringify(out)}\n`);
     });
 }

@@ -4,7 +4,9 @@ export { GHOSTSCRIPT_HINT, ghostscriptAvailable, ghostscriptVersion } from "./gh
 export { RenderError, type RenderErrorCode } from "./render-error.ts";
 export {
   type Cropper,
+  type InkZonesOf,
   measureInks,
+  ppfFileName,
   type PageRender,
   PREVIEW_FILE_NAME,
   proofFileName,

@@ -6,8 +6,9 @@ import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "
 import os from "node:os";
 import path from "node:path";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
-import type { Settings } from "../../../config/settings-schema.ts";
+import type { InkZoneSettings, Settings } from "../../../config/settings-schema.ts";
 import { isDiskFull } from "../../../files/disk-space.ts";
+import { sheetPreset } from "../../../ppf/sheet-preset.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
 import { renderPageWithMupdf } from "./mupdf-fallback.ts";
@@ -17,6 +18,7 @@ import { writeProofImages } from "./proof-images.ts";
 import { RenderError } from "./render-error.ts";
 import { type LanePlan, planLanes, type RasterJob, runCost } from "./schedule.ts";
 import { orderInks, PROCESS_INKS, rasterPages, round2 } from "./separations.ts";
+import type { SeparationRaster } from "../../../ppf/separation-raster.ts";
 
 export type RenderSettings = Settings["render"];
 export type RenderEngine = "ghostscript" | "mupdf";
@@ -36,6 +38,10 @@ export interface PageRender {
   warning?: string;
   /** What this page lacks when its render failed: its inks are then not booked (never as 0). */
   missing?: ("proof" | "thumbnail" | "inks")[];
+  /** Ink-zone coverage (the sheet's press has ink zones on and Ghostscript rendered it). */
+  inkZones?: Sheet["inkZones"];
+  /** The CIP3 PPF file written beside the proofs. */
+  ppf?: string | null;
 }
 
 export interface RenderResult {
@@ -63,7 +69,13 @@ export interface RenderInput {
    * other pages are then rendered only at inkDpi, for their ink coverage).
    */
   proofPages?: "all" | "first";
+  /** The ink zones of a sheet's press (null: none); with them the pass gathers zone rasters. */
+  inkZones?: InkZonesOf;
+  /** CIP3AdmJobName of the PPF files (default: the PDF's name without extension). */
+  jobName?: string;
 }
+
+export type InkZonesOf = (sheet: Sheet | undefined) => InkZoneSettings | null | undefined;
 
 export type Cropper = (
   src: string,
@@ -81,6 +93,8 @@ interface Job {
   outDir: string | null;
   crop?: Cropper;
   proofPages?: "all" | "first";
+  inkZones?: InkZonesOf;
+  jobName?: string;
 }
 
 const APPROX_WARNING =
@@ -90,6 +104,7 @@ const APPROX_WARNING =
 export const proofFileName = (page: number) => `proof-${page}.jpg`;
 export const thumbnailFileName = (page: number) => `thumb-${page}.jpg`;
 export const PREVIEW_FILE_NAME = "preview.pdf";
+export const ppfFileName = (page: number) => `sheet-${page}.ppf`;
 
 const since = (t: number) => Math.round(performance.now() - t);
 
@@ -194,6 +209,7 @@ async function run(job: Job): Promise<RenderResult> {
         spots: listsSpots || (scan?.names.length ?? 0) > 0 || (scan?.incomplete ?? true),
         proofPx: proofed ? settings.proofPx : 0,
         imagePx: scan?.imagePx ?? 0,
+        zones: sheets.get(page) ? (job.inkZones?.(sheets.get(page)) ?? null) : null,
         proof: proofed && job.outDir ? path.join(job.outDir, proofFileName(page)) : null,
         thumbnail: proofed && job.outDir ? path.join(job.outDir, thumbnailFileName(page)) : null,
       };
@@ -244,6 +260,7 @@ async function run(job: Job): Promise<RenderResult> {
             timeoutMs,
             memoryMb: settings.memoryLimitMb,
             signal,
+            rasters: g.some((p) => p.zones?.enabled),
           });
           for (const pass of r.done) {
             const plan = g.find((p) => p.page === pass.page) as PagePlan;
@@ -259,6 +276,7 @@ async function run(job: Job): Promise<RenderResult> {
               const result = pageResult(plan, inks, false);
               if (pass.problem)
                 result.warning = `Ghostscript reported problems on this page: ${pass.problem}`;
+              if (plan.zones?.enabled && pass.rasters) await addPreset(plan, pass.rasters, result);
               rendered.set(plan.page, result);
             } catch (e) {
               failures.set(plan.page, e);
@@ -275,6 +293,35 @@ async function run(job: Job): Promise<RenderResult> {
           await rm(dir, { recursive: true, force: true }); // rasters are big: free disk as we go
           scratch.add(-rasterBytes);
         }
+      }
+    };
+
+    // Ink zones and the PPF are extras: a failure is the page's warning, its inks stay booked.
+    const jobName = job.jobName ?? path.basename(job.pdfPath).replace(/\.pdf$/i, "");
+    const addPreset = async (
+      plan: PagePlan,
+      rasters: Map<string, SeparationRaster>,
+      result: PageRender,
+    ): Promise<void> => {
+      try {
+        const preset = sheetPreset({
+          page: plan.page,
+          colorants: plan.colorants,
+          rasters,
+          sheet: sheets.get(plan.page),
+          zones: plan.zones as InkZoneSettings,
+          jobName,
+        });
+        if (!preset) return;
+        result.inkZones = preset.inkZones;
+        if (job.outDir) {
+          result.ppf = path.join(job.outDir, ppfFileName(plan.page));
+          await writeFile(result.ppf, preset.ppf);
+        }
+      } catch (e) {
+        if (isDiskFull(e)) throw e;
+        result.ppf = null;
+        result.warning = `${result.warning ? `${result.warning}; ` : ""}ink zones / PPF: ${errText(e)}`;
       }
     };
 
@@ -360,6 +407,7 @@ const total = (inks: Record<string, number>) => round2(Object.values(inks).reduc
 
 interface PagePlan extends RasterJob {
   colorants: string[];
+  zones: InkZoneSettings | null;
   /** Width : height of the page as shown (after /Rotate). */
   aspect: [number, number];
   proof: string | null;
@@ -429,6 +477,7 @@ export function withInks(analysis: Analysis, result: Pick<RenderResult, "pages" 
         inkTotal: p.inkTotal,
         inkAreaPt: p.inkAreaPt,
         inksApproximate: p.inksApproximate,
+        ...(p.inkZones ? { inkZones: p.inkZones } : {}),
       };
     }),
   };
@@ -439,7 +488,7 @@ export async function measureInks(
   pdfPath: string,
   analysis: Analysis,
   settings: RenderSettings,
-  opts: { signal?: AbortSignal; tmpDir?: string; crop?: Cropper } = {},
+  opts: { signal?: AbortSignal; tmpDir?: string; crop?: Cropper; inkZones?: InkZonesOf } = {},
 ): Promise<Analysis> {
   const result = await run({ pdfPath, analysis, settings, outDir: null, ...opts });
   return withInks(analysis, result);
@@ -454,7 +503,13 @@ export async function renderToDir(
   analysis: Analysis,
   settings: RenderSettings,
   outDir: string,
-  opts: { signal?: AbortSignal; tmpDir?: string; crop?: Cropper; proofPages?: "all" | "first" } = {},
+  opts: {
+    signal?: AbortSignal;
+    tmpDir?: string;
+    crop?: Cropper;
+    proofPages?: "all" | "first";
+    inkZones?: InkZonesOf;
+  } = {},
 ): Promise<RenderResult & { analysisJson: string }> {
   const result = await renderSheets({ pdfPath, analysis, settings, outDir, ...opts });
   const analysisJson = path.join(outDir, "analysis.json");

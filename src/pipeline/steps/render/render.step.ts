@@ -6,6 +6,7 @@ import type { Analysis } from "../../../analysis/types.ts";
 import { DiskFullError, ensureRoom, isDiskFull, mb } from "../../../files/disk-space.ts";
 import { CropLimitError, cropIsolated, limitsOf } from "../../../isolation/isolated.ts";
 import { sharedPool } from "../../../isolation/pdf-pool.ts";
+import { inkZonesOfPresses } from "../../../ppf/press-zones.ts";
 import type { Step } from "../../step.ts";
 import { renderSheets, withInks } from "./index.ts";
 import { estimateScratch } from "./scratch-estimate.ts";
@@ -55,6 +56,8 @@ export const renderStep: Step = {
         signal,
         tmpDir,
         crop,
+        inkZones: inkZonesOfPresses(settings.presses),
+        jobName: path.basename(job.file_name).replace(/\.pdf$/i, ""),
       });
     } catch (e) {
       if (e instanceof CropLimitError) return { reject: e.error };
@@ -83,6 +86,7 @@ export const renderStep: Step = {
           page: p.page,
           proof: rel(p.proof),
           thumbnail: rel(p.thumbnail),
+          ...(p.ppf ? { ppf: rel(p.ppf) } : {}),
           ...(p.warning ? { warning: p.warning } : {}),
           ...(p.missing ? { missing: p.missing } : {}),
         })),
