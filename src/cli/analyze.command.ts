@@ -79,7 +79,9 @@ export function registerAnalyzeCommands(program: Command): void {
           if (o.inks && !a.error) {
             const { measureInks } = await import("../pipeline/steps/render/index.ts");
             const { inkZonesOfPresses } = await import("../ppf/press-zones.ts");
-            a = await measureInks(file, a, settings.render, { inkZones: inkZonesOfPresses(settings.presses) });
+            a = await measureInks(file, a, settings.render, {
+              inkZones: inkZonesOfPresses(settings.presses),
+            });
           }
           if (a.error) refused = true;
           process.stdout.write(o.json ? `${JSON.stringify(a)}\n` : printHuman(a));

@@ -50,7 +50,16 @@ export function toFrame(r: SeparationRaster, turn: 0 | 1): FrameSeparation {
     for (let x = 0; x < gw; x++) grid[y * gw + x] = r.grid[(r.gridHeight - 1 - x) * r.gridWidth + y];
   }
   const gridDpi = (gw * r.dpi) / r.height;
-  return { width: r.height, height: r.width, dpi: r.dpi, columns, grid, gridWidth: gw, gridHeight: gh, gridDpi };
+  return {
+    width: r.height,
+    height: r.width,
+    dpi: r.dpi,
+    columns,
+    grid,
+    gridWidth: gw,
+    gridHeight: gh,
+    gridDpi,
+  };
 }
 
 /** A zone's span across the paper, mm from the paper's left edge in the frame; zone 1 first. */
@@ -85,7 +94,10 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * Percent ink per zone over the part of the zone the paper covers (null: the zone lies off the
  * paper, nothing to preset). Columns cut by a zone edge count by the share inside.
  */
-export function zoneCoverage(sep: Pick<FrameSeparation, "width" | "height" | "dpi" | "columns">, spans: ZoneSpan[]): (number | null)[] {
+export function zoneCoverage(
+  sep: Pick<FrameSeparation, "width" | "height" | "dpi" | "columns">,
+  spans: ZoneSpan[],
+): (number | null)[] {
   const pxPerMm = sep.dpi / 25.4;
   return spans.map((s) => {
     const a = Math.max(0, s.fromMm * pxPerMm);

@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
 import type { InkZoneSettings, Settings } from "../../../config/settings-schema.ts";
 import { isDiskFull } from "../../../files/disk-space.ts";
+import type { SeparationRaster } from "../../../ppf/separation-raster.ts";
 import { sheetPreset } from "../../../ppf/sheet-preset.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
@@ -18,7 +19,6 @@ import { writeProofImages } from "./proof-images.ts";
 import { RenderError } from "./render-error.ts";
 import { type LanePlan, planLanes, type RasterJob, runCost } from "./schedule.ts";
 import { orderInks, PROCESS_INKS, rasterPages, round2 } from "./separations.ts";
-import type { SeparationRaster } from "../../../ppf/separation-raster.ts";
 
 export type RenderSettings = Settings["render"];
 export type RenderEngine = "ghostscript" | "mupdf";

@@ -5,9 +5,9 @@ import { readdirSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { DiskFullError, freeBytes, isDiskFull, mb } from "../../../files/disk-space.ts";
+import { RasterAccumulator, type SeparationRaster } from "../../../ppf/separation-raster.ts";
 import { GS_BASE, gsProblems, outOfMemoryHint, runGhostscript } from "./ghostscript.ts";
 import { RenderError } from "./render-error.ts";
-import { RasterAccumulator, type SeparationRaster } from "../../../ppf/separation-raster.ts";
 import { type TiffInfo, tiffChannelCoverage, tiffComplete } from "./tiff-reader.ts";
 
 export const PROCESS_INKS = ["Cyan", "Magenta", "Yellow", "Black"] as const;
