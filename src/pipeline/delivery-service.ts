@@ -8,7 +8,8 @@ import { type DeliveryReceipt, openDeliverer } from "../delivery/index.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import { type NotifyEvent, notifyEvent } from "../notify/index.ts";
 import { findBureau } from "../rules/fields.ts";
-import { planDeliveries } from "../rules/plan.ts";
+import { type DeliveryPlan, planDeliveries } from "../rules/plan.ts";
+import { type PpfFile, planPpfDeliveries } from "../rules/plan-ppf.ts";
 import type { DeliveryRow, JobRow, JobsRepository } from "../store/jobs.repository.ts";
 import { nowIso } from "../util/time.ts";
 
@@ -46,13 +47,18 @@ export class DeliveryService {
     analysis: Analysis,
     previewPath: string | null,
     settings: Settings,
+    /** Each sheet's CIP3 PPF (presses with ink zones): one more delivery to the press per file. */
+    ppfs: PpfFile[] = [],
   ): Promise<DeliveryRow[]> {
     const existing = await this.deps.jobs.deliveries(job.id);
     if (existing.length) return existing;
-    const plans = planDeliveries(analysis, settings, job.file_name);
+    const plans: (DeliveryPlan & { localPath?: string })[] = [
+      ...planDeliveries(analysis, settings, job.file_name),
+      ...planPpfDeliveries(analysis, settings, job.file_name, ppfs),
+    ];
     const rows: DeliveryRow[] = [];
     for (const p of plans) {
-      const local = p.kind === "bureau" ? job.final_path : previewPath;
+      const local = p.localPath ?? (p.kind === "bureau" ? job.final_path : previewPath);
       const missing = p.missing ?? (local ? null : "no preview was made");
       rows.push(
         await this.deps.jobs.addDelivery({

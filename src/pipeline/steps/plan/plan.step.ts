@@ -12,7 +12,10 @@ export function planStep(deliveries: DeliveryService): Step {
       if (job.import_mode) return { info: "import mode: no delivery, no notification" };
       const analysis = JSON.parse(job.analysis as string) as Analysis;
       const preview = outputs.preview ? path.join(paths.proofs, String(job.id), outputs.preview) : null;
-      const rows = await deliveries.plan(job, analysis, preview, settings);
+      const dir = path.join(paths.proofs, String(job.id));
+      const pages = outputs.pages ?? [];
+      const ppfs = pages.flatMap((p) => (p.ppf ? [{ page: p.page, path: path.join(dir, p.ppf) }] : []));
+      const rows = await deliveries.plan(job, analysis, preview, settings, ppfs);
       const text = rows.map(
         (r) => `${r.kind} → ${r.target || "?"}${r.state === "skipped" ? ` (skipped: ${r.error})` : ""}`,
       );

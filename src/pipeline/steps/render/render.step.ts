@@ -86,7 +86,7 @@ export const renderStep: Step = {
           page: p.page,
           proof: rel(p.proof),
           thumbnail: rel(p.thumbnail),
-          ...(p.ppf ? { ppf: rel(p.ppf) } : {}),
+          ...(p.ppf ? { ppf: path.relative(outDir, p.ppf) } : {}),
           ...(p.warning ? { warning: p.warning } : {}),
           ...(p.missing ? { missing: p.missing } : {}),
         })),
