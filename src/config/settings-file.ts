@@ -73,6 +73,8 @@ function crossProblems(s: Settings): SettingsProblem[] {
   s.presses.forEach((p, i) => {
     if (p.previewTarget && !targets.has(p.previewTarget))
       out.push({ path: `presses[${i}].previewTarget`, value: p.previewTarget, expected: known });
+    if (p.inkZones?.target && !targets.has(p.inkZones.target))
+      out.push({ path: `presses[${i}].inkZones.target`, value: p.inkZones.target, expected: known });
   });
   s.targets.forEach((t, i) => {
     if (!/^(ftps?|sftp|file):\/\//i.test(t.url))
