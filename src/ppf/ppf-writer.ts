@@ -41,6 +41,41 @@ export function psString(text: string): string {
   return `${out})`;
 }
 
+/**
+ * PostScript RunLengthDecode data (PLRM 3.13.3): a length byte 0-127 copies the next n+1 bytes, 129-255
+ * repeats the next byte 257-n times, 128 ends the data. Sheets are mostly blank paper: a preview
+ * shrinks to a few percent of its 8-bit size.
+ */
+export function runLengthEncode(data: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(data.length + Math.ceil(data.length / 128) + 1);
+  let o = 0;
+  let i = 0;
+  while (i < data.length) {
+    let run = 1;
+    while (run < 128 && i + run < data.length && data[i + run] === data[i]) run++;
+    if (run >= 2) {
+      out[o++] = 257 - run;
+      out[o++] = data[i];
+      i += run;
+      continue;
+    }
+    // Literal bytes up to the next run of two or more.
+    let lit = 1;
+    while (
+      lit < 128 &&
+      i + lit < data.length &&
+      !(i + lit + 1 < data.length && data[i + lit] === data[i + lit + 1])
+    )
+      lit++;
+    out[o++] = lit - 1;
+    out.set(data.subarray(i, i + lit), o);
+    o += lit;
+    i += lit;
+  }
+  out[o++] = 128;
+  return out.subarray(0, o);
+}
+
 const num = (n: number) => String(Math.round(n * 1000) / 1000);
 
 /** The whole PPF file. */
@@ -78,12 +113,12 @@ export function writePpf(sheet: PpfSheet): Buffer {
     line(`/CIP3PreviewImageMatrix [${w} 0 0 ${-h} 0 ${h}] def`);
     line(`/CIP3PreviewImageResolution [${num(img.gridDpi)} ${num(img.gridDpi)}] def`);
     line("/CIP3PreviewImageEncoding /Binary def");
-    line("/CIP3PreviewImageCompression /None def");
+    line("/CIP3PreviewImageCompression /RunLengthDecode def");
     line("CIP3PreviewImage");
     // Film convention: the ink amount inverted.
     const data = Buffer.allocUnsafe(w * h);
     for (let i = 0; i < data.length; i++) data[i] = 255 - img.grid[i];
-    chunks.push(data);
+    chunks.push(runLengthEncode(data));
     line("");
     line("CIP3EndSeparation");
   }

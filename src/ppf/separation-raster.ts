@@ -39,9 +39,9 @@ export class RasterAccumulator {
   private readonly cols: Float64Array[];
   private readonly rowSums: Float64Array[];
   private readonly cells: Float64Array[];
-  /** Position of the next sample: pixel index (x + y * width) and channel. */
-  private pixel = 0;
-  private channel = 0;
+  /** Position of the next sample: its row and its index within the row (x * spp + channel). */
+  private y = 0;
+  private s = 0;
 
   constructor(
     info: Pick<TiffInfo, "width" | "height" | "samplesPerPixel">,
@@ -68,32 +68,46 @@ export class RasterAccumulator {
     this.cells = many(this.gridW * this.gridH);
   }
 
-  /** Adds `chunk[0..n)`, the next samples of the image in file order. */
+  /** Adds `chunk[0..n)`, the next samples of the image in file order, a row segment at a time. */
   add(chunk: Buffer, n: number): void {
-    const { spp, width } = this;
-    let pixel = this.pixel;
-    let channel = this.channel;
-    let x = pixel % width;
-    let y = (pixel - x) / width;
-    let cellRow = this.cellOfY[y] * this.gridW;
-    for (let i = 0; i < n; i++) {
-      if (y >= this.height) break; // padding after the last row
-      const v = chunk[i];
-      this.cols[channel][x] += v;
-      this.rowSums[channel][y] += v;
-      this.cells[channel][cellRow + this.cellOfX[x]] += v;
-      if (++channel === spp) {
-        channel = 0;
-        pixel++;
-        if (++x === width) {
-          x = 0;
-          y++;
-          if (y < this.height) cellRow = this.cellOfY[y] * this.gridW;
+    const { spp, width, gridW, cellOfX } = this;
+    const rowSamples = width * spp;
+    let i = 0;
+    while (i < n && this.y < this.height) {
+      const len = Math.min(n - i, rowSamples - this.s);
+      const base = this.cellOfY[this.y] * gridW;
+      if (spp === 1) {
+        // The common case (one tiffsep file per separation): local arrays, no channel arithmetic.
+        const cols = this.cols[0];
+        const cells = this.cells[0];
+        const x0 = this.s;
+        let acc = 0;
+        for (let k = 0; k < len; k++) {
+          const v = chunk[i + k];
+          const x = x0 + k;
+          cols[x] += v;
+          cells[base + cellOfX[x]] += v;
+          acc += v;
+        }
+        this.rowSums[0][this.y] += acc;
+      } else {
+        for (let k = 0; k < len; k++) {
+          const at = this.s + k;
+          const ch = at % spp;
+          const x = (at - ch) / spp;
+          const v = chunk[i + k];
+          this.cols[ch][x] += v;
+          this.cells[ch][base + cellOfX[x]] += v;
+          this.rowSums[ch][this.y] += v;
         }
       }
+      i += len;
+      this.s += len;
+      if (this.s === rowSamples) {
+        this.s = 0;
+        this.y++;
+      }
     }
-    this.pixel = pixel;
-    this.channel = channel;
   }
 
   /** The separation raster of each channel, ink as coverage (1 = one pixel at 100 %). */
@@ -105,15 +119,22 @@ export class RasterAccumulator {
     for (const c of this.cellOfX) perX[c]++;
     for (const c of this.cellOfY) perY[c]++;
     return this.cols.map((cols, ch) => {
-      const toInk = (sum: number, px: number) => (this.inkIs255 ? sum : 255 * px - sum) / 255;
-      const columns = cols.map((s) => toInk(s, height));
-      const rows = this.rowSums[ch].map((s) => toInk(s, width));
+      // tiffsep stores ink as 0: a column's ink is its pixels less what it holds.
+      const inv = !this.inkIs255;
+      const columns = new Float64Array(width);
+      for (let x = 0; x < width; x++) columns[x] = inv ? height - cols[x] / 255 : cols[x] / 255;
+      const rows = new Float64Array(height);
+      const rs = this.rowSums[ch];
+      for (let y = 0; y < height; y++) rows[y] = inv ? width - rs[y] / 255 : rs[y] / 255;
       const grid = new Uint8Array(gridW * gridH);
       const cells = this.cells[ch];
       for (let cy = 0; cy < gridH; cy++) {
+        const py = perY[cy];
         for (let cx = 0; cx < gridW; cx++) {
-          const px = perX[cx] * perY[cy];
-          grid[cy * gridW + cx] = px ? Math.round((toInk(cells[cy * gridW + cx], px) / px) * 255) : 0;
+          const px = perX[cx] * py;
+          if (!px) continue;
+          const mean = cells[cy * gridW + cx] / px; // 0..255 as stored
+          grid[cy * gridW + cx] = Math.round(inv ? 255 - mean : mean);
         }
       }
       return {

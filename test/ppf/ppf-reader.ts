@@ -105,6 +105,24 @@ class Lexer {
   }
 }
 
+/** PostScript RunLengthDecode from `start` to its end-of-data byte (128). */
+export function runLengthDecode(buf: Buffer, start: number): { data: Uint8Array; end: number } {
+  const out: number[] = [];
+  let p = start;
+  for (;;) {
+    if (p >= buf.length) throw new Error("run-length data without end-of-data");
+    const len = buf[p++];
+    if (len === 128) break;
+    if (len < 128) {
+      for (let k = 0; k <= len; k++) out.push(buf[p++]);
+    } else {
+      const v = buf[p++];
+      for (let k = 0; k < 257 - len; k++) out.push(v);
+    }
+  }
+  return { data: Uint8Array.from(out), end: p };
+}
+
 export function readPpf(buf: Buffer): PpfFile {
   const firstLines = buf.toString("latin1", 0, 200).split("\n");
   if (firstLines[0] !== "%!PS-Adobe-3.0") throw new Error("no %!PS-Adobe-3.0 line");
@@ -135,11 +153,19 @@ export function readPpf(buf: Buffer): PpfFile {
         const h = n("Height");
         const enc = (sepDict.get("CIP3PreviewImageEncoding") as { name: string }).name;
         if (enc !== "Binary") throw new Error(`encoding ${enc} not read by this test reader`);
+        const compression = (sepDict.get("CIP3PreviewImageCompression") as { name: string }).name;
         // One whitespace byte after the operator, then the samples.
         const start = lex.pos + 1;
-        const data = new Uint8Array(buf.subarray(start, start + w * h));
-        if (data.length !== w * h) throw new Error("image data cut short");
-        lex.pos = start + w * h;
+        let data: Uint8Array;
+        if (compression === "None") {
+          data = new Uint8Array(buf.subarray(start, start + w * h));
+          lex.pos = start + w * h;
+        } else if (compression === "RunLengthDecode") {
+          const r = runLengthDecode(buf, start);
+          data = r.data;
+          lex.pos = r.end;
+        } else throw new Error(`compression ${compression} not read by this test reader`);
+        if (data.length !== w * h) throw new Error(`image data holds ${data.length} samples, not ${w * h}`);
         const names = (dict.get("CIP3AdmSeparationNames") as string[]) ?? [];
         out.images.push({
           name: names[out.images.length],
@@ -150,7 +176,7 @@ export function readPpf(buf: Buffer): PpfFile {
           matrix: sepDict.get("CIP3PreviewImageMatrix") as number[],
           resolution: sepDict.get("CIP3PreviewImageResolution") as number[],
           encoding: enc,
-          compression: (sepDict.get("CIP3PreviewImageCompression") as { name: string }).name,
+          compression,
           data,
         });
       } else throw new Error(`unknown operator ${op}`);
