@@ -90,6 +90,39 @@ export class RasterAccumulator {
           acc += v;
         }
         this.rowSums[0][this.y] += acc;
+      } else if (spp === 4 && this.s % 4 === 0 && len % 4 === 0) {
+        // The CMYK composite (process-only pages): whole pixels, channels unrolled.
+        const [c0, c1, c2, c3] = this.cols;
+        const [g0, g1, g2, g3] = this.cells;
+        const x0 = this.s / 4;
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let k = 0, x = x0; k < len; k += 4, x++) {
+          const cell = base + cellOfX[x];
+          const v0 = chunk[i + k];
+          const v1 = chunk[i + k + 1];
+          const v2 = chunk[i + k + 2];
+          const v3 = chunk[i + k + 3];
+          c0[x] += v0;
+          c1[x] += v1;
+          c2[x] += v2;
+          c3[x] += v3;
+          g0[cell] += v0;
+          g1[cell] += v1;
+          g2[cell] += v2;
+          g3[cell] += v3;
+          a0 += v0;
+          a1 += v1;
+          a2 += v2;
+          a3 += v3;
+        }
+        const y = this.y;
+        this.rowSums[0][y] += a0;
+        this.rowSums[1][y] += a1;
+        this.rowSums[2][y] += a2;
+        this.rowSums[3][y] += a3;
       } else {
         for (let k = 0; k < len; k++) {
           const at = this.s + k;
