@@ -109,8 +109,10 @@ export function registerAnalyzeCommands(program: Command): void {
       }
       const { renderToDir } = await import("../pipeline/steps/render/index.ts");
       const { inkZonesOfPresses } = await import("../ppf/press-zones.ts");
+      const { sheetSideOf } = await import("../ppf/sheet-side.ts");
       const out = await renderToDir(file, a, settings.render, o.out, {
         inkZones: inkZonesOfPresses(settings.presses),
+        sideOf: sheetSideOf(settings.presses),
       });
       process.stdout.write(`${JSON.stringify(out)}\n`);
     });

@@ -5,6 +5,15 @@ import { DEFAULT_PDF_MEMORY_LIMIT_MB, DEFAULT_PDF_WORKERS } from "./analysis-def
 
 const name = z.string().trim().min(1, "must not be empty").max(100);
 
+const regexText = z.string().refine((s) => {
+  try {
+    new RegExp(s, "iu");
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be a valid regular expression");
+
 /**
  * The press's ink zones, across the sheet (along the gripper edge), centred on the plate's centre
  * line as the press centres the sheet. Zone 1 is at `startEdge`, seen with the gripper edge at the
@@ -18,6 +27,11 @@ export const inkZonesSchema = z.strictObject({
   target: z.string().optional(),
   folder: z.string().default(""),
   nameTemplate: z.string().default("{name}_{sheet}.ppf"),
+  /**
+   * Regexes (case-insensitive, Unicode) for mark text that says a page is the sheet's back (the
+   * PPF's side). Empty: the built-in words (src/ppf/sheet-side.ts).
+   */
+  backMarks: z.array(regexText).default([]),
 });
 
 export const pressSchema = z.strictObject({

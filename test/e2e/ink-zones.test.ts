@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Analysis } from "../../src/analysis/types.ts";
+import { inkZonesSchema } from "../../src/config/settings-schema.ts";
 import { buildSheet, testSettings, threeMarks } from "../fixtures/signa.ts";
 import {
   dropInto,
@@ -28,15 +29,7 @@ beforeAll(async () => {
   server = await startServer();
   const s = testSettings();
   const speedmaster = s.presses.find((p) => p.name === "Speedmaster");
-  if (speedmaster)
-    speedmaster.inkZones = {
-      enabled: true,
-      count: 32,
-      widthMm: 32.5,
-      startEdge: "left",
-      folder: "",
-      nameTemplate: "{name}_{sheet}.ppf",
-    };
+  if (speedmaster) speedmaster.inkZones = inkZonesSchema.parse({ count: 32, widthMm: 32.5 });
   await server.ctx.settingsRepo.save(s);
   browser = await launch();
   dropInto(

@@ -13,6 +13,7 @@ import {
   type PageSpec,
   type Rect,
 } from "../../src/pipeline/steps/render/test-fixtures.ts";
+import { sheetSideOf } from "../../src/ppf/sheet-side.ts";
 import { signaAnalysis, signaSheet } from "../fixtures/analysis.ts";
 import { testSettings } from "../fixtures/signa.ts";
 import { pressZoneCoverage, readPpf } from "./ppf-reader.ts";
@@ -219,6 +220,21 @@ describe("ink zones and CIP3 PPF", () => {
     expect(ppf.separationNames).toEqual(cmyk);
     const fromImage = pressZoneCoverage(ppf.images[0], ppf.extentPt, pressZones(zones, 50, 400));
     expectWithinOnePoint(fromImage, page.inkZones?.separations.Cyan ?? []);
+  }, 60_000);
+
+  it("a sheet whose marks say it is the back is written as the back", async () => {
+    const back = await renderSheets({
+      pdfPath: pdf,
+      analysis: signaAnalysis({ file: pdf, sheets: [sheet(1, { marks: { SheetText: "Лист 1 — Оборот" } })] }),
+      settings,
+      outDir: path.join(dir, "back"),
+      inkZones: () => zones,
+      sideOf: sheetSideOf([{ name: "Speedmaster", inkZones: zones }]),
+    });
+    expect(back.pages[0].inkZones?.side).toBe("back");
+    expect(readPpf(readFileSync(back.pages[0].ppf as string)).side).toBe("Back");
+    // The zones are the same whichever side: the press meets the sheet as the plate shows it.
+    expect(inkedZones(back.pages[0].inkZones?.separations.Cyan ?? [])).toEqual([3, 4, 5]);
   }, 60_000);
 
   it("a press without ink zones gets neither zones nor a PPF", async () => {

@@ -232,6 +232,9 @@ export const en = {
   "admin.inkZonesFolder": "PPF folder",
   "admin.inkZonesName": "PPF file name",
   "admin.inkZonesNameHint": "Template; {sheet} is the sheet (page) number",
+  "admin.inkZonesBackMarks": "Back-side mark patterns",
+  "admin.inkZonesBackMarksHint":
+    "One regular expression per line for mark text that says the page is the sheet's back; empty: the words Back, Verso, Widerdruck, Оборот",
   "admin.templateHint": "Template, e.g. {plateFolder}",
   "admin.testBureau": "Test bureau",
   "admin.testBureauHint": "Processed and delivered, never notified",

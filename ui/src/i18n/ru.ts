@@ -233,6 +233,9 @@ export const ru: Record<Key, string> = {
   "admin.inkZonesFolder": "Папка PPF",
   "admin.inkZonesName": "Имя файла PPF",
   "admin.inkZonesNameHint": "Шаблон; {sheet} — номер листа (страницы)",
+  "admin.inkZonesBackMarks": "Шаблоны метки оборота",
+  "admin.inkZonesBackMarksHint":
+    "Одно регулярное выражение в строке для текста метки, означающего оборот листа; пусто: слова Back, Verso, Widerdruck, Оборот",
   "admin.templateHint": "Шаблон, например {plateFolder}",
   "admin.testBureau": "Тестовый выводильщик",
   "admin.testBureauHint": "Обрабатывается и отправляется, но без уведомлений",

@@ -73,6 +73,8 @@ export interface RenderInput {
   inkZones?: InkZonesOf;
   /** CIP3AdmJobName of the PPF files (default: the PDF's name without extension). */
   jobName?: string;
+  /** Which side a sheet is, for its PPF (default: front). */
+  sideOf?: (sheet: Sheet | undefined) => "front" | "back";
 }
 
 export type InkZonesOf = (sheet: Sheet | undefined) => InkZoneSettings | null | undefined;
@@ -95,6 +97,7 @@ interface Job {
   proofPages?: "all" | "first";
   inkZones?: InkZonesOf;
   jobName?: string;
+  sideOf?: (sheet: Sheet | undefined) => "front" | "back";
 }
 
 const APPROX_WARNING =
@@ -311,6 +314,7 @@ async function run(job: Job): Promise<RenderResult> {
           sheet: sheets.get(plan.page),
           zones: plan.zones as InkZoneSettings,
           jobName,
+          side: job.sideOf?.(sheets.get(plan.page)) ?? "front",
         });
         if (!preset) return;
         result.inkZones = preset.inkZones;
@@ -488,7 +492,13 @@ export async function measureInks(
   pdfPath: string,
   analysis: Analysis,
   settings: RenderSettings,
-  opts: { signal?: AbortSignal; tmpDir?: string; crop?: Cropper; inkZones?: InkZonesOf } = {},
+  opts: {
+    signal?: AbortSignal;
+    tmpDir?: string;
+    crop?: Cropper;
+    inkZones?: InkZonesOf;
+    sideOf?: (sheet: Sheet | undefined) => "front" | "back";
+  } = {},
 ): Promise<Analysis> {
   const result = await run({ pdfPath, analysis, settings, outDir: null, ...opts });
   return withInks(analysis, result);
@@ -509,6 +519,7 @@ export async function renderToDir(
     crop?: Cropper;
     proofPages?: "all" | "first";
     inkZones?: InkZonesOf;
+    sideOf?: (sheet: Sheet | undefined) => "front" | "back";
   } = {},
 ): Promise<RenderResult & { analysisJson: string }> {
   const result = await renderSheets({ pdfPath, analysis, settings, outDir, ...opts });

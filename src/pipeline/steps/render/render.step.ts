@@ -7,6 +7,7 @@ import { DiskFullError, ensureRoom, isDiskFull, mb } from "../../../files/disk-s
 import { CropLimitError, cropIsolated, limitsOf } from "../../../isolation/isolated.ts";
 import { sharedPool } from "../../../isolation/pdf-pool.ts";
 import { inkZonesOfPresses } from "../../../ppf/press-zones.ts";
+import { sheetSideOf } from "../../../ppf/sheet-side.ts";
 import type { Step } from "../../step.ts";
 import { renderSheets, withInks } from "./index.ts";
 import { estimateScratch } from "./scratch-estimate.ts";
@@ -57,6 +58,7 @@ export const renderStep: Step = {
         tmpDir,
         crop,
         inkZones: inkZonesOfPresses(settings.presses),
+        sideOf: sheetSideOf(settings.presses),
         jobName: path.basename(job.file_name).replace(/\.pdf$/i, ""),
       });
     } catch (e) {

@@ -43,6 +43,13 @@ export const pressFields = (s: Settings): Field[] => [
     placeholder: "{name}_{sheet}.ppf",
     hint: "admin.inkZonesNameHint",
   },
+  {
+    key: "inkZones.backMarks",
+    label: "admin.inkZonesBackMarks",
+    type: "lines",
+    wide: true,
+    hint: "admin.inkZonesBackMarksHint",
+  },
 ];
 
 export const bureauFields = (s: Settings): Field[] => [
