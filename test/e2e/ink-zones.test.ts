@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Analysis } from "../../src/analysis/types.ts";
 import { inkZonesSchema } from "../../src/config/settings-schema.ts";
 import { buildSheet, testSettings, threeMarks } from "../fixtures/signa.ts";
+import { readPpf } from "../ppf/ppf-reader.ts";
 import {
   dropInto,
   ensureUiBuilt,
@@ -83,6 +84,13 @@ describe("ink zones on the job page", () => {
     const label = await charts.first().locator("[role=img]").getAttribute("aria-label");
     expect(label).toContain("Cyan по красочным зонам:");
     expect(label).toContain(`${first + 1}: `);
+    // The PPF the press gets is one link away, saved rather than shown.
+    const link = section.locator("a[download]");
+    await expect(link.textContent()).resolves.toBe("Файл CIP3 PPF для машины");
+    const res = await page.request.get((await link.getAttribute("href")) as string);
+    expect(res.status()).toBe(200);
+    expect(res.headers()["content-disposition"]).toMatch(/^attachment/);
+    expect(readPpf(await res.body()).separationNames).toEqual(sheet.colorants);
     await shot(page, "job-ink-zones-ru");
     // Printed, the charts stay (small, one per separation).
     await page.emulateMedia({ media: "print" });

@@ -135,6 +135,7 @@ export const en = {
   "job.inkZonesOf": "{name} per ink zone: {zones}",
   "job.inkZonesNone": "no ink",
   "job.zoneOffPaper": "off the paper",
+  "job.ppfDownload": "CIP3 PPF file for the press",
   "job.marks": "Signa marks ({n})",
   "job.deliveries": "Deliveries",
   "job.noDeliveries": "No deliveries.",

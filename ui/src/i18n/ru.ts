@@ -137,6 +137,7 @@ export const ru: Record<Key, string> = {
   "job.inkZonesOf": "{name} по красочным зонам: {zones}",
   "job.inkZonesNone": "без краски",
   "job.zoneOffPaper": "вне бумаги",
+  "job.ppfDownload": "Файл CIP3 PPF для машины",
   "job.marks": "Метки Signa ({n})",
   "job.deliveries": "Отправки",
   "job.noDeliveries": "Отправок нет.",

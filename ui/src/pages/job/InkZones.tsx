@@ -47,7 +47,7 @@ function ZoneChart({ name, values }: { name: string; values: (number | null)[] }
   );
 }
 
-export default function InkZones({ zones }: { zones: Zones }) {
+export default function InkZones({ zones, ppfUrl }: { zones: Zones; ppfUrl?: string }) {
   const { t, f } = useI18n();
   return (
     <section className="ink-zones" aria-label={t("job.inkZones")}>
@@ -62,6 +62,13 @@ export default function InkZones({ zones }: { zones: Zones }) {
           })}
         </span>
       </h4>
+      {ppfUrl ? (
+        <p className="small">
+          <a href={ppfUrl} download>
+            {t("job.ppfDownload")}
+          </a>
+        </p>
+      ) : null}
       {Object.entries(zones.separations).map(([name, values]) => (
         <ZoneChart key={name} name={name} values={values} />
       ))}

@@ -17,7 +17,7 @@ export function PageCard({
 }: {
   jobId: number;
   sheet: Sheet;
-  out?: { page: number; proof: string | null; thumbnail: string | null; warning?: string };
+  out?: { page: number; proof: string | null; thumbnail: string | null; warning?: string; ppf?: string };
   onOpen?: () => void;
 }) {
   const { t, tx, f } = useI18n();
@@ -104,7 +104,7 @@ export function PageCard({
       </table>
       {sheet.inkZones ? (
         <Suspense fallback={<p className="muted small">…</p>}>
-          <InkZones zones={sheet.inkZones} />
+          <InkZones zones={sheet.inkZones} ppfUrl={out?.ppf ? fileUrl(jobId, out.ppf) : undefined} />
         </Suspense>
       ) : null}
       {marks.length ? (
