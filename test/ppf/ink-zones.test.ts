@@ -237,6 +237,23 @@ describe("ink zones and CIP3 PPF", () => {
     expect(inkedZones(back.pages[0].inkZones?.separations.Cyan ?? [])).toEqual([3, 4, 5]);
   }, 60_000);
 
+  it("without Ghostscript (MuPDF fallback) a sheet says it has no ink zones and why, its inks stay", async () => {
+    const before = process.env.PDFUPLOAD_NO_GS;
+    process.env.PDFUPLOAD_NO_GS = "1";
+    try {
+      const r2 = await render(signaAnalysis({ file: pdf, sheets: [sheet(1)] }), zones, "nogs");
+      expect(r2.engine).toBe("mupdf");
+      expect(r2.pages[0].inkZones).toBeUndefined();
+      expect(r2.pages[0].ppf).toBeUndefined();
+      expect(r2.pages[0].warning).toMatch(/ink zones and the CIP3 PPF need Ghostscript/);
+      expect(r2.warnings.join(" ")).toMatch(/page 1: .*ink zones/);
+      expect(r2.pages[0].inks.Cyan).toBeGreaterThan(0);
+    } finally {
+      if (before === undefined) delete process.env.PDFUPLOAD_NO_GS;
+      else process.env.PDFUPLOAD_NO_GS = before;
+    }
+  }, 60_000);
+
   it("a press without ink zones gets neither zones nor a PPF", async () => {
     const none = await render(
       signaAnalysis({ file: pdf, sheets: [sheet(1, { press: "Planeta" })] }),

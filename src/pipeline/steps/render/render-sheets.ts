@@ -367,6 +367,17 @@ async function run(job: Job): Promise<RenderResult> {
         warning: `not rendered (no ${missing.join(", ")}): ${errText(failures.get(plan.page) ?? "unknown failure")}`,
       });
     }
+    // A press with ink zones on that gets no zones or PPF for a rendered sheet is told why, never
+    // left to guess (the MuPDF fallback has no separations to measure them from).
+    for (const p of pages) {
+      const plan = plans.find((x) => x.page === p.page);
+      if (!plan?.zones?.enabled || p.inkZones || p.missing?.includes("inks")) continue;
+      const why =
+        engine === "mupdf"
+          ? "ink zones and the CIP3 PPF need Ghostscript's separations"
+          : "no separation was measured for ink zones";
+      if (!p.warning?.includes("ink zones")) p.warning = `${p.warning ? `${p.warning}; ` : ""}${why}`;
+    }
     for (const p of pages) if (p.warning) warnings.push(`page ${p.page}: ${p.warning}`);
     return {
       previewPdf,
