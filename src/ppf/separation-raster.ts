@@ -38,7 +38,8 @@ export class RasterAccumulator {
   private readonly cellOfY: Int32Array;
   private readonly cols: Float64Array[];
   private readonly rowSums: Float64Array[];
-  private readonly cells: Float64Array[];
+  /** Integer sums (a cell holds at most a few hundred pixels of 255): half the memory of floats. */
+  private readonly cells: Uint32Array[];
   /** Position of the next sample: its row and its index within the row (x * spp + channel). */
   private y = 0;
   private s = 0;
@@ -65,7 +66,7 @@ export class RasterAccumulator {
     const many = (n: number) => Array.from({ length: this.spp }, () => new Float64Array(n));
     this.cols = many(this.width);
     this.rowSums = many(this.height);
-    this.cells = many(this.gridW * this.gridH);
+    this.cells = Array.from({ length: this.spp }, () => new Uint32Array(this.gridW * this.gridH));
   }
 
   /** Adds `chunk[0..n)`, the next samples of the image in file order, a row segment at a time. */
