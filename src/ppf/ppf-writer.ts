@@ -116,8 +116,9 @@ export function writePpf(sheet: PpfSheet): Buffer {
     line("/CIP3PreviewImageCompression /RunLengthDecode def");
     line("CIP3PreviewImage");
     // Film convention: the ink amount inverted.
+    const grid = img.grid;
     const data = Buffer.allocUnsafe(w * h);
-    for (let i = 0; i < data.length; i++) data[i] = 255 - img.grid[i];
+    for (let i = 0; i < data.length; i++) data[i] = 255 - grid[i];
     chunks.push(runLengthEncode(data));
     line("");
     line("CIP3EndSeparation");
