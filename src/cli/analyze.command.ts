@@ -79,8 +79,10 @@ export function registerAnalyzeCommands(program: Command): void {
           if (o.inks && !a.error) {
             const { measureInks } = await import("../pipeline/steps/render/index.ts");
             const { inkZonesOfPresses } = await import("../ppf/press-zones.ts");
+            const { sheetSideOf } = await import("../ppf/sheet-side.ts");
             a = await measureInks(file, a, settings.render, {
               inkZones: inkZonesOfPresses(settings.presses),
+              sideOf: sheetSideOf(settings.presses),
             });
           }
           if (a.error) refused = true;
