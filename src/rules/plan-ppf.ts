@@ -26,7 +26,7 @@ export function planPpfDeliveries(
 ): PpfPlan[] {
   const base = jobFields(analysis, settings, { ...opts, originalName });
   const targets = new Set(settings.targets.map((t) => t.name));
-  return files.map((f) => {
+  const plans = files.map((f): PpfPlan => {
     const sheet = analysis.sheets.find((s) => s.page === f.page);
     const press = findPress(settings, sheet?.press ?? null);
     const plan: PpfPlan = {
@@ -66,4 +66,16 @@ export function planPpfDeliveries(
     }
     return plan;
   });
+  // A name rule without {sheet} would send every sheet's PPF over the one before: the sheet number
+  // goes before the extension of each name that is not unique.
+  const where = (p: PpfPlan) => `${p.target}/${p.remoteDir}/${p.remoteName}`;
+  const seen = new Map<string, number>();
+  for (const p of plans) if (p.remoteName) seen.set(where(p), (seen.get(where(p)) ?? 0) + 1);
+  for (const p of plans) {
+    if (!p.remoteName || (seen.get(where(p)) ?? 0) < 2) continue;
+    const dot = p.remoteName.lastIndexOf(".");
+    const [stem, ext] = dot > 0 ? [p.remoteName.slice(0, dot), p.remoteName.slice(dot)] : [p.remoteName, ""];
+    p.remoteName = `${stem}_${p.page}${ext}`;
+  }
+  return plans;
 }
