@@ -40,6 +40,11 @@ export interface SheetPresetInput {
   jobName: string;
   side?: "front" | "back";
   created?: Date;
+  /**
+   * Ghostscript ran out of spot separations on this page: a listed plate without a raster may then
+   * carry ink that was folded into CMYK, so its zones are unknown (null), not empty.
+   */
+  spotsFolded?: boolean;
 }
 
 export interface SheetPreset {
@@ -58,8 +63,10 @@ export function sheetPreset(input: SheetPresetInput): SheetPreset | null {
   const spans = zoneSpans(input.zones, paperWidthMm, input.sheet);
   const separations: InkZones["separations"] = {};
   for (const f of framed) {
+    if (!f.frame && input.spotsFolded) separations[f.name] = spans.map(() => null);
     // A listed plate with nothing drawn: every zone on the paper is measured empty.
-    separations[f.name] = zoneCoverage(f.frame ?? { ...ref, columns: new Float64Array(ref.width) }, spans);
+    else
+      separations[f.name] = zoneCoverage(f.frame ?? { ...ref, columns: new Float64Array(ref.width) }, spans);
   }
   const side = input.side ?? "front";
   const ppfSeps: PpfSeparation[] = framed.map((f) => ({ name: f.name, image: f.frame }));

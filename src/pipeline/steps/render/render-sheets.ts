@@ -279,7 +279,13 @@ async function run(job: Job): Promise<RenderResult> {
               const result = pageResult(plan, inks, false);
               if (pass.problem)
                 result.warning = `Ghostscript reported problems on this page: ${pass.problem}`;
-              if (plan.zones?.enabled && pass.rasters) await addPreset(plan, pass.rasters, result);
+              if (plan.zones?.enabled && pass.rasters)
+                await addPreset(
+                  plan,
+                  pass.rasters,
+                  result,
+                  /More spot colours than/.test(pass.problem ?? ""),
+                );
               rendered.set(plan.page, result);
             } catch (e) {
               failures.set(plan.page, e);
@@ -305,6 +311,7 @@ async function run(job: Job): Promise<RenderResult> {
       plan: PagePlan,
       rasters: Map<string, SeparationRaster>,
       result: PageRender,
+      spotsFolded: boolean,
     ): Promise<void> => {
       try {
         const preset = sheetPreset({
@@ -315,6 +322,7 @@ async function run(job: Job): Promise<RenderResult> {
           zones: plan.zones as InkZoneSettings,
           jobName,
           side: job.sideOf?.(sheets.get(plan.page)) ?? "front",
+          spotsFolded,
         });
         if (!preset) return;
         result.inkZones = preset.inkZones;
