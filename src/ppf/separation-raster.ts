@@ -83,13 +83,24 @@ export class RasterAccumulator {
         const cells = this.cells[0];
         const x0 = this.s;
         let acc = 0;
+        // A cell's pixels follow each other along the row: summed locally, stored once per cell.
+        let cell = cellOfX[x0];
+        let cellAcc = 0;
         for (let k = 0; k < len; k++) {
           const v = chunk[i + k];
           const x = x0 + k;
           cols[x] += v;
-          cells[base + cellOfX[x]] += v;
-          acc += v;
+          const c = cellOfX[x];
+          if (c !== cell) {
+            cells[base + cell] += cellAcc;
+            acc += cellAcc;
+            cell = c;
+            cellAcc = 0;
+          }
+          cellAcc += v;
         }
+        cells[base + cell] += cellAcc;
+        acc += cellAcc;
         this.rowSums[0][this.y] += acc;
       } else if (spp === 4 && this.s % 4 === 0 && len % 4 === 0) {
         // The CMYK composite (process-only pages): whole pixels, channels unrolled.
@@ -100,8 +111,30 @@ export class RasterAccumulator {
         let a1 = 0;
         let a2 = 0;
         let a3 = 0;
+        // As for one channel: each cell's run of pixels summed locally (flushed inline: a closure
+        // over these counters costs V8 its fast path).
+        let cell = cellOfX[x0];
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
         for (let k = 0, x = x0; k < len; k += 4, x++) {
-          const cell = base + cellOfX[x];
+          const c = cellOfX[x];
+          if (c !== cell) {
+            g0[base + cell] += s0;
+            g1[base + cell] += s1;
+            g2[base + cell] += s2;
+            g3[base + cell] += s3;
+            a0 += s0;
+            a1 += s1;
+            a2 += s2;
+            a3 += s3;
+            s0 = 0;
+            s1 = 0;
+            s2 = 0;
+            s3 = 0;
+            cell = c;
+          }
           const v0 = chunk[i + k];
           const v1 = chunk[i + k + 1];
           const v2 = chunk[i + k + 2];
@@ -110,15 +143,19 @@ export class RasterAccumulator {
           c1[x] += v1;
           c2[x] += v2;
           c3[x] += v3;
-          g0[cell] += v0;
-          g1[cell] += v1;
-          g2[cell] += v2;
-          g3[cell] += v3;
-          a0 += v0;
-          a1 += v1;
-          a2 += v2;
-          a3 += v3;
+          s0 += v0;
+          s1 += v1;
+          s2 += v2;
+          s3 += v3;
         }
+        g0[base + cell] += s0;
+        g1[base + cell] += s1;
+        g2[base + cell] += s2;
+        g3[base + cell] += s3;
+        a0 += s0;
+        a1 += s1;
+        a2 += s2;
+        a3 += s3;
         const y = this.y;
         this.rowSums[0][y] += a0;
         this.rowSums[1][y] += a1;

@@ -49,6 +49,32 @@ describe("sheet preset", () => {
     expect(readPpf(p?.ppf as Buffer).separationNames).toEqual(["Cyan", "Spot", "Lack"]);
   });
 
+  it("a 4-channel CMYK composite (ink as 255) gives each channel what one-channel files give", () => {
+    const w = 97;
+    const h = 61;
+    const ink = (x: number, y: number, ch: number) => ((x * (ch + 3) + y * 7 * (ch + 1)) % 256) & 255;
+    const cmyk = Buffer.alloc(w * h * 4);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) for (let ch = 0; ch < 4; ch++) cmyk[(y * w + x) * 4 + ch] = ink(x, y, ch);
+    const four = new RasterAccumulator({ width: w, height: h, samplesPerPixel: 4 }, 72, true);
+    // Chunks of whole pixels that cut rows anywhere, as the TIFF reader hands them over.
+    for (let o = 0; o < cmyk.length; o += 4 * 37)
+      four.add(cmyk.subarray(o, o + 4 * 37), Math.min(4 * 37, cmyk.length - o));
+    const got = four.result();
+    for (let ch = 0; ch < 4; ch++) {
+      const one = Buffer.alloc(w * h);
+      for (let i = 0; i < w * h; i++) one[i] = 255 - cmyk[i * 4 + ch];
+      const single = new RasterAccumulator({ width: w, height: h, samplesPerPixel: 1 }, 72, false);
+      single.add(one, one.length);
+      const want = single.result()[0];
+      expect(got[ch].grid).toEqual(want.grid);
+      expect([...got[ch].columns].map((v) => v.toFixed(6))).toEqual(
+        [...want.columns].map((v) => v.toFixed(6)),
+      );
+      expect([...got[ch].rows].map((v) => v.toFixed(6))).toEqual([...want.rows].map((v) => v.toFixed(6)));
+    }
+  });
+
   it("a listed plate without a raster is unknown, not empty, when spots were folded into CMYK", () => {
     const p = sheetPreset({
       page: 1,
