@@ -189,6 +189,7 @@ export class RasterAccumulator {
     const perY = new Float64Array(gridH);
     for (const c of this.cellOfX) perX[c]++;
     for (const c of this.cellOfY) perY[c]++;
+    const invX = perX.map((n) => (n ? 1 / n : 0));
     return this.cols.map((cols, ch) => {
       // tiffsep stores ink as 0: a column's ink is its pixels less what it holds.
       const inv = !this.inkIs255;
@@ -199,13 +200,15 @@ export class RasterAccumulator {
       for (let y = 0; y < height; y++) rows[y] = inv ? width - rs[y] / 255 : rs[y] / 255;
       const grid = new Uint8Array(gridW * gridH);
       const cells = this.cells[ch];
+      // Per-cell mean through reciprocals; a Uint8Array truncates, so +0.5 rounds.
       for (let cy = 0; cy < gridH; cy++) {
-        const py = perY[cy];
+        if (!perY[cy]) continue; // never with a grid no finer than the raster; no pixels, no ink
+        const ry = 1 / perY[cy];
+        const row = cy * gridW;
         for (let cx = 0; cx < gridW; cx++) {
-          const px = perX[cx] * py;
-          if (!px) continue;
-          const mean = cells[cy * gridW + cx] / px; // 0..255 as stored
-          grid[cy * gridW + cx] = Math.round(inv ? 255 - mean : mean);
+          if (!invX[cx]) continue;
+          const mean = cells[row + cx] * invX[cx] * ry; // 0..255 as stored
+          grid[row + cx] = inv ? 255.5 - mean : mean + 0.5;
         }
       }
       return {
