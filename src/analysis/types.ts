@@ -26,6 +26,18 @@ export type BureauBy = "mark" | "file-name" | "hot-folder" | "operator" | null;
 /** Where the plate count comes from: Signa's colorant lists, or the separations that carry ink. */
 export type PlatesBy = "signa" | "separations" | null;
 
+/** Ink coverage per press ink zone (presses with ink zones on, after render or with --inks). */
+export interface InkZones {
+  count: number;
+  widthMm: number;
+  /** Zone 1's edge, seen with the gripper edge at the bottom. */
+  startEdge: "left" | "right";
+  /** The side the CIP3 PPF file describes. */
+  side: "front" | "back";
+  /** Percent per zone, zone 1 first, over the part of each zone the paper covers; null: off the paper. */
+  separations: Record<string, (number | null)[]>;
+}
+
 export interface Sheet {
   /** 1-based page number; one page = one complect (plate set). */
   page: number;
@@ -63,6 +75,8 @@ export interface Sheet {
   blankPlates?: string[];
   /** Separations that carry ink but are not listed: Signa makes no plate for them. */
   missingPlates?: string[];
+  /** Ink-key presets: coverage per ink zone and separation (the press has ink zones on). */
+  inkZones?: InkZones;
 }
 
 export interface Analysis {

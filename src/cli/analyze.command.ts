@@ -119,7 +119,12 @@ export function registerAnalyzeCommands(program: Command): void {
           let a = await read(file);
           if (o.inks && !a.error) {
             const { measureInks } = await import("../pipeline/steps/render/index.ts");
-            a = await measureInks(file, a, settings.render);
+            const { inkZonesOfPresses } = await import("../ppf/press-zones.ts");
+            const { sheetSideOf } = await import("../ppf/sheet-side.ts");
+            a = await measureInks(file, a, settings.render, {
+              inkZones: inkZonesOfPresses(settings.presses),
+              sideOf: sheetSideOf(settings.presses),
+            });
           }
           if (a.error) refused = true;
           process.stdout.write(o.json ? `${JSON.stringify(a)}\n` : printHuman(a));
@@ -153,7 +158,12 @@ export function registerAnalyzeCommands(program: Command): void {
         return;
       }
       const { renderToDir } = await import("../pipeline/steps/render/index.ts");
-      const out = await renderToDir(file, a, settings.render, o.out);
+      const { inkZonesOfPresses } = await import("../ppf/press-zones.ts");
+      const { sheetSideOf } = await import("../ppf/sheet-side.ts");
+      const out = await renderToDir(file, a, settings.render, o.out, {
+        inkZones: inkZonesOfPresses(settings.presses),
+        sideOf: sheetSideOf(settings.presses),
+      });
       process.stdout.write(o.json ? `${JSON.stringify(out)}\n` : printRendered(a, out));
     });
 }

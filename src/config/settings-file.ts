@@ -99,6 +99,10 @@ function crossProblems(input: unknown): SettingsProblem[] {
     const target = text(p.previewTarget);
     if (target && !targets.has(foldName(target)))
       out.push({ path: `presses[${i}].previewTarget`, value: target, expected: known });
+    const zones = (p.inkZones ?? {}) as Record<string, unknown>;
+    const ppfTarget = text(zones.target);
+    if (ppfTarget && !targets.has(foldName(ppfTarget)))
+      out.push({ path: `presses[${i}].inkZones.target`, value: ppfTarget, expected: known });
   });
   entries(doc.targets).forEach((t, i) => {
     const url = text(t.url);

@@ -5,6 +5,35 @@ import { DEFAULT_PDF_MEMORY_LIMIT_MB, DEFAULT_PDF_WORKERS } from "./analysis-def
 
 const name = z.string().trim().min(1, "must not be empty").max(100);
 
+const regexText = z.string().refine((s) => {
+  try {
+    new RegExp(s, "iu");
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be a valid regular expression");
+
+/**
+ * The press's ink zones, across the sheet (along the gripper edge), centred on the plate's centre
+ * line as the press centres the sheet. Zone 1 is at `startEdge`, seen with the gripper edge at the
+ * bottom (the plate's frame). The PPF goes to `target` (default: the press's preview target).
+ */
+export const inkZonesSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  count: z.number().int().min(1).max(100).default(32),
+  widthMm: z.number().positive().max(200).default(32.5),
+  startEdge: z.enum(["left", "right"]).default("left"),
+  target: z.string().optional(),
+  folder: z.string().default(""),
+  nameTemplate: z.string().default("{name}_{sheet}.ppf"),
+  /**
+   * Regexes (case-insensitive, Unicode) for mark text that says a page is the sheet's back (the
+   * PPF's side). Empty: the built-in words (src/ppf/sheet-side.ts).
+   */
+  backMarks: z.array(regexText).default([]),
+});
+
 export const pressSchema = z.strictObject({
   name,
   plateWidthMm: z.number().positive().max(3000),
@@ -19,6 +48,8 @@ export const pressSchema = z.strictObject({
   previewFolder: z.string().default(""),
   /** File name template for the preview. */
   previewName: z.string().default("{name}.pdf"),
+  /** Ink-key presets: per-zone coverage of each separation and a CIP3 PPF file per sheet. */
+  inkZones: inkZonesSchema.optional(),
 });
 
 export const bureauSchema = z.strictObject({
@@ -190,6 +221,7 @@ export const settingsSchema = z.strictObject({
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type Press = z.infer<typeof pressSchema>;
+export type InkZoneSettings = z.infer<typeof inkZonesSchema>;
 export type Bureau = z.infer<typeof bureauSchema>;
 export type Target = z.infer<typeof targetSchema>;
 export type Recipient = z.infer<typeof recipientSchema>;

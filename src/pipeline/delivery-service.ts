@@ -10,7 +10,8 @@ import { type DeliveryReceipt, openDeliverer } from "../delivery/index.ts";
 import type { EventBus } from "../events/event-bus.ts";
 import { type NotifyEvent, notifyEvent } from "../notify/index.ts";
 import { findBureau } from "../rules/fields.ts";
-import { planDeliveries } from "../rules/plan.ts";
+import { type DeliveryPlan, planDeliveries } from "../rules/plan.ts";
+import { type PpfFile, planPpfDeliveries } from "../rules/plan-ppf.ts";
 import type { DeliveryRow, JobRow, JobsRepository } from "../store/jobs.repository.ts";
 import { findByName } from "../util/names.ts";
 import { note, noteToColumn } from "../util/note.ts";
@@ -53,23 +54,38 @@ export class DeliveryService {
     analysis: Analysis,
     previewPath: string | null,
     settings: Settings,
-    opts: { previewError?: string | null } = {},
+    opts: {
+      previewError?: string | null;
+      /** Each sheet's CIP3 PPF (presses with ink zones): one more delivery to the press per file. */
+      ppfs?: PpfFile[];
+    } = {},
   ): Promise<DeliveryRow[]> {
     const existing = await this.deps.jobs.deliveries(job.id);
-    const plans = planDeliveries(analysis, settings, job.file_name).filter(
-      (p) => !existing.some((d) => d.kind === (p.kind === "bureau" ? "bureau" : "press")),
+    const localOf = (p: DeliveryPlan & { localPath?: string }) =>
+      p.localPath ?? (p.kind === "bureau" ? job.final_path : previewPath);
+    // A resumed or "make missing outputs" run plans only what has no row yet (same kind, same file).
+    const plans = [
+      ...planDeliveries(analysis, settings, job.file_name),
+      ...planPpfDeliveries(analysis, settings, job.file_name, opts.ppfs ?? []),
+    ].filter(
+      (p: DeliveryPlan & { localPath?: string }) =>
+        !existing.some(
+          (d) =>
+            d.kind === (p.kind === "bureau" ? "bureau" : "press") &&
+            (p.kind === "bureau" || d.local_path === (localOf(p) ?? "")),
+        ),
     );
     if (!plans.length) return existing;
     const rows: DeliveryRow[] = [...existing];
-    for (const p of plans) {
-      const local = p.kind === "bureau" ? job.final_path : previewPath;
+    for (const p of plans as (DeliveryPlan & { localPath?: string })[]) {
+      const local = localOf(p);
       // The press is told why it gets no preview (the original went to the bureau all the same).
       const noPreview = opts.previewError
         ? note("plan.no-preview-why", `no preview was made: ${opts.previewError}`, {
             detail: opts.previewError,
           })
         : note("plan.no-preview", "no preview was made");
-      const reason = p.reason ?? (local ? null : noPreview);
+      const reason = p.reason ?? (p.missing ? null : local ? null : noPreview);
       const missing = reason ? noteToColumn(reason) : p.missing;
       rows.push(
         await this.deps.jobs.addDelivery({

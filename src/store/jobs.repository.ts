@@ -101,6 +101,8 @@ export interface JobOutputs {
     warning?: Note | string;
     /** What this sheet lacks: its render failed (the job is done and says so). */
     missing?: string[];
+    /** The sheet's CIP3 PPF (its press has ink zones on). */
+    ppf?: string;
   }[];
   engine?: string;
   archive?: string | null;

@@ -88,10 +88,13 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     if (!p) return;
     const row = await ctx.jobs.get(p.id);
     const outputs = row?.outputs
-      ? (JSON.parse(row.outputs) as { preview?: string; pages?: { proof: string; thumbnail: string }[] })
+      ? (JSON.parse(row.outputs) as {
+          preview?: string;
+          pages?: { proof: string; thumbnail: string; ppf?: string }[];
+        })
       : null;
     const allowed = new Set<string>(
-      [outputs?.preview, ...(outputs?.pages ?? []).flatMap((pg) => [pg.proof, pg.thumbnail])].filter(
+      [outputs?.preview, ...(outputs?.pages ?? []).flatMap((pg) => [pg.proof, pg.thumbnail, pg.ppf])].filter(
         Boolean,
       ) as string[],
     );
@@ -100,6 +103,11 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const file = path.join(ctx.paths.proofs, String(p.id), p.name);
     if (!fs.existsSync(file))
       return reply.code(404).send({ error: { code: "not-found", message: "The file is gone." } });
+    // The CIP3 PPF is for the press, not the browser: saved, never shown.
+    if (p.name.endsWith(".ppf")) {
+      reply.header("content-disposition", `attachment; filename="${p.name}"`);
+      return reply.type("application/octet-stream").send(fs.createReadStream(file));
+    }
     const type = p.name.endsWith(".pdf")
       ? "application/pdf"
       : p.name.endsWith(".png")

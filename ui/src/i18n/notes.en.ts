@@ -59,6 +59,9 @@ export const notesEn = {
   "note.plates.missing": "ink {ink} is on sheet {sheet} but Signa makes no plate for it",
   "note.plates.uncounted":
     "plates could not be counted: a page without Signa’s colorant list was not rendered",
+  "note.render.zones-need-gs": "ink zones and the CIP3 PPF need Ghostscript’s separations",
+  "note.render.zones-unmeasured": "no separation was measured for ink zones",
+  "note.render.ppf-failed": "ink zones / PPF: {detail}",
   "note.render.failed": "render failed: {detail}",
   "note.render.page-failed": "not rendered (no {missing}): {detail}",
   "note.preview.gs-problem": "Preview: Ghostscript reported: {detail}",

@@ -36,8 +36,12 @@ export function planStep(deliveries: DeliveryService): Step {
         };
       }
       const preview = outputs.preview ? path.join(paths.proofs, String(job.id), outputs.preview) : null;
+      const dir = path.join(paths.proofs, String(job.id));
+      const pages = outputs.pages ?? [];
+      const ppfs = pages.flatMap((p) => (p.ppf ? [{ page: p.page, path: path.join(dir, p.ppf) }] : []));
       const rows = await deliveries.plan(job, analysis, preview, settings, {
         previewError: typeof outputs.previewError === "string" ? outputs.previewError : null,
+        ppfs,
       });
       const items = rows.map((r) => {
         const reason = noteFromColumn(r.error);

@@ -4,9 +4,11 @@ export { GHOSTSCRIPT_HINT, ghostscriptAvailable, ghostscriptVersion } from "./gh
 export { RenderError, type RenderErrorCode } from "./render-error.ts";
 export {
   type Cropper,
+  type InkZonesOf,
   measureInks,
   type PageRender,
   PREVIEW_FILE_NAME,
+  ppfFileName,
   proofFileName,
   type RenderEngine,
   type RenderInput,

@@ -6,9 +6,11 @@ import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "
 import os from "node:os";
 import path from "node:path";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
-import type { Settings } from "../../../config/settings-schema.ts";
+import type { InkZoneSettings, Settings } from "../../../config/settings-schema.ts";
 import { diskFullOr, isDiskFull } from "../../../files/disk-space.ts";
-import { type Note, note } from "../../../util/note.ts";
+import type { SeparationRaster } from "../../../ppf/separation-raster.ts";
+import { sheetPreset } from "../../../ppf/sheet-preset.ts";
+import { type Note, note, noteList } from "../../../util/note.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
 import { renderPageWithMupdf } from "./mupdf-fallback.ts";
@@ -40,6 +42,10 @@ export interface PageRender {
   warning?: Note;
   /** What this page lacks when its render failed: its inks are then not booked (never as 0). */
   missing?: ("proof" | "thumbnail" | "inks")[];
+  /** Ink-zone coverage (the sheet's press has ink zones on and Ghostscript rendered it). */
+  inkZones?: Sheet["inkZones"];
+  /** The CIP3 PPF file written beside the proofs. */
+  ppf?: string | null;
 }
 
 export interface RenderResult {
@@ -69,7 +75,15 @@ export interface RenderInput {
    * other pages are then rendered only at inkDpi, for their ink coverage).
    */
   proofPages?: "all" | "first";
+  /** The ink zones of a sheet's press (null: none); with them the pass gathers zone rasters. */
+  inkZones?: InkZonesOf;
+  /** CIP3AdmJobName of the PPF files (default: the PDF's name without extension). */
+  jobName?: string;
+  /** Which side a sheet is, for its PPF (default: front). */
+  sideOf?: (sheet: Sheet | undefined) => "front" | "back";
 }
+
+export type InkZonesOf = (sheet: Sheet | undefined) => InkZoneSettings | null | undefined;
 
 export type Cropper = (
   src: string,
@@ -87,6 +101,9 @@ interface Job {
   outDir: string | null;
   crop?: Cropper;
   proofPages?: "all" | "first";
+  inkZones?: InkZonesOf;
+  jobName?: string;
+  sideOf?: (sheet: Sheet | undefined) => "front" | "back";
 }
 
 const APPROX_WARNING = note(
@@ -98,6 +115,7 @@ const APPROX_WARNING = note(
 export const proofFileName = (page: number) => `proof-${page}.jpg`;
 export const thumbnailFileName = (page: number) => `thumb-${page}.jpg`;
 export const PREVIEW_FILE_NAME = "preview.pdf";
+export const ppfFileName = (page: number) => `sheet-${page}.ppf`;
 
 const since = (t: number) => Math.round(performance.now() - t);
 
@@ -207,6 +225,7 @@ async function run(job: Job): Promise<RenderResult> {
         spots: listsSpots || (scan?.names.length ?? 0) > 0 || (scan?.incomplete ?? true),
         proofPx: proofed ? settings.proofPx : 0,
         imagePx: scan?.imagePx ?? 0,
+        zones: sheets.get(page) ? (job.inkZones?.(sheets.get(page)) ?? null) : null,
         proof: proofed && job.outDir ? path.join(job.outDir, proofFileName(page)) : null,
         thumbnail: proofed && job.outDir ? path.join(job.outDir, thumbnailFileName(page)) : null,
       };
@@ -259,6 +278,7 @@ async function run(job: Job): Promise<RenderResult> {
             timeoutMs,
             memoryMb: settings.memoryLimitMb,
             signal,
+            rasters: g.some((p) => p.zones?.enabled),
           });
           for (const pass of r.done) {
             const plan = g.find((p) => p.page === pass.page) as PagePlan;
@@ -281,6 +301,13 @@ async function run(job: Job): Promise<RenderResult> {
                   `Ghostscript reported problems on this page: ${pass.problem}`,
                   { detail: pass.problem },
                 );
+              if (plan.zones?.enabled && pass.rasters)
+                await addPreset(
+                  plan,
+                  pass.rasters,
+                  result,
+                  /More spot colours than/.test(pass.problem ?? ""),
+                );
               rendered.set(plan.page, result);
             } catch (e) {
               failures.set(plan.page, await diskFullOr(e, [dir, job.outDir]));
@@ -298,6 +325,39 @@ async function run(job: Job): Promise<RenderResult> {
           await rm(dir, { recursive: true, force: true }); // rasters are big: free disk as we go
           scratch.add(-rasterBytes);
         }
+      }
+    };
+
+    // Ink zones and the PPF are extras: a failure is the page's warning, its inks stay booked.
+    const jobName = job.jobName ?? path.basename(job.pdfPath).replace(/\.pdf$/i, "");
+    const addPreset = async (
+      plan: PagePlan,
+      rasters: Map<string, SeparationRaster>,
+      result: PageRender,
+      spotsFolded: boolean,
+    ): Promise<void> => {
+      try {
+        const preset = sheetPreset({
+          page: plan.page,
+          colorants: plan.colorants,
+          rasters,
+          sheet: sheets.get(plan.page),
+          zones: plan.zones as InkZoneSettings,
+          jobName,
+          side: job.sideOf?.(sheets.get(plan.page)) ?? "front",
+          spotsFolded,
+        });
+        if (!preset) return;
+        result.inkZones = preset.inkZones;
+        if (job.outDir) {
+          result.ppf = path.join(job.outDir, ppfFileName(plan.page));
+          await writeFile(result.ppf, preset.ppf);
+        }
+      } catch (e) {
+        if (isDiskFull(e)) throw e;
+        result.ppf = null;
+        const why = note("render.ppf-failed", `ink zones / PPF: ${errText(e)}`, { detail: errText(e) });
+        result.warning = result.warning ? noteList([result.warning, why]) : why;
       }
     };
 
@@ -344,6 +404,18 @@ async function run(job: Job): Promise<RenderResult> {
           { missing: missing.join(", "), detail: errText(failures.get(plan.page) ?? "unknown failure") },
         ),
       });
+    }
+    // A press with ink zones on that gets no zones or PPF for a rendered sheet is told why, never
+    // left to guess (the MuPDF fallback has no separations to measure them from).
+    for (const p of pages) {
+      const plan = plans.find((x) => x.page === p.page);
+      if (!plan?.zones?.enabled || p.inkZones || p.missing?.includes("inks")) continue;
+      const why =
+        engine === "mupdf"
+          ? note("render.zones-need-gs", "ink zones and the CIP3 PPF need Ghostscript's separations")
+          : note("render.zones-unmeasured", "no separation was measured for ink zones");
+      if (!p.warning) p.warning = why;
+      else if (!p.warning.text.includes("ink zones")) p.warning = noteList([p.warning, why]);
     }
     for (const p of pages)
       if (p.warning)
@@ -394,6 +466,7 @@ const total = (inks: Record<string, number>) => round2(Object.values(inks).reduc
 
 interface PagePlan extends RasterJob {
   colorants: string[];
+  zones: InkZoneSettings | null;
   /** Width : height of the page as shown (after /Rotate). */
   aspect: [number, number];
   proof: string | null;
@@ -479,6 +552,7 @@ export function withInks(analysis: Analysis, result: Pick<RenderResult, "pages" 
         inkAreaPt: p.inkAreaPt,
         inksApproximate: p.inksApproximate,
         ...(p.separations ? { separations: p.separations } : {}),
+        ...(p.inkZones ? { inkZones: p.inkZones } : {}),
       };
     }),
   };
@@ -491,7 +565,13 @@ export async function measureInks(
   pdfPath: string,
   analysis: Analysis,
   settings: RenderSettings,
-  opts: { signal?: AbortSignal; tmpDir?: string; crop?: Cropper } = {},
+  opts: {
+    signal?: AbortSignal;
+    tmpDir?: string;
+    crop?: Cropper;
+    inkZones?: InkZonesOf;
+    sideOf?: (sheet: Sheet | undefined) => "front" | "back";
+  } = {},
 ): Promise<Analysis> {
   const result = await run({ pdfPath, analysis, settings, outDir: null, ...opts });
   return withInks(analysis, result);
@@ -506,7 +586,14 @@ export async function renderToDir(
   analysis: Analysis,
   settings: RenderSettings,
   outDir: string,
-  opts: { signal?: AbortSignal; tmpDir?: string; crop?: Cropper; proofPages?: "all" | "first" } = {},
+  opts: {
+    signal?: AbortSignal;
+    tmpDir?: string;
+    crop?: Cropper;
+    proofPages?: "all" | "first";
+    inkZones?: InkZonesOf;
+    sideOf?: (sheet: Sheet | undefined) => "front" | "back";
+  } = {},
 ): Promise<RenderResult & { analysisJson: string }> {
   const result = await renderSheets({ pdfPath, analysis, settings, outDir, ...opts });
   const analysisJson = path.join(outDir, "analysis.json");

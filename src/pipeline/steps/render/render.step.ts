@@ -11,6 +11,8 @@ import type { Analysis } from "../../../analysis/types.ts";
 import { DiskFullError, ensureRoom, isDiskFull, mb } from "../../../files/disk-space.ts";
 import { cropIsolated, limitsOf } from "../../../isolation/isolated.ts";
 import { sharedPool } from "../../../isolation/pdf-pool.ts";
+import { inkZonesOfPresses } from "../../../ppf/press-zones.ts";
+import { sheetSideOf } from "../../../ppf/sheet-side.ts";
 import { note } from "../../../util/note.ts";
 import type { Step } from "../../step.ts";
 import { bookFigures } from "../analyse/analyse.step.ts";
@@ -80,6 +82,9 @@ export const renderStep: Step = {
           signal,
           tmpDir,
           crop,
+          inkZones: inkZonesOfPresses(settings.presses),
+          sideOf: sheetSideOf(settings.presses),
+          jobName: path.basename(job.file_name).replace(/\.pdf$/i, ""),
         });
       } catch (e) {
         if (jobSignal.aborted) throw e;
@@ -141,6 +146,7 @@ export const renderStep: Step = {
             page: p.page,
             proof: rel(p.proof),
             thumbnail: rel(p.thumbnail),
+            ...(p.ppf ? { ppf: path.relative(outDir, p.ppf) } : {}),
             ...(p.warning ? { warning: p.warning } : {}),
             ...(p.missing ? { missing: p.missing } : {}),
           })),

@@ -5,10 +5,11 @@ import { readdirSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { DiskFullError, freeBytes, isDiskFull, mb } from "../../../files/disk-space.ts";
+import { RasterAccumulator, type SeparationRaster } from "../../../ppf/separation-raster.ts";
 import { sameName } from "../../../util/names.ts";
 import { GS_BASE, gsProblems, outOfMemoryHint, runGhostscript } from "./ghostscript.ts";
 import { RenderError } from "./render-error.ts";
-import { tiffChannelCoverage, tiffComplete } from "./tiff-reader.ts";
+import { type TiffInfo, tiffChannelCoverage, tiffComplete } from "./tiff-reader.ts";
 
 export const PROCESS_INKS = ["Cyan", "Magenta", "Yellow", "Black"] as const;
 
@@ -49,6 +50,8 @@ export interface RasterOptions {
   /** Address-space limit of the gs process, MB. */
   memoryMb?: number;
   signal?: AbortSignal;
+  /** Also gather each separation's column/row ink and preview grid (ink zones, CIP3 PPF). */
+  rasters?: boolean;
 }
 
 export interface PagePass {
@@ -65,6 +68,8 @@ export interface PagePass {
   height: number;
   /** Ghostscript's complaints about the page, if any. */
   problem: string | null;
+  /** By separation name, when asked for (`rasters`): gathered in the same read as the coverage. */
+  rasters?: Map<string, SeparationRaster>;
 }
 
 export interface RasterResult {
@@ -180,22 +185,35 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
     const coverage = new Map<string, number>();
     const peak = new Map<string, number>();
     let size = { width: 0, height: 0 };
+    const rasters = o.rasters ? new Map<string, SeparationRaster>() : undefined;
+    let acc: RasterAccumulator | null = null;
+    const sink = o.rasters
+      ? (inkIs255: boolean) => (info: TiffInfo) => {
+          acc = new RasterAccumulator(info, dpi, inkIs255);
+          const a = acc;
+          return (chunk: Buffer, n: number) => a.add(chunk, n);
+        }
+      : undefined;
     if (device === "tiff32nc") {
-      const r = await tiffChannelCoverage(composite, true);
+      const r = await tiffChannelCoverage(composite, true, sink?.(true));
       size = r;
+      const channels = (acc as RasterAccumulator | null)?.result();
       PROCESS_INKS.forEach((name, k) => {
         coverage.set(name, r.coverage[k] ?? 0);
         peak.set(name, r.peak[k] ?? 0);
+        if (channels?.[k]) rasters?.set(name, channels[k]);
       });
     } else {
       const prefix = `${seq}(`;
       for (const f of files) {
         if (!f.startsWith(prefix) || !f.endsWith(").tif")) continue;
-        const r = await tiffChannelCoverage(path.join(o.dir, f), false);
+        const r = await tiffChannelCoverage(path.join(o.dir, f), false, sink?.(false));
         size = r;
         const name = decodeGsSeparationName(f.slice(prefix.length, -").tif".length));
         coverage.set(name, r.coverage[0]);
         peak.set(name, r.peak[0]);
+        const channel = (acc as RasterAccumulator | null)?.result()[0];
+        if (channel) rasters?.set(name, channel);
       }
     }
     const text = byPage.get(page) ?? "";
@@ -203,7 +221,17 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
     if (/Max spot colorants reached/i.test(text)) {
       problem = `${problem ? `${problem} ` : ""}More spot colours than Ghostscript separates in one pass: some were measured as their CMYK equivalents.`;
     }
-    done.push({ page, composite, coverage, peak, device, width: size.width, height: size.height, problem });
+    done.push({
+      page,
+      composite,
+      coverage,
+      peak,
+      device,
+      width: size.width,
+      height: size.height,
+      problem,
+      ...(rasters ? { rasters } : {}),
+    });
   }
   const failed: RasterResult["failed"] = [];
   const notStarted: number[] = [];

@@ -165,10 +165,13 @@ function addChannelSums(
 export async function tiffChannelCoverage(
   path: string,
   inkIs255: boolean,
+  /** Also fed every chunk read, in image order (the ink-zone and PPF rasters ride on this read). */
+  sink?: (info: TiffInfo) => (chunk: Buffer, n: number) => void,
 ): Promise<{ width: number; height: number; coverage: number[]; peak: number[] }> {
   const file = await open(path, "r");
   try {
     const info = readTiffInfo(file.fd);
+    const feed = sink?.(info);
     const spp = info.samplesPerPixel;
     const sums = new Float64Array(spp);
     const low = new Uint8Array(spp).fill(255);
@@ -186,6 +189,7 @@ export async function tiffChannelCoverage(
         );
         if (n <= 0) throw new Error("TIFF truncated");
         addChannelSums(chunk, n, spp, sums, low, high);
+        feed?.(chunk, n);
         done += n;
         total += n;
       }

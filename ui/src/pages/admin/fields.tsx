@@ -22,6 +22,8 @@ export interface Field {
   type: FieldType;
   hint?: Key;
   options?: string[];
+  /** Words for fixed options (the value is still the option itself). */
+  optionLabels?: Record<string, Key>;
   required?: boolean;
   placeholder?: string;
   /** Wide fields take a whole row of the card. */
@@ -106,7 +108,9 @@ function FieldInput({
         >
           <option value="">—</option>
           {(field.options ?? []).map((o) => (
-            <option key={o}>{o}</option>
+            <option key={o} value={o}>
+              {field.optionLabels?.[o] ? t(field.optionLabels[o]) : o}
+            </option>
           ))}
           {value && !(field.options ?? []).includes(value as string) ? (
             <option>{value as string}</option>
@@ -279,18 +283,28 @@ export function ObjectEditor({
         <FieldInput
           key={f.key}
           field={f}
-          value={value[f.key]}
+          value={getPath(value, f.key)}
           error={problems.get(`${path}.${f.key}`)}
-          onChange={(v) => {
-            const next = { ...value };
-            if (v === undefined) delete next[f.key];
-            else next[f.key] = v;
-            onChange(next);
-          }}
+          onChange={(v) => onChange(setPath(value, f.key, v))}
         />
       ))}
     </div>
   );
+}
+
+/** A field's value; `inkZones.count` reads inside a nested object. */
+function getPath(value: Rec, key: string): unknown {
+  return key.split(".").reduce<unknown>((v, k) => (v as Rec | undefined)?.[k], value);
+}
+
+/** A copy with the field set (undefined removes it; a nested object left empty goes too). */
+function setPath(value: Rec, key: string, v: unknown): Rec {
+  const [head, ...rest] = key.split(".");
+  const next = { ...value };
+  const inner = rest.length ? setPath((value[head] as Rec | undefined) ?? {}, rest.join("."), v) : v;
+  if (inner === undefined || (rest.length && Object.keys(inner as Rec).length === 0)) delete next[head];
+  else next[head] = inner;
+  return next;
 }
 
 export function ListEditor({

@@ -17,6 +17,39 @@ export const pressFields = (s: Settings): Field[] => [
   },
   { key: "previewFolder", label: "admin.previewFolder", type: "text", hint: "admin.templateHint" },
   { key: "previewName", label: "admin.previewName", type: "text", placeholder: "{name}.pdf" },
+  { key: "inkZones.enabled", label: "admin.inkZonesEnabled", type: "bool", hint: "admin.inkZonesHint" },
+  { key: "inkZones.count", label: "admin.inkZonesCount", type: "number", placeholder: "32" },
+  { key: "inkZones.widthMm", label: "admin.inkZonesWidthMm", type: "number", placeholder: "32.5" },
+  {
+    key: "inkZones.startEdge",
+    label: "admin.inkZonesStartEdge",
+    type: "select",
+    options: ["left", "right"],
+    optionLabels: { left: "admin.inkZonesLeft", right: "admin.inkZonesRight" },
+    hint: "admin.inkZonesStartEdgeHint",
+  },
+  {
+    key: "inkZones.target",
+    label: "admin.inkZonesTarget",
+    type: "select",
+    options: s.targets.map((t) => t.name),
+    hint: "admin.inkZonesTargetHint",
+  },
+  { key: "inkZones.folder", label: "admin.inkZonesFolder", type: "text", hint: "admin.templateHint" },
+  {
+    key: "inkZones.nameTemplate",
+    label: "admin.inkZonesName",
+    type: "text",
+    placeholder: "{name}_{sheet}.ppf",
+    hint: "admin.inkZonesNameHint",
+  },
+  {
+    key: "inkZones.backMarks",
+    label: "admin.inkZonesBackMarks",
+    type: "lines",
+    wide: true,
+    hint: "admin.inkZonesBackMarksHint",
+  },
 ];
 
 export const bureauFields = (s: Settings): Field[] => [

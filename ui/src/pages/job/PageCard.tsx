@@ -1,9 +1,13 @@
 // One page (complect): thumbnail that opens the proof, plate and paper, separations with ink
 // coverage, and the Signa marks as read.
+import { lazy, Suspense } from "react";
 import { fileUrl } from "../../api/client.ts";
 import type { Note, Sheet } from "../../api/types.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
 import { swatch } from "../../lib/jobs.ts";
+
+// ECharts comes on its own chunk, only for sheets with ink zones.
+const InkZones = lazy(() => import("./InkZones.tsx"));
 
 export function PageCard({
   jobId,
@@ -19,6 +23,7 @@ export function PageCard({
     thumbnail: string | null;
     warning?: Note | string;
     missing?: string[];
+    ppf?: string;
   };
   onOpen?: () => void;
 }) {
@@ -109,6 +114,11 @@ export function PageCard({
             ))}
         </tbody>
       </table>
+      {sheet.inkZones ? (
+        <Suspense fallback={<p className="muted small">…</p>}>
+          <InkZones zones={sheet.inkZones} ppfUrl={out?.ppf ? fileUrl(jobId, out.ppf) : undefined} />
+        </Suspense>
+      ) : null}
       {marks.length ? (
         <details>
           <summary>{t("job.marks", { n: marks.length })}</summary>
