@@ -1,7 +1,9 @@
 // The journal: jobs, their deliveries, notifications and log lines. All SQL about jobs is here.
+
 import { type Kysely, type Selectable, sql } from "kysely";
 import { type AttentionReason, parseAttention } from "../analysis/attention.ts";
 import type { Analysis } from "../analysis/types.ts";
+import type { StageTime } from "../pipeline/stages.ts";
 import { isoIn, nowIso } from "../util/time.ts";
 import type { DB, DeliveriesTable, JobStatus, JobsTable, NotificationsTable } from "./schema.ts";
 
@@ -21,6 +23,8 @@ export interface TimelineEntry {
   ms: number;
   info?: string;
   error?: { code: string; message: string };
+  /** Where the step's time went (stages may overlap: parallel lanes); see pipeline/stages.ts. */
+  stages?: StageTime[];
 }
 
 export interface NewJob {

@@ -2,6 +2,7 @@
 // address-space limit (util-linux prlimit), killed when it runs past its time limit or the job is cancelled.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { currentStages } from "../../stages.ts";
 import { RenderError } from "./render-error.ts";
 
 /** Start-up hint when Ghostscript is missing. */
@@ -65,6 +66,10 @@ export function runGhostscript(args: string[], opts: GsOptions): Promise<GsRun> 
       reject(new RenderError("render-aborted", "rendering was cancelled"));
       return;
     }
+    // Booked to the job as `gs-<device>` (the stage breakdown of the journal and the throughput bench).
+    const stages = currentStages();
+    const device = args.find((a) => a.startsWith("-sDEVICE="))?.slice("-sDEVICE=".length) ?? "other";
+    const started = performance.now();
     // prlimit sets the limit on itself and execs gs: the child's pid is gs's, kill() reaches it.
     const limited =
       opts.memoryMb && prlimitPath ? [`--as=${Math.round(opts.memoryMb * 1048576)}`, "--"] : null;
@@ -122,6 +127,7 @@ export function runGhostscript(args: string[], opts: GsOptions): Promise<GsRun> 
     });
     child.on("close", (code, signal) => {
       done();
+      stages?.add(`gs-${device}`, performance.now() - started);
       if (stopped) reject(stopped);
       else resolve({ code, signal, stdout, stderr });
     });

@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
 import { isDiskFull } from "../../../files/disk-space.ts";
+import { addStage, currentStages, timeStage } from "../../stages.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
 import { renderPageWithMupdf } from "./mupdf-fallback.ts";
@@ -132,6 +133,7 @@ async function run(job: Job): Promise<RenderResult> {
     warnings.push(...crop.warnings);
     scratch.add(await sizeOf(cropped));
     const cropMs = since(tCrop);
+    addStage("crop", cropMs);
 
     const engine: RenderEngine = (await ghostscriptAvailable()) ? "ghostscript" : "mupdf";
     if (engine === "mupdf") warnings.push(APPROX_WARNING);
@@ -214,7 +216,12 @@ async function run(job: Job): Promise<RenderResult> {
         const inks = orderInks(measured, plan.colorants);
         if (plan.proof && plan.thumbnail) {
           const input = { raw: { data: r.rgb, channels: 3 as const }, width: r.width, height: r.height };
-          await writeProofImages(input, plan.aspect, sizes, { proof: plan.proof, thumbnail: plan.thumbnail });
+          await timeStage("proof-jpeg", () =>
+            writeProofImages(input, plan.aspect, sizes, {
+              proof: plan.proof as string,
+              thumbnail: plan.thumbnail as string,
+            }),
+          );
         }
         rendered.set(plan.page, pageResult(plan, inks, true));
       } catch (e) {
@@ -231,6 +238,7 @@ async function run(job: Job): Promise<RenderResult> {
         const dir = await mkdtemp(path.join(tmp, "pages-"));
         let rasterBytes = 0;
         try {
+          const tRaster = performance.now();
           const r = await rasterPages({
             pdf: cropped,
             pages: g.map((p) => p.page),
@@ -245,16 +253,19 @@ async function run(job: Job): Promise<RenderResult> {
             memoryMb: settings.memoryLimitMb,
             signal,
           });
+          rasterMs += performance.now() - tRaster;
           for (const pass of r.done) {
             const plan = g.find((p) => p.page === pass.page) as PagePlan;
             try {
               const inks = orderInks(pass.coverage, plan.colorants);
               if (plan.proof && plan.thumbnail) {
                 const input = { file: pass.composite, width: pass.width, height: pass.height };
-                await writeProofImages(input, plan.aspect, sizes, {
-                  proof: plan.proof,
-                  thumbnail: plan.thumbnail,
-                });
+                await timeStage("proof-jpeg", () =>
+                  writeProofImages(input, plan.aspect, sizes, {
+                    proof: plan.proof as string,
+                    thumbnail: plan.thumbnail as string,
+                  }),
+                );
               }
               const result = pageResult(plan, inks, false);
               if (pass.problem)
@@ -279,6 +290,12 @@ async function run(job: Job): Promise<RenderResult> {
     };
 
     const tPages = performance.now();
+    // Ink figures are read from the rasters inside the raster call: their time is that call's time
+    // less the Ghostscript passes booked meanwhile.
+    const stages = currentStages();
+    const gsRasterMs = () => (stages?.get("gs-tiffsep")?.ms ?? 0) + (stages?.get("gs-tiff32nc")?.ms ?? 0);
+    const gsBefore = gsRasterMs();
+    let rasterMs = 0;
     if (engine === "mupdf") {
       const tasks = [...(withProofs ? [previewTask] : []), ...plans.map(mupdfTask)];
       const settled = await runPool(tasks, settings.concurrency, signal);
@@ -286,6 +303,7 @@ async function run(job: Job): Promise<RenderResult> {
     } else {
       await runLanes(planLanes(plans, settings.concurrency, withProofs), previewTask, gsRun, signal);
     }
+    if (rasterMs > 0) addStage("ink-figures", Math.max(0, rasterMs - (gsRasterMs() - gsBefore)));
     if (signal?.aborted) throw new RenderError("render-aborted", "rendering was cancelled");
     // A full disk is not the file's fault: the whole render is done again once there is room.
     const full = [previewError, ...failures.values()].find((e) => isDiskFull(e));
