@@ -9,6 +9,7 @@ import type { Analysis, Sheet } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
 import { isDiskFull } from "../../../files/disk-space.ts";
 import { addStage, currentStages, timeStage } from "../../stages.ts";
+import { cpuSlots } from "./cpu-slots.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
 import { renderPageWithMupdf } from "./mupdf-fallback.ts";
@@ -260,11 +261,16 @@ async function run(job: Job): Promise<RenderResult> {
               const inks = orderInks(pass.coverage, plan.colorants);
               if (plan.proof && plan.thumbnail) {
                 const input = { file: pass.composite, width: pass.width, height: pass.height };
-                await timeStage("proof-jpeg", () =>
-                  writeProofImages(input, plan.aspect, sizes, {
-                    proof: plan.proof as string,
-                    thumbnail: plan.thumbnail as string,
-                  }),
+                // A heavy pass like Ghostscript's: it waits for a core as they do.
+                await cpuSlots.run(
+                  () =>
+                    timeStage("proof-jpeg", () =>
+                      writeProofImages(input, plan.aspect, sizes, {
+                        proof: plan.proof as string,
+                        thumbnail: plan.thumbnail as string,
+                      }),
+                    ),
+                  signal,
                 );
               }
               const result = pageResult(plan, inks, false);

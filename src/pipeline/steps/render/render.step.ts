@@ -1,6 +1,7 @@
 // Makes the preview PDF, proofs, thumbnails and ink coverage into proofs/<job>/ and books the inks
 // into the stored analysis. A page that fails to render is a warning, never a failed job.
 import fsp from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { Analysis } from "../../../analysis/types.ts";
 import { DiskFullError, ensureRoom, isDiskFull, mb } from "../../../files/disk-space.ts";
@@ -9,6 +10,18 @@ import { sharedPool } from "../../../isolation/pdf-pool.ts";
 import type { Step } from "../../step.ts";
 import { renderSheets, withInks } from "./index.ts";
 import { estimateScratch } from "./scratch-estimate.ts";
+
+/** Renders running in this process now (all jobs). */
+let rendering = 0;
+
+/**
+ * Lanes for one render: the configured concurrency when it runs alone; when other jobs render too,
+ * the cores are shared out, since each lane beyond that only adds Ghostscript processes (each pays
+ * its start-up) that wait for a core anyway (cpu-slots.ts).
+ */
+export function renderLanes(configured: number, renders: number, cores = os.availableParallelism()): number {
+  return Math.max(1, Math.min(configured, Math.floor(cores / Math.max(1, renders))));
+}
 
 /** Left free beyond the render's own need: the journal must still be written. */
 const RESERVE_BYTES = 16 << 20;
@@ -46,11 +59,13 @@ export const renderStep: Step = {
       repaired && (await fsp.stat(repaired).catch(() => null)) ? repaired : (job.work_path as string);
     if (source === repaired) await log(`render: from the copy ${analysis.repairedCopy?.by} repaired`, "warn");
     let r: Awaited<ReturnType<typeof renderSheets>>;
+    rendering++;
     try {
+      const concurrency = renderLanes(settings.render.concurrency, rendering);
       r = await renderSheets({
         pdfPath: source,
         analysis,
-        settings: settings.render,
+        settings: { ...settings.render, concurrency },
         outDir,
         signal,
         tmpDir,
@@ -62,6 +77,8 @@ export const renderStep: Step = {
       if (isDiskFull(e) && !(e instanceof DiskFullError))
         throw new DiskFullError(`disk full while writing proofs: ${(e as Error).message}`);
       throw e;
+    } finally {
+      rendering--;
     }
     for (const w of r.warnings) await log(`render: ${w}`, "warn");
     // Done says what it lacks: each sheet that did not render is named with what is missing.
