@@ -8,7 +8,7 @@ import path from "node:path";
 import type { Analysis, Sheet } from "../../../analysis/types.ts";
 import type { Settings } from "../../../config/settings-schema.ts";
 import { isDiskFull } from "../../../files/disk-space.ts";
-import { addStage, currentStages, timeStage } from "../../stages.ts";
+import { addStage, timeStage } from "../../stages.ts";
 import { cpuSlots } from "./cpu-slots.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
@@ -239,7 +239,6 @@ async function run(job: Job): Promise<RenderResult> {
         const dir = await mkdtemp(path.join(tmp, "pages-"));
         let rasterBytes = 0;
         try {
-          const tRaster = performance.now();
           const r = await rasterPages({
             pdf: cropped,
             pages: g.map((p) => p.page),
@@ -254,7 +253,6 @@ async function run(job: Job): Promise<RenderResult> {
             memoryMb: settings.memoryLimitMb,
             signal,
           });
-          rasterMs += performance.now() - tRaster;
           for (const pass of r.done) {
             const plan = g.find((p) => p.page === pass.page) as PagePlan;
             try {
@@ -296,12 +294,6 @@ async function run(job: Job): Promise<RenderResult> {
     };
 
     const tPages = performance.now();
-    // Ink figures are read from the rasters inside the raster call: their time is that call's time
-    // less the Ghostscript passes booked meanwhile.
-    const stages = currentStages();
-    const gsRasterMs = () => (stages?.get("gs-tiffsep")?.ms ?? 0) + (stages?.get("gs-tiff32nc")?.ms ?? 0);
-    const gsBefore = gsRasterMs();
-    let rasterMs = 0;
     if (engine === "mupdf") {
       const tasks = [...(withProofs ? [previewTask] : []), ...plans.map(mupdfTask)];
       const settled = await runPool(tasks, settings.concurrency, signal);
@@ -309,7 +301,6 @@ async function run(job: Job): Promise<RenderResult> {
     } else {
       await runLanes(planLanes(plans, settings.concurrency, withProofs), previewTask, gsRun, signal);
     }
-    if (rasterMs > 0) addStage("ink-figures", Math.max(0, rasterMs - (gsRasterMs() - gsBefore)));
     if (signal?.aborted) throw new RenderError("render-aborted", "rendering was cancelled");
     // A full disk is not the file's fault: the whole render is done again once there is room.
     const full = [previewError, ...failures.values()].find((e) => isDiskFull(e));

@@ -5,6 +5,7 @@ import { readdirSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { DiskFullError, freeBytes, isDiskFull, mb } from "../../../files/disk-space.ts";
+import { timeStage } from "../../stages.ts";
 import { GS_BASE, gsProblems, outOfMemoryHint, runGhostscript } from "./ghostscript.ts";
 import { RenderError } from "./render-error.ts";
 import { tiffChannelCoverage, tiffComplete } from "./tiff-reader.ts";
@@ -180,7 +181,7 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
     const peak = new Map<string, number>();
     let size = { width: 0, height: 0 };
     if (device === "tiff32nc") {
-      const r = await tiffChannelCoverage(composite, true);
+      const r = await timeStage("ink-figures", () => tiffChannelCoverage(composite, true));
       size = r;
       PROCESS_INKS.forEach((name, k) => {
         coverage.set(name, r.coverage[k] ?? 0);
@@ -190,7 +191,7 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
       const prefix = `${seq}(`;
       for (const f of files) {
         if (!f.startsWith(prefix) || !f.endsWith(").tif")) continue;
-        const r = await tiffChannelCoverage(path.join(o.dir, f), false);
+        const r = await timeStage("ink-figures", () => tiffChannelCoverage(path.join(o.dir, f), false));
         size = r;
         const name = decodeGsSeparationName(f.slice(prefix.length, -").tif".length));
         coverage.set(name, r.coverage[0]);
