@@ -220,6 +220,8 @@ try {
 
   // ---- ours: drop everything at once, until every job has ended ----
   const cpu0 = treeCpuSec(serverPid);
+  const idleTreeKb = treeOf(serverPid).reduce((s, p) => s + rssKb(p), 0);
+  let maxInFlight = 0;
   let peakTreeKb = 0;
   let peakNodeKb = 0;
   const sampler = setInterval(() => {
@@ -238,6 +240,7 @@ try {
   for (;;) {
     rows = db.prepare("select * from jobs").all() as JobRowLite[];
     const ended = rows.filter((r) => ["done", "failed", "duplicate"].includes(r.status)).length;
+    maxInFlight = Math.max(maxInFlight, rows.filter((r) => r.status === "processing").length);
     if (ended >= SHEETS) break;
     if (performance.now() - t0 > 600_000) throw new Error(`only ${ended} of ${SHEETS} jobs ended in 10 min`);
     await sleep(50);
@@ -252,7 +255,9 @@ try {
   console.log(
     `ours:     ${wall.toFixed(1).padStart(6)} s drop to last job done  ${perMin.toFixed(1)} sheets/min  ` +
       `CPU ${(cpu / SHEETS).toFixed(2)} s/sheet (${((cpu / (wall * os.availableParallelism())) * 100).toFixed(0)}% of the machine)  ` +
-      `peak RSS: server + children ${(peakTreeKb / 1024).toFixed(0)} MB, server Node ${(peakNodeKb / 1024).toFixed(0)} MB` +
+      `peak RSS: server + children ${(peakTreeKb / 1024).toFixed(0)} MB (idle ${(idleTreeKb / 1024).toFixed(0)} MB; ` +
+      `${((peakTreeKb - idleTreeKb) / 1024 / Math.max(1, maxInFlight)).toFixed(0)} MB per job with ${maxInFlight} in flight), ` +
+      `server Node ${(peakNodeKb / 1024).toFixed(0)} MB` +
       `${failed.length ? `  NOT DONE: ${failed.map((r) => `${r.file_name} ${r.status}`).join(", ")}` : ""}`,
   );
 
