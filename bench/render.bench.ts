@@ -22,7 +22,7 @@ import {
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
-import type { Analysis, Sheet } from "../src/analysis/types.ts";
+import type { Analysis } from "../src/analysis/types.ts";
 import { defaultSettings } from "../src/config/settings-schema.ts";
 import { writeCroppedPdf } from "../src/pipeline/steps/render/crop-pdf.ts";
 import { renderSheets } from "../src/pipeline/steps/render/index.ts";
