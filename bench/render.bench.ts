@@ -7,7 +7,7 @@
 //
 // The original chain is given the already-cropped file for free (its crop time is not counted).
 // Run: npx tsx bench/render.bench.ts [--repeat 3] [--big-gb 1] [--skip-big] [--skip-speed]
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomFillSync } from "node:crypto";
 import {
   closeSync,
@@ -21,15 +21,14 @@ import {
 } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { deflateSync } from "node:zlib";
-import type { Analysis, Sheet } from "../src/analysis/types.ts";
+import type { Analysis } from "../src/analysis/types.ts";
 import { defaultSettings } from "../src/config/settings-schema.ts";
 import { writeCroppedPdf } from "../src/pipeline/steps/render/crop-pdf.ts";
 import { renderSheets } from "../src/pipeline/steps/render/index.ts";
 import { signaAnalysis, signaSheet } from "../test/fixtures/analysis.ts";
+import { originalRender } from "./original-chain.ts";
 
-const run = promisify(execFile);
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
@@ -183,37 +182,8 @@ function analysisFor(file: string, pages: number, spot = false): Analysis {
 
 // ---- speed ----------------------------------------------------------------------------------------
 
-/**
- * The original's chain. `proofPages = 1` is exactly what it ran (proof of page 1 only); `proofPages = n`
- * extends its per-page part (jpeg -r200 + two convert resizes) to every page, for equal outputs with ours.
- */
-async function originalChain(cropped: string, dir: string, proofPages: number): Promise<void> {
-  const gs = ["-q", "-dSAFER", "-dBATCH", "-dNOPAUSE"];
-  await run("gs", [
-    ...gs,
-    "-sDEVICE=pdfwrite",
-    "-dDownsampleColorImages=true",
-    "-dColorImageResolution=150",
-    "-dColorImageDownsampleThreshold=1.0",
-    `-sOutputFile=${join(dir, "orig-preview.pdf")}`,
-    cropped,
-  ]);
-  for (let p = 1; p <= proofPages; p++) {
-    const jpg = join(dir, "orig-200.jpg");
-    await run("gs", [
-      ...gs,
-      "-sDEVICE=jpeg",
-      "-r200",
-      `-dFirstPage=${p}`,
-      `-dLastPage=${p}`,
-      `-sOutputFile=${jpg}`,
-      cropped,
-    ]);
-    await run("convert", [jpg, "-resize", "2500", join(dir, "orig-proof.jpg")]);
-    await run("convert", [join(dir, "orig-proof.jpg"), "-resize", "175", join(dir, "orig-thumb.jpg")]);
-  }
-  await run("gs", [...gs, "-sDEVICE=ink_cov", "-sOutputFile=-", cropped], { maxBuffer: 1 << 20 });
-}
+/** The original's chain over the cropped file (see original-chain.ts). */
+const originalChain = originalRender;
 
 /** CPU seconds of this process and its reaped children (Ghostscript, ImageMagick), from /proc. */
 function cpuMs(): number {

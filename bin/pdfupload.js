@@ -5,9 +5,31 @@
 import { fileURLToPath } from "node:url";
 import { serverBuildState } from "../scripts/build-state.mjs";
 
+/** `analyze` and `render` read PDFs in a child process (not with --in-process, not for --help). */
+function needsPdfChild(args) {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--data") i++;
+    else if (!args[i].startsWith("-")) {
+      const rest = args.slice(i + 1);
+      return (
+        (args[i] === "analyze" || args[i] === "render") &&
+        !rest.some((a) => a === "--help" || a === "-h" || a === "--in-process")
+      );
+    }
+  }
+  return false;
+}
+
 const root = fileURLToPath(new URL("..", import.meta.url));
 const state = serverBuildState(root);
 if (state === "current") {
+  // The PDF child's start (Node, then MuPDF) is the longest part of a one-file command: begin it
+  // now, while the command line loads beside it, rather than once the command runs.
+  if (needsPdfChild(process.argv.slice(2)))
+    import("../dist/isolation/pdf-pool.js").then(
+      (m) => m.prestartSharedPool(),
+      () => {},
+    );
   await import("../dist/cli/main.js");
 } else {
   process.stderr.write(

@@ -75,7 +75,10 @@ export function readRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
     host: env.HOST || "127.0.0.1",
     databaseUrl: env.DATABASE_URL || null,
     redisUrl: env.REDIS_URL || null,
-    concurrency: Math.max(1, num(env.PDFUPLOAD_CONCURRENCY, os.availableParallelism())),
+    // One job more than cores: the heavy passes of all jobs share one slot per core (render/cpu-slots.ts),
+    // and the extra job does its light steps (hash, analysis, archive, journal) while the others render,
+    // so no core waits for the next job to reach its render.
+    concurrency: Math.max(1, num(env.PDFUPLOAD_CONCURRENCY, os.availableParallelism() + 1)),
     adminPassword: env.PDFUPLOAD_ADMIN_PASSWORD || null,
     configFile: env.PDFUPLOAD_CONFIG || null,
     logLevel: env.LOG_LEVEL || "info",

@@ -12,6 +12,7 @@ import type { JobOutputs, JobRow, JobsRepository, TimelineEntry } from "../store
 import { NAME_MAX_BYTES } from "../util/name-bytes.ts";
 import { note, noteText, noteToColumn } from "../util/note.ts";
 import { nowIso } from "../util/time.ts";
+import { StageTimer, withStages } from "./stages.ts";
 import { isTransient, type JobContext, type Step } from "./step.ts";
 
 export interface RunnerDeps {
@@ -67,12 +68,25 @@ export class JobRunner {
     );
     const jobLog = logger.child({ job: claimed.id, file: claimed.file_name });
     let job = claimed;
+    // Journal writes of the runner itself, booked as the "db" stage of the step they serve (the write
+    // that stores a step's timeline entry is booked to the next step).
+    let dbMs = 0;
+    const db = async <T>(p: Promise<T>): Promise<T> => {
+      const t = performance.now();
+      try {
+        return await p;
+      } finally {
+        dbMs += performance.now() - t;
+      }
+    };
+    // Time in the queue: from when the job became runnable to this claim (the first step run books it).
+    let queuedMs = Math.max(0, Date.now() - Date.parse(claimed.run_after));
     // A line given as a note is stored as one (the UI words it); the process log gets its English text.
     const log: JobContext["log"] = async (line, level = "info") => {
       const msg = noteText(line);
       jobLog[level](msg);
       const at = nowIso();
-      await jobs.log(job.id, level, typeof line === "string" ? line : noteToColumn(line)).catch(() => {});
+      await db(jobs.log(job.id, level, typeof line === "string" ? line : noteToColumn(line))).catch(() => {});
       events.emit({
         type: "log",
         id: job.id,
@@ -87,7 +101,10 @@ export class JobRunner {
       for (const step of this.deps.steps) {
         if (done.has(step.name)) continue;
         if (abort.signal.aborted) throw abort.signal.reason;
-        await jobs.update(job.id, { step: step.name });
+        const stages = new StageTimer();
+        if (Number.isFinite(queuedMs) && queuedMs > 0) stages.add("queue", queuedMs);
+        queuedMs = 0;
+        await db(jobs.update(job.id, { step: step.name }));
         events.emit({ type: "job", id: job.id, status: "processing", step: step.name });
         const startedAt = nowIso();
         const t0 = performance.now();
@@ -105,7 +122,7 @@ export class JobRunner {
         };
         let result: Awaited<ReturnType<Step["run"]>>;
         try {
-          result = await step.run(ctx);
+          result = await withStages(stages, () => step.run(ctx));
         } catch (e) {
           const ms = Math.round(performance.now() - t0);
           const message = e instanceof Error ? e.message : String(e);
@@ -167,22 +184,28 @@ export class JobRunner {
           await this.fail({ ...job, ...result.patch }, timeline, outputs, result.reject, settings, log);
           return;
         }
+        if (dbMs > 0) stages.add("db", dbMs);
+        dbMs = 0;
+        const stageList = stages.list();
         timeline.push({
           step: step.name,
           status: "ok",
           startedAt,
           ms,
           ...(result.info ? { info: result.info.text, said: result.info } : {}),
+          ...(stageList.length ? { stages: stageList } : {}),
         });
         outputs = { ...outputs, ...result.outputs };
         // Persisted after every step: a crash resumes from here, not from scratch.
         const waited = job.error_code === DISK_FULL_CODE ? { error_code: null, error_message: null } : {};
-        await jobs.update(job.id, {
-          ...waited,
-          ...result.patch,
-          timeline: JSON.stringify(timeline),
-          outputs: JSON.stringify(outputs),
-        });
+        await db(
+          jobs.update(job.id, {
+            ...waited,
+            ...result.patch,
+            timeline: JSON.stringify(timeline),
+            outputs: JSON.stringify(outputs),
+          }),
+        );
         job = {
           ...job,
           ...waited,

@@ -1,8 +1,10 @@
 // The journal: jobs, their deliveries, notifications and log lines. All SQL about jobs is here.
+
 import { type Kysely, type Selectable, sql } from "kysely";
 import { type AttentionReason, parseAttention } from "../analysis/attention.ts";
 import type { JobWarning } from "../analysis/job-warnings.ts";
 import type { Analysis } from "../analysis/types.ts";
+import type { StageTime } from "../pipeline/stages.ts";
 import { type Note, note, noteFromColumn } from "../util/note.ts";
 import { isoIn, nowIso } from "../util/time.ts";
 import type { DB, DeliveriesTable, JobStatus, JobsTable, NotificationsTable } from "./schema.ts";
@@ -27,6 +29,8 @@ export interface TimelineEntry {
   said?: Note;
   /** `reason`: a refusal's note (AnalysisError), kept with the step that refused. */
   error?: { code: string; message: string; reason?: Note };
+  /** Where the step's time went (stages may overlap: parallel lanes); see pipeline/stages.ts. */
+  stages?: StageTime[];
 }
 
 export interface NewJob {

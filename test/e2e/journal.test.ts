@@ -287,6 +287,12 @@ describe("journal", () => {
       .locator("table.timeline tbody tr")
       .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-step")));
     expect(steps).toEqual(expect.arrayContaining(["intake", "analyse", "render", "deliver"]));
+    // Under the render step, where its time went, in words: the separations pass and the proof JPEGs.
+    const stages = page.locator('table.timeline tr[data-step="render"] ul.stages');
+    await expect(stages.locator('li[data-stage="gs-tiffsep"]').textContent()).resolves.toMatch(
+      /^Ghostscript: separations \d/,
+    );
+    await expect(stages.locator('li[data-stage="proof-jpeg"]').textContent()).resolves.toContain("×2");
     expect(await page.locator(".page-card").count()).toBe(2);
     await page.locator(".page-card").first().locator("img").waitFor();
     await expect(page.locator(".page-card").first().textContent()).resolves.toContain("PANTONE Warm Red C");

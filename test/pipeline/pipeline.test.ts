@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/context.ts";
 import { acceptFile } from "../../src/intake/accept-file.ts";
-import type { JobRow } from "../../src/store/jobs.repository.ts";
+import type { JobRow, TimelineEntry } from "../../src/store/jobs.repository.ts";
 import { threeMarks, writeSheet } from "../fixtures/signa.ts";
 import { ENGINES } from "../helpers/servers.ts";
 import { tempContext, tempDir } from "../helpers/temp-app.ts";
@@ -88,7 +88,7 @@ describe.each(ENGINES)("on $name", (engine) => {
       first = await finished((await drop(src)).id);
       expect(first.error_message).toBeNull();
       expect(first.status).toBe("done");
-      const timeline = JSON.parse(first.timeline) as { step: string; status: string; ms: number }[];
+      const timeline = JSON.parse(first.timeline) as TimelineEntry[];
       expect(timeline.map((t) => t.step)).toEqual([
         "intake",
         "analyse",
@@ -98,6 +98,23 @@ describe.each(ENGINES)("on $name", (engine) => {
         "deliver",
       ]);
       expect(timeline.every((t) => t.status === "ok" && t.ms >= 0)).toBe(true);
+      // Where the render's time went: one preview pass, the separations (a spot colour), a proof JPEG
+      // per page, the ink figures; every step books its journal writes.
+      const stages = (step: string) =>
+        new Map(
+          ((timeline.find((t) => t.step === step) as TimelineEntry).stages ?? []).map((s) => [s.name, s]),
+        );
+      const render = stages("render");
+      expect(render.get("gs-pdfwrite")?.count).toBe(1);
+      expect(render.get("gs-tiffsep")?.count).toBeGreaterThanOrEqual(1);
+      expect(render.get("proof-jpeg")?.count).toBe(2);
+      // One read per separation file: 2 pages × (CMYK + PANTONE Warm Red C) at least.
+      expect(render.get("ink-figures")?.count).toBeGreaterThanOrEqual(10);
+      expect(render.get("crop")?.count).toBe(1);
+      for (const s of render.values()) expect(s.ms).toBeGreaterThanOrEqual(0);
+      expect(render.get("gs-tiffsep")?.ms).toBeGreaterThan(0);
+      for (const step of ["intake", "analyse", "render", "archive"])
+        expect(stages(step).has("db")).toBe(true);
       // Journal figures.
       expect(first).toMatchObject({
         press: "Speedmaster",

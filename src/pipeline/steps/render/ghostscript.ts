@@ -2,6 +2,8 @@
 // address-space limit (util-linux prlimit), killed when it runs past its time limit or the job is cancelled.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { currentStages } from "../../stages.ts";
+import { cpuSlots } from "./cpu-slots.ts";
 import { RenderError } from "./render-error.ts";
 
 /** Start-up hint when Ghostscript is missing. */
@@ -21,7 +23,7 @@ export function ghostscriptVersion(): Promise<string | null> {
   const bin = gsBinary();
   if (!probe || probeFor !== bin) {
     probeFor = bin;
-    probe = runGhostscript(["--version"], { timeoutMs: 10_000 }).then(
+    probe = runGhostscript(["--version"], { timeoutMs: 10_000, light: true }).then(
       (r) => (r.code === 0 ? r.stdout.trim() || "unknown" : null),
       () => null,
     );
@@ -51,6 +53,8 @@ export interface GsOptions {
    * number of pages written so far) restarts the clock. Used for multi-page runs: each page gets the limit.
    */
   progress?: () => number;
+  /** A run that draws nothing (`--version`): it does not wait for a CPU slot. */
+  light?: boolean;
 }
 
 const KEEP = 256 * 1024; // gs can be chatty on broken files: keep the head of its output only
@@ -59,12 +63,22 @@ const KEEP = 256 * 1024; // gs can be chatty on broken files: keep the head of i
  * Runs gs and resolves with its exit status and output. Rejects with `render-timeout` when it runs past
  * `timeoutMs`, `render-aborted` on `signal`, `gs-missing` when the binary cannot be started.
  */
-export function runGhostscript(args: string[], opts: GsOptions): Promise<GsRun> {
+export async function runGhostscript(args: string[], opts: GsOptions): Promise<GsRun> {
+  if (opts.light) return spawnGhostscript(args, opts);
+  // Its time limit starts once it has a core, not while it waits for one.
+  return cpuSlots.run(() => spawnGhostscript(args, opts), opts.signal);
+}
+
+function spawnGhostscript(args: string[], opts: GsOptions): Promise<GsRun> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) {
       reject(new RenderError("render-aborted", "rendering was cancelled"));
       return;
     }
+    // Booked to the job as `gs-<device>` (the stage breakdown of the journal and the throughput bench).
+    const stages = currentStages();
+    const device = args.find((a) => a.startsWith("-sDEVICE="))?.slice("-sDEVICE=".length) ?? "other";
+    const started = performance.now();
     // prlimit sets the limit on itself and execs gs: the child's pid is gs's, kill() reaches it.
     const limited =
       opts.memoryMb && prlimitPath ? [`--as=${Math.round(opts.memoryMb * 1048576)}`, "--"] : null;
@@ -122,6 +136,7 @@ export function runGhostscript(args: string[], opts: GsOptions): Promise<GsRun> 
     });
     child.on("close", (code, signal) => {
       done();
+      stages?.add(`gs-${device}`, performance.now() - started);
       if (stopped) reject(stopped);
       else resolve({ code, signal, stdout, stderr });
     });

@@ -11,6 +11,8 @@ import { diskFullOr, isDiskFull } from "../../../files/disk-space.ts";
 import type { SeparationRaster } from "../../../ppf/separation-raster.ts";
 import { sheetPreset } from "../../../ppf/sheet-preset.ts";
 import { type Note, note, noteList } from "../../../util/note.ts";
+import { addStage, timeStage } from "../../stages.ts";
+import { cpuSlots } from "./cpu-slots.ts";
 import { type CropResult, type Rect, writeCroppedPdf } from "./crop-pdf.ts";
 import { ghostscriptAvailable } from "./ghostscript.ts";
 import { renderPageWithMupdf } from "./mupdf-fallback.ts";
@@ -158,6 +160,7 @@ async function run(job: Job): Promise<RenderResult> {
     warnings.push(...crop.warnings);
     scratch.add(await sizeOf(cropped));
     const cropMs = since(tCrop);
+    addStage("crop", cropMs);
 
     const engine: RenderEngine = (await ghostscriptAvailable()) ? "ghostscript" : "mupdf";
     if (engine === "mupdf") warnings.push(APPROX_WARNING);
@@ -246,7 +249,12 @@ async function run(job: Job): Promise<RenderResult> {
         const inks = orderInks(measured, plan.colorants);
         if (plan.proof && plan.thumbnail) {
           const input = { raw: { data: r.rgb, channels: 3 as const }, width: r.width, height: r.height };
-          await writeProofImages(input, plan.aspect, sizes, { proof: plan.proof, thumbnail: plan.thumbnail });
+          await timeStage("proof-jpeg", () =>
+            writeProofImages(input, plan.aspect, sizes, {
+              proof: plan.proof as string,
+              thumbnail: plan.thumbnail as string,
+            }),
+          );
         }
         // No per-pixel peaks here: coverage alone decides (spots are folded into CMYK anyway).
         const separations = inkedSeparations(measured, new Map(), plan.colorants);
@@ -286,10 +294,17 @@ async function run(job: Job): Promise<RenderResult> {
               const inks = orderInks(pass.coverage, plan.colorants);
               if (plan.proof && plan.thumbnail) {
                 const input = { file: pass.composite, width: pass.width, height: pass.height };
-                await writeProofImages(input, plan.aspect, sizes, {
-                  proof: plan.proof,
-                  thumbnail: plan.thumbnail,
-                });
+                // A heavy pass like Ghostscript's: it waits for a core as they do.
+                await cpuSlots.run(
+                  () =>
+                    timeStage("proof-jpeg", () =>
+                      writeProofImages(input, plan.aspect, sizes, {
+                        proof: plan.proof as string,
+                        thumbnail: plan.thumbnail as string,
+                      }),
+                    ),
+                  signal,
+                );
               }
               const result = {
                 ...pageResult(plan, inks, false),

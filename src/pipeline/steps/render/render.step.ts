@@ -4,6 +4,7 @@
 // job that still goes to its bureau. Only cancellation (the job's own time limit) and a full disk,
 // which waits for room, leave this step unfinished.
 import fsp from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { attentionColumn } from "../../../analysis/attention.ts";
 import { jobWarnings, warningsColumn } from "../../../analysis/job-warnings.ts";
@@ -24,6 +25,18 @@ import { estimateScratch } from "./scratch-estimate.ts";
  * delivery of the original keep the rest, so a slow render never makes the whole job time out.
  */
 const RENDER_SHARE = 0.75;
+
+/** Renders running in this process now (all jobs). */
+let rendering = 0;
+
+/**
+ * Lanes for one render: the configured concurrency when it runs alone; when other jobs render too,
+ * the cores are shared out, since each lane beyond that only adds Ghostscript processes (each pays
+ * its start-up) that wait for a core anyway (cpu-slots.ts).
+ */
+export function renderLanes(configured: number, renders: number, cores = os.availableParallelism()): number {
+  return Math.max(1, Math.min(configured, Math.floor(cores / Math.max(1, renders))));
+}
 
 /** Left free beyond the render's own need: the journal must still be written. */
 const RESERVE_BYTES = 16 << 20;
@@ -73,11 +86,13 @@ export const renderStep: Step = {
       if (source === repaired)
         await log(`render: from the copy ${analysis.repairedCopy?.by} repaired`, "warn");
       let r: RenderResult;
+      rendering++;
       try {
+        const concurrency = renderLanes(settings.render.concurrency, rendering);
         r = await renderSheets({
           pdfPath: source,
           analysis,
-          settings: settings.render,
+          settings: { ...settings.render, concurrency },
           outDir,
           signal,
           tmpDir,
@@ -107,6 +122,8 @@ export const renderStep: Step = {
         logger.warn({ err: e }, "render failed as a whole");
         await fsp.rm(outDir, { recursive: true, force: true });
         r = nothingRendered(analysis, reason, (await ghostscriptAvailable()) ? "ghostscript" : "mupdf");
+      } finally {
+        rendering--;
       }
       // A remake from the archive: the work folder held only this render's scratch.
       if (!job.work_path) await fsp.rm(tmpDir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import path from "node:path";
 import { DiskFullError, freeBytes, isDiskFull, mb } from "../../../files/disk-space.ts";
 import { RasterAccumulator, type SeparationRaster } from "../../../ppf/separation-raster.ts";
 import { sameName } from "../../../util/names.ts";
+import { timeStage } from "../../stages.ts";
 import { GS_BASE, gsProblems, outOfMemoryHint, runGhostscript } from "./ghostscript.ts";
 import { RenderError } from "./render-error.ts";
 import { type TiffInfo, tiffChannelCoverage, tiffComplete } from "./tiff-reader.ts";
@@ -195,7 +196,7 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
         }
       : undefined;
     if (device === "tiff32nc") {
-      const r = await tiffChannelCoverage(composite, true, sink?.(true));
+      const r = await timeStage("ink-figures", () => tiffChannelCoverage(composite, true, sink?.(true)));
       size = r;
       const channels = (acc as RasterAccumulator | null)?.result();
       PROCESS_INKS.forEach((name, k) => {
@@ -207,7 +208,9 @@ export async function rasterPages(o: RasterOptions): Promise<RasterResult> {
       const prefix = `${seq}(`;
       for (const f of files) {
         if (!f.startsWith(prefix) || !f.endsWith(").tif")) continue;
-        const r = await tiffChannelCoverage(path.join(o.dir, f), false, sink?.(false));
+        const r = await timeStage("ink-figures", () =>
+          tiffChannelCoverage(path.join(o.dir, f), false, sink?.(false)),
+        );
         size = r;
         const name = decodeGsSeparationName(f.slice(prefix.length, -").tif".length));
         coverage.set(name, r.coverage[0]);

@@ -1,5 +1,5 @@
 // The job's steps in order with their durations (a bar each, to see where the time went) and
-// errors; the running step shows as running.
+// errors; the running step shows as running. Under each step, where its time went (its stages).
 import type { JobView } from "../../api/types.ts";
 import { ErrorWords } from "../../components/Badges.tsx";
 import { useI18n } from "../../i18n/i18n.tsx";
@@ -42,6 +42,16 @@ export function Timeline({ job }: { job: JobView }) {
               ) : (
                 said(e.said ?? e.info)
               )}
+              {e.stages?.length ? (
+                <ul className="stages" aria-label={t("job.stages")}>
+                  {e.stages.map((s) => (
+                    <li key={s.name} data-stage={s.name}>
+                      {tx(`stage.${s.name}`, s.name)} {f.ms(s.ms)}
+                      {s.count > 1 ? ` ${t("stage.runs", { n: s.count })}` : ""}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
             </td>
           </tr>
         ))}
