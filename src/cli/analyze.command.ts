@@ -145,6 +145,8 @@ export function registerAnalyzeCommands(program: Command): void {
       if (missing) {
         process.stderr.write(`${file}: ${missing}\n`);
         process.exitCode = 2;
+        // bin/pdfupload.js may have started a PDF child already: it would keep the process alive.
+        await (await import("../isolation/pdf-pool.ts")).closeSharedPool();
         return;
       }
       (await import("../isolation/pdf-pool.ts")).prestartSharedPool();

@@ -123,10 +123,10 @@ describe("a second opinion when MuPDF itself fails", () => {
     const a = await analyzeIsolated(file, { settings, pool, limits: LIMITS, repairDir: work });
     expect(a.error).toBeNull();
     expect(a.pages).toBe(3);
-    expect(a.warnings[0]).toMatch(
+    expect(a.warnings[0].text).toMatch(
       /^MuPDF could not read the file \(The PDF has no pages\); it was read from a copy/,
     );
-    expect(a.warnings[0]).toMatch(/Ghostscript, as the bureau's RIP reads it, draws all 3 page\(s\)/);
+    expect(a.warnings[0].text).toMatch(/Ghostscript, as the bureau's RIP reads it, draws all 3 page\(s\)/);
     expect(a.repairedCopy?.path.startsWith(work)).toBe(true);
     expect(sha(file)).toBe(before);
   });

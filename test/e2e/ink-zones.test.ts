@@ -75,8 +75,11 @@ describe("ink zones on the job page", () => {
     const charts = section.locator("figure.zone-chart");
     expect(await charts.count()).toBe(sheet.colorants.length);
     expect(await charts.locator("figcaption").allTextContents()).toEqual(sheet.colorants.map((c) => ` ${c}`));
-    // ECharts drew on a canvas for each.
-    await until(async () => (await charts.locator("canvas").count()) === sheet.colorants.length, "canvases");
+    // ECharts drew each (as SVG: the reports' chart, whose labels are text in the locale).
+    await until(
+      async () => (await charts.locator(".chart svg").count()) === sheet.colorants.length,
+      "charts",
+    );
     // The label names the zones that carry ink, with the figures the journal booked.
     const cyan = sheet.inkZones?.separations.Cyan ?? [];
     const first = cyan.findIndex((v) => (v ?? 0) > 0);

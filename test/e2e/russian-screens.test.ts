@@ -128,7 +128,7 @@ describe("the Russian screens", () => {
 
   it("words step details with plurals, the non-Signa warning and the bureau without a target", async () => {
     expect(await checkRu(`/jobs/${ids[MENU]}`, "table.timeline")).toEqual([]);
-    const analyse = page.locator("table.timeline tr[data-step=analyse] td").last();
+    const analyse = page.locator("table.timeline tr[data-step=analyse] td .step-info");
     await expect(analyse.textContent()).resolves.toBe(
       "5 комплектов, 20 пластин, машина Speedmaster, бюро Leonov",
     );

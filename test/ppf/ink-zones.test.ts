@@ -245,8 +245,8 @@ describe("ink zones and CIP3 PPF", () => {
       expect(r2.engine).toBe("mupdf");
       expect(r2.pages[0].inkZones).toBeUndefined();
       expect(r2.pages[0].ppf).toBeUndefined();
-      expect(r2.pages[0].warning).toMatch(/ink zones and the CIP3 PPF need Ghostscript/);
-      expect(r2.warnings.join(" ")).toMatch(/page 1: .*ink zones/);
+      expect(r2.pages[0].warning?.text).toMatch(/ink zones and the CIP3 PPF need Ghostscript/);
+      expect(r2.warnings.map((w) => w.text).join(" ")).toMatch(/page 1: .*ink zones/);
       expect(r2.pages[0].inks.Cyan).toBeGreaterThan(0);
     } finally {
       if (before === undefined) delete process.env.PDFUPLOAD_NO_GS;

@@ -40,7 +40,7 @@ export function Timeline({ job }: { job: JobView }) {
               {e.error ? (
                 <ErrorWords code={e.error.code} message={e.error.message} reason={e.error.reason} />
               ) : (
-                said(e.said ?? e.info)
+                <span className="step-info">{said(e.said ?? e.info)}</span>
               )}
               {e.stages?.length ? (
                 <ul className="stages" aria-label={t("job.stages")}>
