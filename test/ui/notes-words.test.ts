@@ -234,3 +234,54 @@ describe("settings problems in the UI's words", () => {
     expect(by["journal.currency"]).toBe("трёхбуквенный код валюты ISO 4217, например UAH, EUR, USD");
   });
 });
+
+describe("settings problems across entries in the UI's words", () => {
+  it("words a duplicate name, an unknown target and bureau, a bad URL and a missing section", async () => {
+    const { parseShopSettings, SettingsError } = await import("../../src/config/settings-file.ts");
+    const yaml = [
+      "bureaus:",
+      "  - { name: Korol, target: nowhere }",
+      "  - { name: KOROL, target: ftp-korol }",
+      "targets:",
+      "  - { name: ftp-korol, url: 'http://ctp.example/in' }",
+      "hotFolders:",
+      "  - { name: in, path: /srv/in, bureau: Petrov }",
+    ].join("\n");
+    let err: unknown;
+    try {
+      parseShopSettings(yaml);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SettingsError);
+    const problems = (err as InstanceType<typeof SettingsError>).problems;
+    const ru = (p: string) => {
+      const q = problems.find((x) => x.path === p);
+      expect(q?.said, p).toBeDefined();
+      return RU.said(q?.said);
+    };
+    expect(ru("bureaus[1].name")).toBe("это имя уже есть выше (имена сравниваются без учёта регистра)");
+    expect(ru("bureaus[0].target")).toBe("должно быть одной из целей: ftp-korol");
+    expect(ru("targets[0].url")).toBe("адрес должен начинаться с ftp://, ftps://, sftp:// или file://");
+    expect(ru("hotFolders[0].bureau")).toBe("должно быть одним из бюро: Korol, KOROL");
+    expect(ru("presses")).toBe("нужна хотя бы одна машина");
+    // The English text the CLI prints stays beside the note.
+    expect(problems.find((x) => x.path === "targets[0].url")?.expected).toMatch(/^a URL starting ftp:\/\//);
+    // Every problem of the refusal is worded: none is left as a bare English sentence.
+    expect(problems.filter((p) => !p.said && !p.code)).toEqual([]);
+  });
+
+  it("words a YAML syntax error with its line", async () => {
+    const { parseShopSettings, SettingsError } = await import("../../src/config/settings-file.ts");
+    let err: unknown;
+    try {
+      parseShopSettings("presses:\n  - name: [unclosed\n");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SettingsError);
+    const p = (err as InstanceType<typeof SettingsError>).problems[0];
+    expect(RU.said(p.said)).toMatch(/^ошибка синтаксиса YAML в строке \d+ \(/);
+    expect(EN.said(p.said)).toMatch(/^YAML syntax error on line \d+ \(/);
+  });
+});

@@ -154,6 +154,16 @@ export const notesEn = {
   "note.setting.unknown-field": "unknown field (check its spelling): {keys}",
   "note.setting.format":
     "{field, select, currency {a three-letter ISO 4217 code, e.g. UAH, EUR, USD} other {not in the expected format}}",
+  "note.setting.duplicate-name": "a name not used above (names are compared ignoring case)",
+  "note.setting.unknown-target":
+    "{count, plural, =0 {no target is defined: add a target first} other {must be one of the targets: {targets}}}",
+  "note.setting.unknown-bureau":
+    "{count, plural, =0 {no bureau is defined: add a bureau first} other {must be one of the bureaus: {bureaus}}}",
+  "note.setting.url-scheme": "a URL starting ftp://, ftps://, sftp:// or file://",
+  "note.setting.yaml-syntax": "YAML syntax error on line {line} ({detail})",
+  "note.setting.empty-document": "the file is empty: a settings document is needed",
+  "note.setting.no-presses": "at least one press",
+  "note.setting.no-bureaus": "at least one bureau",
   "note.log.step-done": "{step}: {what} ({ms} ms)",
   "note.log.warning": "warning: {what}",
   "note.log.render-warning": "proofs: {what}",

@@ -156,6 +156,16 @@ export const notesRu: Record<keyof typeof notesEn, string> = {
   "note.setting.unknown-field": "неизвестное поле (проверьте написание): {keys}",
   "note.setting.format":
     "{field, select, currency {трёхбуквенный код валюты ISO 4217, например UAH, EUR, USD} other {неверный формат}}",
+  "note.setting.duplicate-name": "это имя уже есть выше (имена сравниваются без учёта регистра)",
+  "note.setting.unknown-target":
+    "{count, plural, =0 {нет ни одной цели: сначала добавьте цель} other {должно быть одной из целей: {targets}}}",
+  "note.setting.unknown-bureau":
+    "{count, plural, =0 {нет ни одного бюро: сначала добавьте бюро} other {должно быть одним из бюро: {bureaus}}}",
+  "note.setting.url-scheme": "адрес должен начинаться с ftp://, ftps://, sftp:// или file://",
+  "note.setting.yaml-syntax": "ошибка синтаксиса YAML в строке {line} ({detail})",
+  "note.setting.empty-document": "файл пуст: нужен документ настроек",
+  "note.setting.no-presses": "нужна хотя бы одна машина",
+  "note.setting.no-bureaus": "нужно хотя бы одно бюро",
   "note.log.step-done": "{step}: {what} ({ms} мс)",
   "note.log.warning": "предупреждение: {what}",
   "note.log.render-warning": "пробы: {what}",
