@@ -11,7 +11,7 @@ import type { TimelineEntry } from "../../store/jobs.repository.ts";
 import { type JobFilter, jobView } from "../../store/jobs.repository.ts";
 import { JOB_STATUSES, type JobStatus } from "../../store/schema.ts";
 import { findByName } from "../../util/names.ts";
-import { noteFromColumn } from "../../util/note.ts";
+import { note, noteFromColumn, noteList } from "../../util/note.ts";
 import { journalReader, requireRole } from "../auth.ts";
 import { parseOr400 } from "../validate.ts";
 
@@ -138,7 +138,8 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       warnings: null,
       run_after: new Date().toISOString(),
     });
-    await ctx.jobs.log(p.id, "info", `re-run by ${req.user?.name}`);
+    const user = req.user?.name ?? "";
+    await ctx.jobs.log(p.id, "info", note("log.rerun", `re-run by ${user}`, { user }));
     await ctx.users.audit(req.user?.name ?? null, "job.rerun", { id: p.id });
     ctx.events.emit({ type: "job", id: p.id, status: "queued", step: null });
     await ctx.queue.enqueue(p.id);
@@ -175,7 +176,12 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       attempts: 0,
       run_after: new Date().toISOString(),
     });
-    await ctx.jobs.log(p.id, "info", `bureau ${bureau.name} picked by ${req.user?.name}`);
+    const user = req.user?.name ?? "";
+    await ctx.jobs.log(
+      p.id,
+      "info",
+      note("log.bureau-picked", `bureau ${bureau.name} picked by ${user}`, { bureau: bureau.name, user }),
+    );
     await ctx.users.audit(req.user?.name ?? null, "job.bureau", {
       id: p.id,
       file: row.file_name,
@@ -214,7 +220,8 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       error_message: null,
       run_after: new Date().toISOString(),
     });
-    await ctx.jobs.log(p.id, "info", `missing outputs remade by ${req.user?.name}`);
+    const user = req.user?.name ?? "";
+    await ctx.jobs.log(p.id, "info", note("log.remade", `missing outputs remade by ${user}`, { user }));
     await ctx.users.audit(req.user?.name ?? null, "job.remake", { id: p.id, file: row.file_name });
     ctx.events.emit({ type: "job", id: p.id, status: "queued", step: null });
     await ctx.queue.enqueue(p.id);
@@ -293,7 +300,22 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       before: { press: row.press, bureau: row.bureau },
       after: patch,
     });
-    await ctx.jobs.log(p.id, "info", `edited by ${req.user?.name}: ${JSON.stringify(patch)}`);
+    const user = req.user?.name ?? "";
+    // What changed as values: press and bureau names are the shop's own, shown as they are.
+    const changes = noteList(
+      Object.entries(patch).map(([field, value]) =>
+        note("log.changed", `${field}: ${JSON.stringify(value)}`, {
+          field,
+          value: typeof value === "number" ? value : String(value ?? ""),
+        }),
+      ),
+      ", ",
+    );
+    await ctx.jobs.log(
+      p.id,
+      "info",
+      note("log.edited", `edited by ${user}: ${JSON.stringify(patch)}`, { user, changes }),
+    );
     ctx.events.emit({ type: "job", id: p.id, status: row.status, step: row.step });
     return jobView((await ctx.jobs.get(p.id)) ?? row);
   });
