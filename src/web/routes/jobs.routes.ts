@@ -8,11 +8,12 @@ import { z } from "zod";
 import type { Analysis } from "../../analysis/types.ts";
 import type { AppContext } from "../../app/context.ts";
 import type { TimelineEntry } from "../../store/jobs.repository.ts";
-import { type JobFilter, jobView } from "../../store/jobs.repository.ts";
+import { type DeliveryRow, type JobFilter, type JobRow, jobView } from "../../store/jobs.repository.ts";
 import { JOB_STATUSES, type JobStatus } from "../../store/schema.ts";
 import { findByName } from "../../util/names.ts";
 import { note, noteFromColumn, noteList } from "../../util/note.ts";
 import { journalReader, requireRole } from "../auth.ts";
+import { hideWarningPaths } from "../hide-paths.ts";
 import { parseOr400 } from "../validate.ts";
 
 /** An empty query parameter (`from=` from a cleared form) means "not given". */
@@ -35,6 +36,12 @@ export const jobFilterSchema = z.object({
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
+/** A job as the API gives it: the engine's reasons in its warnings do not say where the server keeps files. */
+function clientJob(row: JobRow, deliveries?: DeliveryRow[]) {
+  const view = jobView(row, deliveries);
+  return { ...view, warnings: hideWarningPaths(view.warnings) };
+}
+
 export function toFilter(q: z.infer<typeof jobFilterSchema>): JobFilter {
   return { ...q, ascending: q.order === "asc" };
 }
@@ -53,7 +60,7 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       limit: q.limit,
       offset: q.offset,
       totals,
-      jobs: rows.map((r) => jobView(r, deliveries.get(r.id))),
+      jobs: rows.map((r) => clientJob(r, deliveries.get(r.id))),
     };
   });
 
@@ -68,7 +75,7 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       ctx.jobs.logLines(p.id),
     ]);
     return {
-      ...jobView(row, deliveries),
+      ...clientJob(row, deliveries),
       notifications: notifications.map((n) => ({
         event: n.event,
         recipient: n.recipient,
@@ -317,6 +324,6 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       note("log.edited", `edited by ${user}: ${JSON.stringify(patch)}`, { user, changes }),
     );
     ctx.events.emit({ type: "job", id: p.id, status: row.status, step: row.step });
-    return jobView((await ctx.jobs.get(p.id)) ?? row);
+    return clientJob((await ctx.jobs.get(p.id)) ?? row);
   });
 }
