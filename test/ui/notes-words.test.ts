@@ -285,3 +285,49 @@ describe("settings problems across entries in the UI's words", () => {
     expect(EN.said(p.said)).toMatch(/^YAML syntax error on line \d+ \(/);
   });
 });
+
+describe("job log lines in the UI's words", () => {
+  it("words a failed delivery with the transport's reason and the next try in the reader's locale", () => {
+    const next = "2026-12-04T12:00:00.000Z"; // midday: the same date in any time zone within ±11 h
+    const line = note("log.delivery-failed", "delivery to bureau Korol failed: …", {
+      kind: "bureau",
+      target: "Korol",
+      what: note("delivery.auth", "530 Login incorrect.", { detail: "530 Login incorrect." }),
+      next,
+      again: 1,
+    });
+    const local = new Date(next).toLocaleString("ru-RU", { dateStyle: "short", timeStyle: "short" });
+    expect(RU.said(line)).toBe(
+      `отправка в бюро Korol не удалась: сервер не принял логин или пароль (530 Login incorrect.) — следующая попытка ${local}`,
+    );
+    expect(local).toMatch(/^04\.12\.2026, \d{2}:\d{2}$/);
+    const last = note("log.delivery-failed", "…", {
+      kind: "press",
+      target: "SM74",
+      what: "gone",
+      next: "",
+      again: 0,
+    });
+    expect(EN.said(last)).toBe("delivery to press SM74 failed: gone");
+  });
+
+  it("words a render that left sheets out, naming each missing part", () => {
+    const line = note("log.render-lacking", "…", {
+      count: 2,
+      total: 5,
+      sheets: noteList([
+        note("log.sheet-lacks", "…", {
+          page: 2,
+          missing: noteList(
+            [note("render.part", "proof", { part: "proof" }), note("render.part", "inks", { part: "inks" })],
+            ", ",
+          ),
+        }),
+        note("log.sheet-lacks", "…", { page: 4, missing: note("render.part", "inks", { part: "inks" }) }),
+      ]),
+    });
+    expect(RU.said(line)).toBe(
+      "пробы: не отрисовано 2 из 5 листов: лист 2 — нет: пробы, покрытия краской; лист 4 — нет: покрытия краской",
+    );
+  });
+});
