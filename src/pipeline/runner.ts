@@ -318,7 +318,7 @@ export class JobRunner {
       note("log.waiting", `${step}: waiting (${wait.code}) — ${wait.message}`, {
         step,
         code: wait.code,
-        detail: wait.message,
+        detail: wait.reason ?? wait.message,
       }),
       "warn",
     );

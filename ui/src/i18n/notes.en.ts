@@ -95,6 +95,7 @@ export const notesEn = {
     "The PDF reader (MuPDF) failed on this file twice, also in a fresh process ({detail}).",
   "note.reason.too-complex": "The PDF is too complex to read ({detail}).",
   "note.reason.cannot-read": "The PDF cannot be read ({detail}).",
+  "note.reason.file-gone": "The file is no longer where it was.",
   "note.reason.duplicate-of": "The same file was already processed as job #{job}.",
 
   "note.plan.no-target": "{owner, select, bureau {bureau} other {press}} {name} has no delivery target",

@@ -94,6 +94,7 @@ export const notesRu: Record<keyof typeof notesEn, string> = {
     "Программа чтения PDF (MuPDF) дважды дала сбой на этом файле, в том числе в новом процессе ({detail}).",
   "note.reason.too-complex": "PDF слишком сложный для чтения ({detail}).",
   "note.reason.cannot-read": "PDF не читается ({detail}).",
+  "note.reason.file-gone": "Файла больше нет там, где он был.",
   "note.reason.duplicate-of": "Этот же файл уже обработан как задание №{job}.",
 
   "note.plan.no-target":
