@@ -3,7 +3,7 @@
 import YAML from "yaml";
 import type { z } from "zod";
 import { foldName } from "../util/names.ts";
-import type { Note } from "../util/note.ts";
+import { type Note, note } from "../util/note.ts";
 import { issueNote } from "./settings-problem-note.ts";
 import { type Settings, settingsSchema } from "./settings-schema.ts";
 import { foreignSecrets } from "./settings-secrets.ts";
@@ -15,7 +15,7 @@ export interface SettingsProblem {
   expected: string;
   /** Set for problems the UI words itself: `foreign-secret` (sealed with another secret.key). */
   code?: "foreign-secret";
-  /** What was expected as a note the admin UI words; absent for the cross-entry checks. */
+  /** What was expected as a note the admin UI words. */
   said?: Note;
 }
 
@@ -66,6 +66,11 @@ function entries(list: unknown): Record<string, unknown>[] {
 }
 const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
+/** A problem whose expectation is a note: its English text is the `expected` the CLI prints. */
+function said(path: string, value: unknown, n: Note): SettingsProblem {
+  return { path, value, expected: n.text, said: n };
+}
+
 /**
  * Rules that span several entries: unique names, references to existing targets and bureaus. Read
  * from the raw document, so that they are listed together with the field problems in one pass.
@@ -81,7 +86,9 @@ function crossProblems(input: unknown): SettingsProblem[] {
       // Folded as every match folds names: two spellings of one name would make matches ambiguous.
       const key = foldName(name);
       if (seen.has(key))
-        out.push({ path: `${section}[${i}].name`, value: name, expected: "a name not used above" });
+        out.push(
+          said(`${section}[${i}].name`, name, note("setting.duplicate-name", "a name not used above")),
+        );
       seen.add(key);
     });
   };
@@ -89,39 +96,52 @@ function crossProblems(input: unknown): SettingsProblem[] {
   // A reference is matched as every name is (util/names.ts): "FTP-Korol" finds the target "ftp-korol".
   const names = entries(doc.targets).map((t) => text(t.name)?.trim());
   const targets = new Set(names.map((n) => foldName(n ?? "")));
-  const known = `one of the targets (${names.filter(Boolean).join(", ") || "none defined"})`;
+  const list = names.filter(Boolean).join(", ");
+  const known = note("setting.unknown-target", `one of the targets (${list || "none defined"})`, {
+    targets: list,
+    count: names.filter(Boolean).length,
+  });
   entries(doc.bureaus).forEach((b, i) => {
     const target = text(b.target);
-    if (target && !targets.has(foldName(target)))
-      out.push({ path: `bureaus[${i}].target`, value: target, expected: known });
+    if (target && !targets.has(foldName(target))) out.push(said(`bureaus[${i}].target`, target, known));
   });
   entries(doc.presses).forEach((p, i) => {
     const target = text(p.previewTarget);
     if (target && !targets.has(foldName(target)))
-      out.push({ path: `presses[${i}].previewTarget`, value: target, expected: known });
+      out.push(said(`presses[${i}].previewTarget`, target, known));
     const zones = (p.inkZones ?? {}) as Record<string, unknown>;
     const ppfTarget = text(zones.target);
     if (ppfTarget && !targets.has(foldName(ppfTarget)))
-      out.push({ path: `presses[${i}].inkZones.target`, value: ppfTarget, expected: known });
+      out.push(said(`presses[${i}].inkZones.target`, ppfTarget, known));
   });
   entries(doc.targets).forEach((t, i) => {
     const url = text(t.url);
     if (url && !/^(ftps?|sftp|file):\/\//i.test(url))
-      out.push({
-        path: `targets[${i}].url`,
-        value: url,
-        expected: "a URL starting ftp://, ftps://, sftp:// or file://",
-      });
+      out.push(
+        said(
+          `targets[${i}].url`,
+          url,
+          note("setting.url-scheme", "a URL starting ftp://, ftps://, sftp:// or file://"),
+        ),
+      );
   });
-  const bureaus = new Set(entries(doc.bureaus).map((b) => foldName(text(b.name) ?? "")));
+  const bureauNames = entries(doc.bureaus)
+    .map((b) => text(b.name)?.trim())
+    .filter(Boolean);
+  const bureaus = new Set(bureauNames.map((b) => foldName(b ?? "")));
   entries(doc.hotFolders).forEach((h, i) => {
     const bureau = text(h.bureau);
     if (bureau && !bureaus.has(foldName(bureau)))
-      out.push({
-        path: `hotFolders[${i}].bureau`,
-        value: bureau,
-        expected: "the name of a configured bureau",
-      });
+      out.push(
+        said(
+          `hotFolders[${i}].bureau`,
+          bureau,
+          note("setting.unknown-bureau", "the name of a configured bureau", {
+            bureaus: bureauNames.join(", "),
+            count: bureauNames.length,
+          }),
+        ),
+      );
   });
   return out;
 }
@@ -154,11 +174,15 @@ export function checkSettings(input: unknown, opts: CheckOptions = {}): Settings
 
 /** The YAML's syntax errors, with their lines (then nothing else can be checked). */
 function yamlProblems(doc: YAML.Document): SettingsProblem[] {
-  return doc.errors.map((e) => ({
-    path: `line ${e.linePos?.[0].line ?? "?"}`,
-    value: undefined,
-    expected: e.message,
-  }));
+  return doc.errors.map((e) => {
+    const line = e.linePos?.[0].line ?? "?";
+    // The parser's own sentence is English: the UI says where, and quotes it as a detail.
+    return said(
+      `line ${line}`,
+      undefined,
+      note("setting.yaml-syntax", e.message, { line: String(line), detail: e.message }),
+    );
+  });
 }
 
 export function parseSettingsYaml(text: string, opts: CheckOptions = {}): Settings {
@@ -182,7 +206,7 @@ export function parseShopSettings(text: string, opts: { reset?: boolean } & Chec
   const raw = doc.contents === null ? null : doc.toJS();
   if (raw === null && !opts.reset)
     throw new SettingsError([
-      { path: "", value: undefined, expected: "a settings document (the file is empty)" },
+      said("", undefined, note("setting.empty-document", "a settings document (the file is empty)")),
     ]);
   const { settings, problems } = problemsOf(raw ?? {}, opts);
   if (!opts.reset) {
@@ -190,9 +214,10 @@ export function parseShopSettings(text: string, opts: { reset?: boolean } & Chec
       const v = raw && typeof raw === "object" ? (raw as Record<string, unknown>)[section] : undefined;
       return Array.isArray(v) ? v.length > 0 : v !== undefined;
     };
-    if (!has("presses")) problems.push({ path: "presses", value: undefined, expected: "at least one press" });
+    if (!has("presses"))
+      problems.push(said("presses", undefined, note("setting.no-presses", "at least one press")));
     if (!has("bureaus"))
-      problems.push({ path: "bureaus", value: undefined, expected: "at least one bureau" });
+      problems.push(said("bureaus", undefined, note("setting.no-bureaus", "at least one bureau")));
   }
   if (problems.length || !settings) throw new SettingsError(problems);
   return settings;

@@ -4,6 +4,7 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import type { DataPaths } from "../config/runtime.ts";
 import type { JobsRepository } from "../store/jobs.repository.ts";
+import { note } from "../util/note.ts";
 
 export async function sweepArchive(
   jobs: JobsRepository,
@@ -38,7 +39,13 @@ export async function sweepArchive(
     if (!file.startsWith(archiveRoot)) continue;
     await fsp.rm(file, { force: true });
     await jobs.update(r.id, { final_path: null });
-    await jobs.log(r.id, "info", `archived original removed after ${archiveDays} days`);
+    await jobs.log(
+      r.id,
+      "info",
+      note("log.archive-removed", `archived original removed after ${archiveDays} days`, {
+        days: archiveDays,
+      }),
+    );
     removed++;
   }
   return removed;

@@ -9,6 +9,7 @@ import path from "node:path";
 import type { Logger } from "pino";
 import type { DataPaths } from "../config/runtime.ts";
 import type { JobsRepository } from "../store/jobs.repository.ts";
+import { note } from "../util/note.ts";
 import { REASON } from "./move.ts";
 
 export interface QuarantineLimits {
@@ -99,7 +100,13 @@ export async function sweepQuarantine(
         await jobs.log(
           id,
           "warn",
-          `quarantined original removed (${why === "age" ? "too old" : "quarantine full"})`,
+          note(
+            "log.quarantine-removed",
+            `quarantined original removed (${why === "age" ? "too old" : "quarantine full"})`,
+            {
+              why,
+            },
+          ),
         );
         const row = await jobs.get(id);
         if (row?.final_path && path.basename(row.final_path) === name)
@@ -118,7 +125,11 @@ export async function sweepQuarantine(
         await jobs.log(
           id,
           "warn",
-          `quarantined original will be removed after ${removeAfter} (${why === "age" ? `older than ${limits.quarantineDays} days` : `quarantine over ${limits.quarantineMaxMb} MB`})`,
+          note(
+            "log.quarantine-notice",
+            `quarantined original will be removed after ${removeAfter} (${why === "age" ? `older than ${limits.quarantineDays} days` : `quarantine over ${limits.quarantineMaxMb} MB`})`,
+            { at: removeAfter, why, days: limits.quarantineDays, mb: limits.quarantineMaxMb },
+          ),
         );
     }
   }

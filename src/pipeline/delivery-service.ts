@@ -161,11 +161,16 @@ export class DeliveryService {
           next_at: null,
           sending_by: null,
         });
+        // The journal is read by clients: the place inside the target, not the server's path.
+        const place = `${d.remote_dir ? `${d.remote_dir.replace(/\/+$/, "")}/` : ""}${d.remote_name}`;
         await jobs.log(
           d.job_id,
           "info",
-          // The journal is read by clients: the place inside the target, not the server's path.
-          `delivered to ${d.kind} ${d.target}: ${d.remote_dir ? `${d.remote_dir.replace(/\/+$/, "")}/` : ""}${d.remote_name}${found ? ` (${found.reply})` : ""}`,
+          note(
+            "log.delivered",
+            `delivered to ${d.kind} ${d.target}: ${place}${found ? ` (${found.reply})` : ""}`,
+            { kind: d.kind, target: d.target, place, found: found ? 1 : 0, holder: claim.interrupted ?? "" },
+          ),
         );
         logger.info({ job: d.job_id, target: d.target, remote: receipt.remotePath }, "delivered");
         if (d.kind === "bureau") await this.notifyDelivered(d.job_id, settings);
@@ -187,7 +192,21 @@ export class DeliveryService {
           sending_by: null,
         });
         const msg = `delivery to ${d.kind} ${d.target} failed: ${err.message}${transient ? ` — next try ${next}` : ""}`;
-        await jobs.log(d.job_id, transient ? "warn" : "error", msg);
+        const what =
+          e instanceof DeliveryError
+            ? note(`delivery.${e.code}`, e.message, { detail: e.message })
+            : (err.message ?? String(e));
+        await jobs.log(
+          d.job_id,
+          transient ? "warn" : "error",
+          note("log.delivery-failed", msg, {
+            kind: d.kind,
+            target: d.target,
+            what,
+            next: next ?? "",
+            again: next ? 1 : 0,
+          }),
+        );
         logger.warn({ job: d.job_id, target: d.target }, msg);
       } finally {
         await deliverer.close().catch(() => {});
@@ -225,7 +244,20 @@ export class DeliveryService {
     await this.deps.jobs.log(
       d.job_id,
       "warn",
-      `delivery to ${d.kind} ${d.target} was interrupted (${holder}); destination ${a.state} (${seen}): sending again`,
+      note(
+        "log.delivery-interrupted",
+        `delivery to ${d.kind} ${d.target} was interrupted (${holder}); destination ${a.state} (${seen}): sending again`,
+        {
+          kind: d.kind,
+          target: d.target,
+          holder,
+          state: a.state,
+          got: a.remoteBytes ?? "?",
+          bytes: a.bytes,
+          checkedBy: a.checkedBy,
+          temp: a.temp,
+        },
+      ),
     );
     return null;
   }
@@ -307,7 +339,11 @@ export class DeliveryService {
         await this.deps.jobs.log(
           job.id,
           "warn",
-          `notification ${r.channel} to ${r.recipient} failed: ${r.error}`,
+          note("log.notify-failed", `notification ${r.channel} to ${r.recipient} failed: ${r.error}`, {
+            channel: r.channel,
+            recipient: r.recipient,
+            detail: String(r.error ?? ""),
+          }),
         );
     }
   }

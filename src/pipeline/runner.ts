@@ -146,7 +146,15 @@ export class JobRunner {
             const code = (e as { code?: string }).code ?? "transient";
             timeline.push({ step: step.name, status: "retry", startedAt, ms, error: { code, message } });
             const delay = backoffMs(job.attempts + 1);
-            await log(`${step.name}: ${message} — will retry in ${Math.round(delay / 1000)} s`, "warn");
+            const seconds = Math.round(delay / 1000);
+            await log(
+              note("log.retry", `${step.name}: ${message} — will retry in ${seconds} s`, {
+                step: step.name,
+                detail: message,
+                seconds,
+              }),
+              "warn",
+            );
             await jobs.update(job.id, {
               status: "queued",
               timeline: JSON.stringify(timeline),
@@ -180,7 +188,15 @@ export class JobRunner {
           timeline.push({ step: step.name, status: "failed", startedAt, ms, error: result.reject });
           outputs = { ...outputs, ...result.outputs };
           if (result.patch) await jobs.update(job.id, result.patch);
-          await log(`${step.name}: refused (${result.reject.code}) — ${result.reject.message}`, "error");
+          const { code, message, reason } = result.reject;
+          await log(
+            note("log.refused", `${step.name}: refused (${code}) — ${message}`, {
+              step: step.name,
+              code,
+              what: reason ?? message,
+            }),
+            "error",
+          );
           await this.fail({ ...job, ...result.patch }, timeline, outputs, result.reject, settings, log);
           return;
         }
@@ -261,7 +277,13 @@ export class JobRunner {
       last.ms = ms;
     } else {
       timeline.push({ step: step, status: "retry", startedAt, ms, error });
-      await log(`${step}: ${message} — waiting for disk space (retries are not spent)`, "warn");
+      await log(
+        note("log.disk-wait", `${step}: ${message} — waiting for disk space (retries are not spent)`, {
+          step,
+          detail: message,
+        }),
+        "warn",
+      );
     }
     await jobs.update(job.id, {
       status: "queued",
@@ -292,7 +314,14 @@ export class JobRunner {
     const { jobs, events } = this.deps;
     const error = { code: wait.code, message: wait.message };
     timeline.push({ step, status: "waiting", startedAt, ms, error });
-    await log(`${step}: waiting (${wait.code}) — ${wait.message}`, "warn");
+    await log(
+      note("log.waiting", `${step}: waiting (${wait.code}) — ${wait.message}`, {
+        step,
+        code: wait.code,
+        detail: wait.reason ?? wait.message,
+      }),
+      "warn",
+    );
     await jobs.update(job.id, {
       status: wait.status,
       step: null,
@@ -340,12 +369,18 @@ export class JobRunner {
           "",
         ].join("\n");
         await fsp.writeFile(`${quarantine}${REASON}`, reason, "utf8");
-        await log(`original moved to quarantine: ${path.basename(quarantine)}`, "warn");
+        const name = path.basename(quarantine);
+        await log(note("log.quarantined", `original moved to quarantine: ${name}`, { name }), "warn");
         await fsp.rm(path.join(paths.work, String(job.id)), { recursive: true, force: true });
       } catch (e) {
         // Leave it where it is (still referenced by the job) rather than risk losing it.
         if ((e as NodeJS.ErrnoException).code !== "ENOENT")
-          await log(`could not quarantine the original: ${String(e)}`, "error");
+          await log(
+            note("log.quarantine-failed", `could not quarantine the original: ${String(e)}`, {
+              detail: String(e),
+            }),
+            "error",
+          );
         quarantine = null;
       }
     }

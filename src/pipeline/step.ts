@@ -37,7 +37,7 @@ export interface StepResult {
    * The job cannot go on without a person: it waits in this status (not failed, nothing quarantined)
    * and resumes at this step once the operator has supplied what is missing.
    */
-  wait?: { status: "needs-bureau"; code: string; message: string };
+  wait?: { status: "needs-bureau"; code: string; message: string; reason?: Note };
 }
 
 export interface Step {

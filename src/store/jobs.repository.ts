@@ -5,7 +5,7 @@ import { type AttentionReason, parseAttention } from "../analysis/attention.ts";
 import type { JobWarning } from "../analysis/job-warnings.ts";
 import type { Analysis } from "../analysis/types.ts";
 import type { StageTime } from "../pipeline/stages.ts";
-import { type Note, note, noteFromColumn } from "../util/note.ts";
+import { type Note, note, noteFromColumn, noteToColumn } from "../util/note.ts";
 import { isoIn, nowIso } from "../util/time.ts";
 import type { DB, DeliveriesTable, JobStatus, JobsTable, NotificationsTable } from "./schema.ts";
 
@@ -458,8 +458,10 @@ export class JobsRepository {
    * Appends to a job's log. When the database cannot take the line (full disk, restarting), it is
    * kept, in order, and written as soon as the database answers again: never silently dropped.
    */
-  async log(jobId: number, level: string, msg: string): Promise<void> {
+  async log(jobId: number, level: string, line: string | Note): Promise<void> {
     if (this.backlog.length >= LOG_BACKLOG_MAX) this.backlog.shift();
+    // A note is stored as one (logLines gives it back for the UI to word).
+    const msg = typeof line === "string" ? line : noteToColumn(line);
     this.backlog.push({ job_id: jobId, at: nowIso(), level, msg });
     await this.flushLog();
   }

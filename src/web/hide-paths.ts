@@ -9,3 +9,11 @@ export function hideDataRoot(text: string, root: string): string {
   const prefix = root.endsWith("/") ? root : `${root}/`;
   return text.split(prefix).join("");
 }
+
+/**
+ * A job's warnings as a client reads them: `reason` is the engine's own message (Ghostscript,
+ * MuPDF), which may name a scratch folder or a font file anywhere on the server.
+ */
+export function hideWarningPaths<T extends { reason?: string }>(warnings: T[]): T[] {
+  return warnings.map((w) => (w.reason ? { ...w, reason: hidePaths(w.reason) } : w));
+}

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/context.ts";
 import { sweepArchive } from "../../src/files/archive-retention.ts";
+import { createI18n } from "../../ui/src/i18n/i18n.tsx";
 import { tempContext } from "../helpers/temp-app.ts";
 
 let ctx: AppContext;
@@ -48,4 +49,7 @@ it("removes originals older than the retention, keeps recent ones and those stil
   expect(fs.existsSync(recent.file)).toBe(true);
   expect(fs.existsSync(waiting.file)).toBe(true);
   expect((await ctx.jobs.logLines(old.id)).map((l) => l.msg).join()).toContain("30 days");
+  // The line is a note: a Russian reader gets it in Russian, with the plural.
+  const said = (await ctx.jobs.logLines(old.id)).map((l) => createI18n("ru", "ru-RU", "UAH").said(l.said));
+  expect(said).toContain("оригинал удалён из архива через 30 дней");
 });

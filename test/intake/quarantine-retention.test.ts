@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/context.ts";
 import { type QuarantineLimits, sweepQuarantine } from "../../src/files/quarantine-retention.ts";
 import { buildWebApp } from "../../src/web/app.ts";
+import { createI18n } from "../../ui/src/i18n/i18n.tsx";
 import { tempContext } from "../helpers/temp-app.ts";
 
 const DAY = 86400_000;
+const RU = createI18n("ru", "ru-RU", "UAH");
 let ctx: AppContext;
 let logText = "";
 const logger = pino(
@@ -87,6 +89,14 @@ describe("quarantine cleaning", () => {
     expect(fs.existsSync(`${recent.file}.reason.txt`)).toBe(true);
     expect((await ctx.jobs.get(old.id))?.final_path).toBeNull();
     expect((await logOf(old.id)).at(-1)).toBe("warn quarantined original removed (too old)");
+    // In the reader's words: the removal time in the locale's date form, the limit with its plural.
+    const worded = (await ctx.jobs.logLines(old.id)).map((l) => RU.said(l.said ?? l.msg));
+    expect(worded).toEqual([
+      expect.stringMatching(
+        /^оригинал в карантине будет удалён после \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} \(старше 90 дней\)$/,
+      ),
+      "оригинал удалён из карантина (слишком старый)",
+    ]);
     expect((await sweep(limits(), now + 26 * 3600_000)).pending).toEqual([]);
   });
 

@@ -8,10 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/context.ts";
 import { acceptFile } from "../../src/intake/accept-file.ts";
 import type { JobRow, TimelineEntry } from "../../src/store/jobs.repository.ts";
+import { createI18n } from "../../ui/src/i18n/i18n.tsx";
 import { threeMarks, writeSheet } from "../fixtures/signa.ts";
 import { ENGINES } from "../helpers/servers.ts";
 import { tempContext, tempDir } from "../helpers/temp-app.ts";
 import { until } from "../helpers/wait.ts";
+
+const RU = createI18n("ru", "ru-RU", "UAH");
 
 describe.each(ENGINES)("on $name", (engine) => {
   let ctx: AppContext;
@@ -158,6 +161,16 @@ describe.each(ENGINES)("on $name", (engine) => {
       expect(dup.error_code).toBe("duplicate");
       expect(dup.duplicate_of).toBe(first.id);
       expect(dup.error_message).toContain(`#${first.id}`);
+      // The journal's lines are notes: the refusal reads in Russian, naming the first job.
+      const lines = await ctx.jobs.logLines(dup.id);
+      expect(lines.filter((l) => !l.said).map((l) => l.msg)).toEqual([]);
+      expect(lines.map((l) => RU.said(l.said))).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `: файл не принят \\(duplicate\\) — Этот же файл уже обработан как задание №${first.id}\\.$`,
+          ),
+        ),
+      );
       expect(fs.existsSync(dup.final_path as string)).toBe(true);
       // Re-run: the operator wants it processed anyway.
       await ctx.jobs.update(dup.id, {

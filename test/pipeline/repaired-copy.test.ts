@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Analysis } from "../../src/analysis/types.ts";
 import type { AppContext } from "../../src/app/context.ts";
 import { acceptFile } from "../../src/intake/accept-file.ts";
+import { createI18n } from "../../ui/src/i18n/i18n.tsx";
 import { wrongRoot } from "../fixtures/repairable.ts";
 import { buildSheet } from "../fixtures/signa.ts";
 import { tempContext, tempDir } from "../helpers/temp-app.ts";
@@ -17,6 +18,7 @@ import { until } from "../helpers/wait.ts";
 
 const outside = tempDir("pdfupload-repaired-copy-");
 let ctx: AppContext;
+const RU = createI18n("ru", "ru-RU", "UAH");
 const sha = (b: Buffer) => crypto.createHash("sha256").update(b).digest("hex");
 
 beforeAll(async () => {
@@ -71,5 +73,12 @@ describe("a sheet read from a repaired copy", () => {
     expect(fs.readdirSync(path.join(outside, "press"))).toHaveLength(1);
     // The copy lived in the job's work folder only.
     expect(fs.existsSync(analysis.repairedCopy?.path as string)).toBe(false);
+    // Every line of the job's log is a note the UI words: none is left as a bare English sentence.
+    const lines = await ctx.jobs.logLines(job.id);
+    expect(lines.filter((l) => !l.said).map((l) => l.msg)).toEqual([]);
+    const ru = lines.map((l) => RU.said(l.said));
+    expect(ru).toContain(`пробы: сделаны из копии, исправленной ${analysis.repairedCopy?.by}`);
+    expect(ru).toContain("отправлено в бюро bureau: 0710_Wrong root.pdf");
+    expect(ru.some((l) => /^отправлено на машину press: /.test(l))).toBe(true);
   }, 180_000);
 });

@@ -234,3 +234,100 @@ describe("settings problems in the UI's words", () => {
     expect(by["journal.currency"]).toBe("трёхбуквенный код валюты ISO 4217, например UAH, EUR, USD");
   });
 });
+
+describe("settings problems across entries in the UI's words", () => {
+  it("words a duplicate name, an unknown target and bureau, a bad URL and a missing section", async () => {
+    const { parseShopSettings, SettingsError } = await import("../../src/config/settings-file.ts");
+    const yaml = [
+      "bureaus:",
+      "  - { name: Korol, target: nowhere }",
+      "  - { name: KOROL, target: ftp-korol }",
+      "targets:",
+      "  - { name: ftp-korol, url: 'http://ctp.example/in' }",
+      "hotFolders:",
+      "  - { name: in, path: /srv/in, bureau: Petrov }",
+    ].join("\n");
+    let err: unknown;
+    try {
+      parseShopSettings(yaml);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SettingsError);
+    const problems = (err as InstanceType<typeof SettingsError>).problems;
+    const ru = (p: string) => {
+      const q = problems.find((x) => x.path === p);
+      expect(q?.said, p).toBeDefined();
+      return RU.said(q?.said);
+    };
+    expect(ru("bureaus[1].name")).toBe("это имя уже есть выше (имена сравниваются без учёта регистра)");
+    expect(ru("bureaus[0].target")).toBe("должно быть одной из целей: ftp-korol");
+    expect(ru("targets[0].url")).toBe("адрес должен начинаться с ftp://, ftps://, sftp:// или file://");
+    expect(ru("hotFolders[0].bureau")).toBe("должно быть одним из бюро: Korol, KOROL");
+    expect(ru("presses")).toBe("нужна хотя бы одна машина");
+    // The English text the CLI prints stays beside the note.
+    expect(problems.find((x) => x.path === "targets[0].url")?.expected).toMatch(/^a URL starting ftp:\/\//);
+    // Every problem of the refusal is worded: none is left as a bare English sentence.
+    expect(problems.filter((p) => !p.said && !p.code)).toEqual([]);
+  });
+
+  it("words a YAML syntax error with its line", async () => {
+    const { parseShopSettings, SettingsError } = await import("../../src/config/settings-file.ts");
+    let err: unknown;
+    try {
+      parseShopSettings("presses:\n  - name: [unclosed\n");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SettingsError);
+    const p = (err as InstanceType<typeof SettingsError>).problems[0];
+    expect(RU.said(p.said)).toMatch(/^ошибка синтаксиса YAML в строке \d+ \(/);
+    expect(EN.said(p.said)).toMatch(/^YAML syntax error on line \d+ \(/);
+  });
+});
+
+describe("job log lines in the UI's words", () => {
+  it("words a failed delivery with the transport's reason and the next try in the reader's locale", () => {
+    const next = "2026-12-04T12:00:00.000Z"; // midday: the same date in any time zone within ±11 h
+    const line = note("log.delivery-failed", "delivery to bureau Korol failed: …", {
+      kind: "bureau",
+      target: "Korol",
+      what: note("delivery.auth", "530 Login incorrect.", { detail: "530 Login incorrect." }),
+      next,
+      again: 1,
+    });
+    const local = new Date(next).toLocaleString("ru-RU", { dateStyle: "short", timeStyle: "short" });
+    expect(RU.said(line)).toBe(
+      `отправка в бюро Korol не удалась: сервер не принял логин или пароль (530 Login incorrect.) — следующая попытка ${local}`,
+    );
+    expect(local).toMatch(/^04\.12\.2026, \d{2}:\d{2}$/);
+    const last = note("log.delivery-failed", "…", {
+      kind: "press",
+      target: "SM74",
+      what: "gone",
+      next: "",
+      again: 0,
+    });
+    expect(EN.said(last)).toBe("delivery to press SM74 failed: gone");
+  });
+
+  it("words a render that left sheets out, naming each missing part", () => {
+    const line = note("log.render-lacking", "…", {
+      count: 2,
+      total: 5,
+      sheets: noteList([
+        note("log.sheet-lacks", "…", {
+          page: 2,
+          missing: noteList(
+            [note("render.part", "proof", { part: "proof" }), note("render.part", "inks", { part: "inks" })],
+            ", ",
+          ),
+        }),
+        note("log.sheet-lacks", "…", { page: 4, missing: note("render.part", "inks", { part: "inks" }) }),
+      ]),
+    });
+    expect(RU.said(line)).toBe(
+      "пробы: не отрисовано 2 из 5 листов: лист 2 — нет: пробы, покрытия краской; лист 4 — нет: покрытия краской",
+    );
+  });
+});

@@ -8,11 +8,12 @@ import { z } from "zod";
 import type { Analysis } from "../../analysis/types.ts";
 import type { AppContext } from "../../app/context.ts";
 import type { TimelineEntry } from "../../store/jobs.repository.ts";
-import { type JobFilter, jobView } from "../../store/jobs.repository.ts";
+import { type DeliveryRow, type JobFilter, type JobRow, jobView } from "../../store/jobs.repository.ts";
 import { JOB_STATUSES, type JobStatus } from "../../store/schema.ts";
 import { findByName } from "../../util/names.ts";
-import { noteFromColumn } from "../../util/note.ts";
+import { note, noteFromColumn, noteList } from "../../util/note.ts";
 import { journalReader, requireRole } from "../auth.ts";
+import { hideWarningPaths } from "../hide-paths.ts";
 import { parseOr400 } from "../validate.ts";
 
 /** An empty query parameter (`from=` from a cleared form) means "not given". */
@@ -35,6 +36,12 @@ export const jobFilterSchema = z.object({
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
+/** A job as the API gives it: the engine's reasons in its warnings do not say where the server keeps files. */
+function clientJob(row: JobRow, deliveries?: DeliveryRow[]) {
+  const view = jobView(row, deliveries);
+  return { ...view, warnings: hideWarningPaths(view.warnings) };
+}
+
 export function toFilter(q: z.infer<typeof jobFilterSchema>): JobFilter {
   return { ...q, ascending: q.order === "asc" };
 }
@@ -53,7 +60,7 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       limit: q.limit,
       offset: q.offset,
       totals,
-      jobs: rows.map((r) => jobView(r, deliveries.get(r.id))),
+      jobs: rows.map((r) => clientJob(r, deliveries.get(r.id))),
     };
   });
 
@@ -68,7 +75,7 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       ctx.jobs.logLines(p.id),
     ]);
     return {
-      ...jobView(row, deliveries),
+      ...clientJob(row, deliveries),
       notifications: notifications.map((n) => ({
         event: n.event,
         recipient: n.recipient,
@@ -138,7 +145,8 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       warnings: null,
       run_after: new Date().toISOString(),
     });
-    await ctx.jobs.log(p.id, "info", `re-run by ${req.user?.name}`);
+    const user = req.user?.name ?? "";
+    await ctx.jobs.log(p.id, "info", note("log.rerun", `re-run by ${user}`, { user }));
     await ctx.users.audit(req.user?.name ?? null, "job.rerun", { id: p.id });
     ctx.events.emit({ type: "job", id: p.id, status: "queued", step: null });
     await ctx.queue.enqueue(p.id);
@@ -175,7 +183,12 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       attempts: 0,
       run_after: new Date().toISOString(),
     });
-    await ctx.jobs.log(p.id, "info", `bureau ${bureau.name} picked by ${req.user?.name}`);
+    const user = req.user?.name ?? "";
+    await ctx.jobs.log(
+      p.id,
+      "info",
+      note("log.bureau-picked", `bureau ${bureau.name} picked by ${user}`, { bureau: bureau.name, user }),
+    );
     await ctx.users.audit(req.user?.name ?? null, "job.bureau", {
       id: p.id,
       file: row.file_name,
@@ -214,7 +227,8 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       error_message: null,
       run_after: new Date().toISOString(),
     });
-    await ctx.jobs.log(p.id, "info", `missing outputs remade by ${req.user?.name}`);
+    const user = req.user?.name ?? "";
+    await ctx.jobs.log(p.id, "info", note("log.remade", `missing outputs remade by ${user}`, { user }));
     await ctx.users.audit(req.user?.name ?? null, "job.remake", { id: p.id, file: row.file_name });
     ctx.events.emit({ type: "job", id: p.id, status: "queued", step: null });
     await ctx.queue.enqueue(p.id);
@@ -293,8 +307,23 @@ export async function jobsRoutes(app: FastifyInstance, ctx: AppContext): Promise
       before: { press: row.press, bureau: row.bureau },
       after: patch,
     });
-    await ctx.jobs.log(p.id, "info", `edited by ${req.user?.name}: ${JSON.stringify(patch)}`);
+    const user = req.user?.name ?? "";
+    // What changed as values: press and bureau names are the shop's own, shown as they are.
+    const changes = noteList(
+      Object.entries(patch).map(([field, value]) =>
+        note("log.changed", `${field}: ${JSON.stringify(value)}`, {
+          field,
+          value: typeof value === "number" ? value : String(value ?? ""),
+        }),
+      ),
+      ", ",
+    );
+    await ctx.jobs.log(
+      p.id,
+      "info",
+      note("log.edited", `edited by ${user}: ${JSON.stringify(patch)}`, { user, changes }),
+    );
     ctx.events.emit({ type: "job", id: p.id, status: row.status, step: row.step });
-    return jobView((await ctx.jobs.get(p.id)) ?? row);
+    return clientJob((await ctx.jobs.get(p.id)) ?? row);
   });
 }

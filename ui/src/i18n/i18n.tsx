@@ -92,7 +92,14 @@ export function fill(s: string, vars: Vars | undefined, locale: string, opts: Fi
     const close = matching(s, open);
     const body = s.slice(open + 1, close);
     const m = /^\s*(\w+)\s*,\s*(plural|select)\s*,(.*)$/s.exec(body);
-    if (m && m[1] in vars && m[2] === "select") {
+    const d = /^\s*(\w+)\s*,\s*date\s*$/.exec(body);
+    if (d && d[1] in vars) {
+      // `{next, date}`: a server time (ISO) in the reader's locale and time zone.
+      const t = new Date(String(vars[d[1]]));
+      out += Number.isNaN(t.getTime())
+        ? String(vars[d[1]])
+        : t.toLocaleString(locale, { dateStyle: "short", timeStyle: "short" });
+    } else if (m && m[1] in vars && m[2] === "select") {
       // `{owner, select, bureau {бюро} other {машина}}`: the case named by the value.
       const cases = pluralCases(m[3]);
       out += fill(cases[String(vars[m[1]])] ?? cases.other ?? "", vars, locale, opts);

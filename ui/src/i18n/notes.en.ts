@@ -95,6 +95,7 @@ export const notesEn = {
     "The PDF reader (MuPDF) failed on this file twice, also in a fresh process ({detail}).",
   "note.reason.too-complex": "The PDF is too complex to read ({detail}).",
   "note.reason.cannot-read": "The PDF cannot be read ({detail}).",
+  "note.reason.file-gone": "The file is no longer where it was.",
   "note.reason.duplicate-of": "The same file was already processed as job #{job}.",
 
   "note.plan.no-target": "{owner, select, bureau {bureau} other {press}} {name} has no delivery target",
@@ -154,9 +155,50 @@ export const notesEn = {
   "note.setting.unknown-field": "unknown field (check its spelling): {keys}",
   "note.setting.format":
     "{field, select, currency {a three-letter ISO 4217 code, e.g. UAH, EUR, USD} other {not in the expected format}}",
+  "note.setting.duplicate-name": "a name not used above (names are compared ignoring case)",
+  "note.setting.unknown-target":
+    "{count, plural, =0 {no target is defined: add a target first} other {must be one of the targets: {targets}}}",
+  "note.setting.unknown-bureau":
+    "{count, plural, =0 {no bureau is defined: add a bureau first} other {must be one of the bureaus: {bureaus}}}",
+  "note.setting.url-scheme": "a URL starting ftp://, ftps://, sftp:// or file://",
+  "note.setting.yaml-syntax": "YAML syntax error on line {line} ({detail})",
+  "note.setting.empty-document": "the file is empty: a settings document is needed",
+  "note.setting.no-presses": "at least one press",
+  "note.setting.no-bureaus": "at least one bureau",
   "note.log.step-done": "{step}: {what} ({ms} ms)",
   "note.log.warning": "warning: {what}",
   "note.log.render-warning": "proofs: {what}",
+  "note.log.retry": "{step}: {detail} — will retry in {seconds} s",
+  "note.log.refused": "{step}: refused ({code}) — {what}",
+  "note.log.disk-wait": "{step}: {detail} — waiting for disk space (retries are not spent)",
+  "note.log.waiting": "{step}: waiting ({code}) — {detail}",
+  "note.log.quarantined": "original moved to quarantine: {name}",
+  "note.log.quarantine-failed": "could not quarantine the original: {detail}",
+  "note.log.delivered":
+    "delivered to {kind, select, press {press} other {bureau}} {target}: {place}{found, select, 1 { (already there after an interrupted try by {holder})} other {}}",
+  "note.log.delivery-failed":
+    "delivery to {kind, select, press {press} other {bureau}} {target} failed: {what}{again, select, 1 { — next try {next, date}} other {}}",
+  "note.log.delivery-interrupted":
+    "delivery to {kind, select, press {press} other {bureau}} {target} was interrupted ({holder}); {state, select, missing {the file is not at the destination} short {the file at the destination is short} differs {another file has the same name} other {{state}}} ({got} of {bytes} bytes, checked by {checkedBy}): sending again",
+  "note.log.notify-failed": "notification ({channel}) to {recipient} failed: {detail}",
+  "note.log.render-repaired": "proofs: made from the copy {by} repaired",
+  "note.log.render-lacking":
+    "proofs: {count} of {total, plural, one {# sheet} other {# sheets}} not rendered: {sheets}",
+  "note.log.sheet-lacks": "sheet {page} has no {missing}",
+  "note.render.part":
+    "{part, select, proof {proof} thumbnail {thumbnail} inks {ink coverage} other {{part}}}",
+  "note.log.render-warnings": "proofs: {count, plural, one {# warning} other {# warnings}} for the journal",
+  "note.log.rerun": "re-run by {user}",
+  "note.log.bureau-picked": "bureau {bureau} picked by {user}",
+  "note.log.remade": "missing outputs remade by {user}",
+  "note.log.edited": "edited by {user}: {changes}",
+  "note.log.changed":
+    "{field, select, press {press} bureau {bureau} money {cost} plate_area_m2 {plate area, m²} other {{field}}} = {value}",
+  "note.log.archive-removed": "archived original removed after {days, plural, one {# day} other {# days}}",
+  "note.log.quarantine-removed":
+    "quarantined original removed ({why, select, age {too old} other {quarantine full}})",
+  "note.log.quarantine-notice":
+    "quarantined original will be removed after {at, date} ({why, select, age {older than {days, plural, one {# day} other {# days}}} other {quarantine over {mb} MB}})",
   "note.test.ok": "ok",
 
   "advice.empty":

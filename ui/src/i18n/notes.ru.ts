@@ -94,6 +94,7 @@ export const notesRu: Record<keyof typeof notesEn, string> = {
     "Программа чтения PDF (MuPDF) дважды дала сбой на этом файле, в том числе в новом процессе ({detail}).",
   "note.reason.too-complex": "PDF слишком сложный для чтения ({detail}).",
   "note.reason.cannot-read": "PDF не читается ({detail}).",
+  "note.reason.file-gone": "Файла больше нет там, где он был.",
   "note.reason.duplicate-of": "Этот же файл уже обработан как задание №{job}.",
 
   "note.plan.no-target":
@@ -156,9 +157,52 @@ export const notesRu: Record<keyof typeof notesEn, string> = {
   "note.setting.unknown-field": "неизвестное поле (проверьте написание): {keys}",
   "note.setting.format":
     "{field, select, currency {трёхбуквенный код валюты ISO 4217, например UAH, EUR, USD} other {неверный формат}}",
+  "note.setting.duplicate-name": "это имя уже есть выше (имена сравниваются без учёта регистра)",
+  "note.setting.unknown-target":
+    "{count, plural, =0 {нет ни одной цели: сначала добавьте цель} other {должно быть одной из целей: {targets}}}",
+  "note.setting.unknown-bureau":
+    "{count, plural, =0 {нет ни одного бюро: сначала добавьте бюро} other {должно быть одним из бюро: {bureaus}}}",
+  "note.setting.url-scheme": "адрес должен начинаться с ftp://, ftps://, sftp:// или file://",
+  "note.setting.yaml-syntax": "ошибка синтаксиса YAML в строке {line} ({detail})",
+  "note.setting.empty-document": "файл пуст: нужен документ настроек",
+  "note.setting.no-presses": "нужна хотя бы одна машина",
+  "note.setting.no-bureaus": "нужно хотя бы одно бюро",
   "note.log.step-done": "{step}: {what} ({ms} мс)",
   "note.log.warning": "предупреждение: {what}",
   "note.log.render-warning": "пробы: {what}",
+  "note.log.retry": "{step}: {detail} — повтор через {seconds} с",
+  "note.log.refused": "{step}: файл не принят ({code}) — {what}",
+  "note.log.disk-wait": "{step}: {detail} — ждём места на диске (попытки не расходуются)",
+  "note.log.waiting": "{step}: ожидание ({code}) — {detail}",
+  "note.log.quarantined": "оригинал перемещён в карантин: {name}",
+  "note.log.quarantine-failed": "не удалось переместить оригинал в карантин: {detail}",
+  "note.log.delivered":
+    "{kind, select, press {отправлено на машину} other {отправлено в бюро}} {target}: {place}{found, select, 1 { (файл уже был на месте после прерванной попытки {holder})} other {}}",
+  "note.log.delivery-failed":
+    "{kind, select, press {отправка на машину} other {отправка в бюро}} {target} не удалась: {what}{again, select, 1 { — следующая попытка {next, date}} other {}}",
+  "note.log.delivery-interrupted":
+    "{kind, select, press {отправка на машину} other {отправка в бюро}} {target} была прервана ({holder}); {state, select, missing {файла на месте нет} short {файл на месте неполный} differs {на месте другой файл с тем же именем} other {{state}}} ({got} из {bytes} байт, проверено: {checkedBy}): отправляем заново",
+  "note.log.notify-failed": "уведомление ({channel}) для {recipient} не отправлено: {detail}",
+  "note.log.render-repaired": "пробы: сделаны из копии, исправленной {by}",
+  "note.log.render-lacking":
+    "пробы: не отрисовано {count} из {total, plural, one {# листа} few {# листов} many {# листов} other {# листа}}: {sheets}",
+  "note.log.sheet-lacks": "лист {page} — нет: {missing}",
+  "note.render.part":
+    "{part, select, proof {пробы} thumbnail {миниатюры} inks {покрытия краской} other {{part}}}",
+  "note.log.render-warnings":
+    "пробы: {count, plural, one {# предупреждение} few {# предупреждения} many {# предупреждений} other {# предупреждения}} в журнал",
+  "note.log.rerun": "запущено заново: {user}",
+  "note.log.bureau-picked": "бюро {bureau} выбрал(а) {user}",
+  "note.log.remade": "недостающие файлы переделаны: {user}",
+  "note.log.edited": "изменено ({user}): {changes}",
+  "note.log.changed":
+    "{field, select, press {машина} bureau {бюро} money {стоимость} plate_area_m2 {площадь форм, м²} other {{field}}} = {value}",
+  "note.log.archive-removed":
+    "оригинал удалён из архива через {days, plural, one {# день} few {# дня} many {# дней} other {# дня}}",
+  "note.log.quarantine-removed":
+    "оригинал удалён из карантина ({why, select, age {слишком старый} other {карантин переполнен}})",
+  "note.log.quarantine-notice":
+    "оригинал в карантине будет удалён после {at, date} ({why, select, age {старше {days, plural, one {# дня} few {# дней} many {# дней} other {# дня}}} other {карантин больше {mb} МБ}})",
   "note.test.ok": "готово",
 
   "advice.empty":

@@ -43,6 +43,7 @@ export const intakeStep: Step = {
           reject: {
             code: "missing",
             message: `The file is no longer where it was (${source ?? "no path"}). Put it into the hot folder again.`,
+            reason: note("reason.file-gone", "The file is no longer where it was."),
           },
         };
       }
@@ -59,6 +60,9 @@ export const intakeStep: Step = {
           reject: {
             code: "duplicate",
             message: `The same file was already processed as job #${first.id} (${first.file_name}). Re-run this job to process it again.`,
+            reason: note("reason.duplicate-of", `The same file was already processed as job #${first.id}.`, {
+              job: first.id,
+            }),
           },
         };
       }

@@ -24,6 +24,9 @@ export function planStep(deliveries: DeliveryService): Step {
                 status: "needs-bureau",
                 code: "unknown-bureau",
                 message: `bureau "${analysis.bureau}" is not configured: pick the bureau on the job page`,
+                reason: note("plan.unknown-bureau", `bureau "${analysis.bureau}" is not configured`, {
+                  name: analysis.bureau,
+                }),
               }
             : {
                 status: "needs-bureau",
@@ -32,6 +35,10 @@ export function planStep(deliveries: DeliveryService): Step {
                 message:
                   analysis.warnings.map(noteText).find((w) => w.startsWith("No CTP bureau found")) ??
                   "No CTP bureau found (no mark, no file-name token, no hot-folder bureau).",
+                reason:
+                  // Rows analysed before warnings were notes hold sentences: then the plain reason.
+                  analysis.warnings.find((w) => typeof w === "object" && w.code.startsWith("bureau.none")) ??
+                  note("plan.no-bureau", "No CTP bureau found"),
               },
         };
       }

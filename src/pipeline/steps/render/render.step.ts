@@ -14,7 +14,7 @@ import { cropIsolated, limitsOf } from "../../../isolation/isolated.ts";
 import { sharedPool } from "../../../isolation/pdf-pool.ts";
 import { inkZonesOfPresses } from "../../../ppf/press-zones.ts";
 import { sheetSideOf } from "../../../ppf/sheet-side.ts";
-import { note } from "../../../util/note.ts";
+import { note, noteList } from "../../../util/note.ts";
 import type { Step } from "../../step.ts";
 import { bookFigures } from "../analyse/analyse.step.ts";
 import { ghostscriptAvailable, type RenderResult, renderSheets, withInks } from "./index.ts";
@@ -84,7 +84,12 @@ export const renderStep: Step = {
       const repaired = analysis.repairedCopy?.path;
       const source = repaired && (await fsp.stat(repaired).catch(() => null)) ? repaired : original;
       if (source === repaired)
-        await log(`render: from the copy ${analysis.repairedCopy?.by} repaired`, "warn");
+        await log(
+          note("log.render-repaired", `render: from the copy ${analysis.repairedCopy?.by} repaired`, {
+            by: String(analysis.repairedCopy?.by ?? ""),
+          }),
+          "warn",
+        );
       let r: RenderResult;
       rendering++;
       try {
@@ -133,15 +138,40 @@ export const renderStep: Step = {
       const lacking = r.pages.filter((p) => p.missing?.length);
       if (lacking.length)
         await log(
-          `render: ${lacking.length} of ${r.pages.length} sheet(s) not rendered: ${lacking
-            .map((p) => `sheet ${p.page} has no ${p.missing?.join(", ")}`)
-            .join("; ")}`,
+          note(
+            "log.render-lacking",
+            `render: ${lacking.length} of ${r.pages.length} sheet(s) not rendered: ${lacking
+              .map((p) => `sheet ${p.page} has no ${p.missing?.join(", ")}`)
+              .join("; ")}`,
+            {
+              count: lacking.length,
+              total: r.pages.length,
+              sheets: noteList(
+                lacking.map((p) =>
+                  note("log.sheet-lacks", `sheet ${p.page} has no ${p.missing?.join(", ")}`, {
+                    page: p.page,
+                    // Each missing part as a note: the UI names it in the reader's language.
+                    missing: noteList(
+                      (p.missing ?? []).map((m) => note("render.part", m, { part: m })),
+                      ", ",
+                    ),
+                  }),
+                ),
+              ),
+            },
+          ),
           "warn",
         );
       const rel = (p: string | null | undefined) => (p ? path.relative(outDir, p) : null);
       const booked = withInks(analysis, r);
       const warnings = jobWarnings(booked, r);
-      if (warnings.length) await log(`render: ${warnings.length} warning(s) for the journal`, "warn");
+      if (warnings.length)
+        await log(
+          note("log.render-warnings", `render: ${warnings.length} warning(s) for the journal`, {
+            count: warnings.length,
+          }),
+          "warn",
+        );
       // A file without Signa's lists is counted from its separations: plates and money follow.
       let figures = {};
       if (booked.platesBy === "separations") {
