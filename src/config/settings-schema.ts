@@ -5,6 +5,7 @@ import { DEFAULT_PDF_MEMORY_LIMIT_MB, DEFAULT_PDF_WORKERS } from "./analysis-def
 
 const name = z.string().trim().min(1, "must not be empty").max(100);
 
+/** A regex applied to mark text (case-insensitive, Unicode). */
 const regexText = z.string().refine((s) => {
   try {
     new RegExp(s, "iu");
@@ -109,23 +110,14 @@ export const hotFolderSchema = z.strictObject({
   polling: z.boolean().default(false),
 });
 
-const markPattern = z.string().refine((s) => {
-  try {
-    new RegExp(s, "iu");
-    return true;
-  } catch {
-    return false;
-  }
-}, "must be a valid regular expression");
-
 export const markSchema = z.strictObject({
   /**
    * Regexes (case-insensitive, Unicode) applied to mark text; named groups `press`, `bureau`, `w`, `h`.
    * A non-empty list replaces the built-in dialects (src/pipeline/steps/identify/patterns.ts).
    */
-  press: z.array(markPattern).default([]),
-  bureau: z.array(markPattern).default([]),
-  paper: z.array(markPattern).default([]),
+  press: z.array(regexText).default([]),
+  bureau: z.array(regexText).default([]),
+  paper: z.array(regexText).default([]),
 });
 
 export const channelsSchema = z.strictObject({

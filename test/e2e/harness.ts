@@ -186,3 +186,20 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 150));
   }
 }
+
+/** The journal row of a file (its name shown as the file link). */
+export function jobRow(page: Page, file: string) {
+  return page.locator("tr.job-row", { has: page.locator(".file-link", { hasText: file }) });
+}
+
+/** Waits until the server's journal holds `file` in one of `statuses`; the row. */
+export async function jobIn(server: Server, file: string, statuses: string[], ms = 60_000) {
+  return until(
+    async () => {
+      const { rows } = await server.ctx.jobs.list({ limit: 50 });
+      return rows.find((r) => r.file_name === file && statuses.includes(r.status));
+    },
+    `${file} to be ${statuses.join("/")}`,
+    ms,
+  );
+}

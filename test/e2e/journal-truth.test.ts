@@ -12,6 +12,8 @@ import { buildPlainPdf, buildSheet, PROCESS, testSettings } from "../fixtures/si
 import {
   dropInto,
   ensureUiBuilt,
+  jobIn,
+  jobRow,
   launch,
   login,
   newContext,
@@ -32,18 +34,9 @@ const AGAIN = "0702_Меню_ресторана_копия_Leonov.pdf";
 const PLAIN = "0703_Визитки_Leonov.pdf";
 const EMPTY = "0704_Пустой_Leonov.pdf";
 
-const row = (file: string) =>
-  page.locator("tr.job-row", { has: page.locator(".file-link", { hasText: file }) });
+const row = (file: string) => jobRow(page, file);
 
-async function jobOf(file: string, statuses: string[]) {
-  return until(
-    async () => {
-      const { rows } = await server.ctx.jobs.list({ limit: 50 });
-      return rows.find((r) => r.file_name === file && statuses.includes(r.status));
-    },
-    `${file} to be ${statuses.join("/")}`,
-  );
-}
+const jobOf = (file: string, statuses: string[]) => jobIn(server, file, statuses);
 
 beforeAll(async () => {
   await ensureUiBuilt();

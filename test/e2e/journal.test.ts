@@ -10,6 +10,7 @@ import { buildSheet, testSettings, threeMarks } from "../fixtures/signa.ts";
 import {
   dropInto,
   ensureUiBuilt,
+  jobRow,
   launch,
   login,
   newContext,
@@ -30,8 +31,7 @@ const FIRST = "0537_Technoyug_Flier_Leonov.pdf";
 const SECOND = "0538_Kalendar_Korol.pdf";
 const UPLOADED = "0601_Буклет «Весна»_Leonov.pdf";
 
-const row = (file: string) =>
-  page.locator("tr.job-row", { has: page.locator(".file-link", { hasText: file }) });
+const row = (file: string) => jobRow(page, file);
 
 async function jobIdOf(file: string): Promise<number> {
   return until(async () => {

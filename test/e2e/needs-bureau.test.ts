@@ -11,6 +11,8 @@ import { buildSheet, PROCESS, testSettings, threeMarks } from "../fixtures/signa
 import {
   dropInto,
   ensureUiBuilt,
+  jobIn,
+  jobRow,
   launch,
   login,
   newContext,
@@ -29,19 +31,9 @@ let shared: string;
 const NOWHERE = "0711_Каталог_зима.pdf";
 const BLANK = "0712_Плакат_Leonov.pdf";
 
-const row = (file: string) =>
-  page.locator("tr.job-row", { has: page.locator(".file-link", { hasText: file }) });
+const row = (file: string) => jobRow(page, file);
 
-async function jobOf(file: string, statuses: string[]) {
-  return until(
-    async () => {
-      const { rows } = await server.ctx.jobs.list({ limit: 50 });
-      return rows.find((r) => r.file_name === file && statuses.includes(r.status));
-    },
-    `${file} to be ${statuses.join("/")}`,
-    120_000,
-  );
-}
+const jobOf = (file: string, statuses: string[]) => jobIn(server, file, statuses, 120_000);
 
 beforeAll(async () => {
   await ensureUiBuilt();

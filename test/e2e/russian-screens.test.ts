@@ -14,12 +14,12 @@ import { buildPlainPdf, buildSheet, PROCESS, testSettings } from "../fixtures/si
 import {
   dropInto,
   ensureUiBuilt,
+  jobIn,
   launch,
   login,
   newContext,
   type Server,
   startServer,
-  until,
 } from "./harness.ts";
 
 let server: Server;
@@ -33,16 +33,8 @@ const PLAIN = "0801_Визитки_Korol.pdf"; // not Signa (4 plates from its C
 const TEXT = "0802_Прайс_Leonov.pdf"; // not a PDF at all
 const MENU = "0803_Меню_Leonov.pdf"; // 5 Signa sheets, CMYK: 5 complects, 20 plates
 
-async function doneOrFailed(file: string) {
-  return until(
-    async () => {
-      const { rows } = await server.ctx.jobs.list({ limit: 50 });
-      return rows.find((r) => r.file_name === file && (r.status === "done" || r.status === "failed"));
-    },
-    `${file} to finish`,
-    150_000,
-  ); // a shared 2-core machine: render can wait its turn
-}
+// A shared 2-core machine: render can wait its turn.
+const doneOrFailed = (file: string) => jobIn(server, file, ["done", "failed"], 150_000);
 
 /**
  * Visible texts on the page that read as a Latin-only sentence: three Latin words in a row and no

@@ -126,7 +126,10 @@ export function inkTotal(s: Sheet): number | null {
   return Object.values(s.inks).reduce((a, b) => a + b, 0);
 }
 
-export function thumbnails(job: JobView): NonNullable<NonNullable<JobView["outputs"]>["pages"]> {
+/** What the render made of one sheet (proof, thumbnail, PPF, what it lacks), as the job stores it. */
+export type PageOutput = NonNullable<NonNullable<JobView["outputs"]>["pages"]>[number];
+
+export function thumbnails(job: JobView): PageOutput[] {
   return job.outputs?.pages ?? [];
 }
 

@@ -2,9 +2,9 @@
 // coverage, and the Signa marks as read.
 import { lazy, Suspense } from "react";
 import { fileUrl } from "../../api/client.ts";
-import type { Note, Sheet } from "../../api/types.ts";
+import type { Sheet } from "../../api/types.ts";
 import { useI18n } from "../../i18n/i18n.tsx";
-import { swatch } from "../../lib/jobs.ts";
+import { type PageOutput, swatch } from "../../lib/jobs.ts";
 
 // ECharts comes on its own chunk, only for sheets with ink zones.
 const InkZones = lazy(() => import("./InkZones.tsx"));
@@ -17,14 +17,7 @@ export function PageCard({
 }: {
   jobId: number;
   sheet: Sheet;
-  out?: {
-    page: number;
-    proof: string | null;
-    thumbnail: string | null;
-    warning?: Note | string;
-    missing?: string[];
-    ppf?: string;
-  };
+  out?: PageOutput;
   onOpen?: () => void;
 }) {
   const { t, tx, f, said } = useI18n();
